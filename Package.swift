@@ -1,0 +1,92 @@
+// swift-tools-version: 6.2
+//
+// Nabla: tensors, autograd and neural networks in pure Swift, on a hand-tuned GEMM.
+//
+// The kernels are multiversioned (see ../shared/docs/DESIGN.md, "The performance core"):
+// `NablaKernelsCore` holds generic, `@inlinable` kernel sources; each `NablaKernels<ISA>`
+// target instantiates them under its own `-target-cpu` behind non-inlinable entry points,
+// and `NablaKernels` picks one at run time. A user's plain `swift build -c release` gets
+// AVX-512 or AVX2+FMA code without passing any flag.
+
+import PackageDescription
+
+/// Kernel targets are optimised even in debug builds, so that `swift test` sweeps many
+/// shapes quickly; the references they are tested against live in the (debug) tests.
+let optimizeInDebug: SwiftSetting = .unsafeFlags(["-O"], .when(configuration: .debug))
+
+/// One target per instruction set: its `-target-cpu`, and the define its sources test.
+func isaTarget(_ name: String, cpu: String, define: String) -> Target {
+    .target(
+        name: name,
+        dependencies: ["NablaKernelsCore"],
+        swiftSettings: [
+            .unsafeFlags(["-target-cpu", cpu]),
+            .define(define),
+            optimizeInDebug,
+        ]
+    )
+}
+
+#if arch(arm64)
+let isaTargets: [Target] = [isaTarget("NablaKernelsNEON", cpu: "apple-m1", define: "NABLA_NEON")]
+#else
+let isaTargets: [Target] = [
+    isaTarget("NablaKernelsAVX512", cpu: "skylake-avx512", define: "NABLA_AVX512"),
+    isaTarget("NablaKernelsAVX2", cpu: "haswell", define: "NABLA_AVX2"),
+    isaTarget("NablaKernelsX86", cpu: "x86-64", define: "NABLA_X86_BASELINE"),
+]
+#endif
+
+let package = Package(
+    name: "Nabla",
+    platforms: [.macOS(.v15), .iOS(.v18)],
+    products: [
+        .library(name: "Nabla", targets: ["Nabla"]),
+        .library(name: "NablaNN", targets: ["NablaNN"]),
+        .library(name: "NablaKernels", targets: ["NablaKernels"]),
+        .executable(name: "nabla-demo", targets: ["NablaDemo"]),
+        .executable(name: "nabla-bench", targets: ["NablaBench"]),
+    ],
+    targets: isaTargets + [
+        .target(
+            name: "NablaKernelsCore",
+            swiftSettings: [optimizeInDebug]
+        ),
+        .target(
+            name: "NablaKernels",
+            dependencies: ["NablaKernelsCore"] + isaTargets.map { .target(name: $0.name) },
+            swiftSettings: [optimizeInDebug]
+        ),
+        .target(
+            name: "Nabla",
+            dependencies: ["NablaKernels"]
+        ),
+        .target(
+            name: "NablaNN",
+            dependencies: ["Nabla"]
+        ),
+        .executableTarget(
+            name: "NablaDemo",
+            dependencies: ["Nabla", "NablaNN"]
+        ),
+        .executableTarget(
+            name: "NablaBench",
+            dependencies: ["NablaKernels", "Nabla", "NablaNN"],
+            path: "Benchmarks/NablaBench"
+        ),
+        .testTarget(
+            name: "NablaKernelsTests",
+            dependencies: ["NablaKernels", "NablaKernelsCore"]
+        ),
+        .testTarget(
+            name: "NablaTests",
+            dependencies: ["Nabla"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "NablaNNTests",
+            dependencies: ["NablaNN", "Nabla"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
