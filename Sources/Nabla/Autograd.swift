@@ -1,0 +1,221 @@
+/// A step of the recorded computation: how to turn the gradient of an operation's output
+/// into gradients of its inputs. This is the whole autograd engine's data model: a node,
+/// its inputs, a backward closure; ``Tensor/backward(gradient:retainGraph:)`` walks the
+/// nodes in reverse topological order.
+final class Node {
+    /// The name printed as the tensor's ``Tensor/gradFn``, such as `MulBackward0`.
+    let name: String
+    /// The operation's inputs; `nil` where an input needs no gradient.
+    let inputs: [Tensor?]
+    /// Tensors the backward reads, with the storage version each had when saved.
+    private let saved: [(tensor: Tensor, version: Int)]
+    /// Maps the output's gradient to one gradient per input (nil: no contribution).
+    /// Released after a backward pass unless the graph is retained.
+    private var backwardFunction: ((Tensor) -> [Tensor?])?
+    /// The output, for `retainGrad()` on non-leaf tensors.
+    weak var output: Tensor?
+
+    init(name: String, inputs: [Tensor?], saved: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) {
+        self.name = name
+        self.inputs = inputs
+        self.saved = saved.map { ($0, $0.storage.version) }
+        backwardFunction = backward
+    }
+
+    /// Runs the backward closure, after checking that nothing it reads was modified.
+    func apply(_ gradient: Tensor, retainGraph: Bool) -> [Tensor?] {
+        guard let backward = backwardFunction else {
+            preconditionFailure("backward: trying to backward through \(name) a second time, after its saved tensors were freed; pass retainGraph: true to the first backward() call")
+        }
+        for (tensor, version) in saved where tensor.storage.version != version {
+            preconditionFailure("backward: a tensor of shape \(tensor.shape) that \(name) needs for its gradient was modified by an in-place operation (its storage is at version \(tensor.storage.version), expected version \(version)); use an out-of-place operation or clone() it before modifying")
+        }
+        if !retainGraph { backwardFunction = nil }
+        return backward(gradient)
+    }
+}
+
+/// Whether operations record the graph that `backward()` needs, like PyTorch's grad
+/// mode. The setting is task-local (PyTorch's is thread-local): a no-grad scope affects
+/// the code it runs, including child tasks, and nothing else.
+public enum GradMode {
+    @TaskLocal static var enabled = true
+
+    /// Whether operations currently record gradients.
+    public static var isEnabled: Bool { enabled }
+}
+
+/// Whether operations currently record the graph for `backward()` (PyTorch's
+/// `torch.is_grad_enabled()`).
+public var isGradEnabled: Bool { GradMode.enabled }
+
+/// Runs `body` without recording gradients, like `with torch.no_grad():`. Use it for
+/// inference and for updating parameters by hand.
+public func withNoGrad<R>(_ body: () throws -> R) rethrows -> R {
+    try GradMode.$enabled.withValue(false, operation: body)
+}
+
+/// Runs the async `body` without recording gradients.
+public func withNoGrad<R>(isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> R) async rethrows -> R {
+    try await GradMode.$enabled.withValue(false, operation: body, isolation: isolation)
+}
+
+/// Runs `body` with gradient recording switched on or off, like `torch.set_grad_enabled`.
+public func withGradEnabled<R>(_ enabled: Bool, _ body: () throws -> R) rethrows -> R {
+    try GradMode.$enabled.withValue(enabled, operation: body)
+}
+
+extension Tensor {
+    /// Whether gradients are computed for this tensor. Settable on leaf tensors of a
+    /// floating-point dtype (the parameters and inputs you differentiate with respect to);
+    /// results of operations on such tensors require gradients automatically.
+    public var requiresGrad: Bool {
+        get { requiresGradStorage || gradFnNode != nil }
+        set {
+            precondition(isLeaf, "requiresGrad: only leaf tensors can change requiresGrad; this tensor (shape \(shape)) is the result of \(gradFnNode?.name ?? "an operation"). Use detach() to make a new leaf")
+            precondition(!newValue || dtype.isFloatingPoint, "requiresGrad: only floating-point tensors can require gradients, got \(dtype) (shape \(shape))")
+            requiresGradStorage = newValue
+        }
+    }
+
+    /// Sets ``requiresGrad`` and returns the tensor, for chaining like PyTorch's
+    /// `requires_grad_()`.
+    @discardableResult
+    public func requiringGrad(_ value: Bool = true) -> Tensor {
+        requiresGrad = value
+        return self
+    }
+
+    /// Whether the tensor was created by the user rather than by a recorded operation.
+    /// Gradients are stored (in ``grad``) for leaves that require them.
+    public var isLeaf: Bool { gradFnNode == nil }
+
+    /// The gradient accumulated by `backward()` calls, or nil. Gradients add up across
+    /// calls until you reset them (`grad = nil`, or ``zeroGrad()``).
+    public var grad: Tensor? {
+        get { gradStorage }
+        set {
+            if let newValue {
+                precondition(newValue.shape == shape, "grad: assigned gradient of shape \(newValue.shape) to a tensor of shape \(shape)")
+            }
+            gradStorage = newValue
+        }
+    }
+
+    /// Resets the gradient to nil, like `x.grad = None`.
+    public func zeroGrad() { gradStorage = nil }
+
+    /// The name of the operation that produced this tensor (such as `MulBackward0`), for
+    /// debugging; nil for leaves.
+    public var gradFn: String? { gradFnNode?.name }
+
+    /// Asks `backward()` to store this non-leaf tensor's gradient in ``grad`` too.
+    public func retainGrad() {
+        precondition(requiresGrad, "retainGrad: the tensor (shape \(shape)) does not require grad")
+        if !isLeaf { retainsGradStorage = true }
+    }
+
+    /// Whether ``retainGrad()`` was called on this non-leaf tensor.
+    public var retainsGrad: Bool { retainsGradStorage }
+
+    /// A new leaf tensor over the same storage that is not part of the graph, like
+    /// PyTorch's `detach()`.
+    public func detach() -> Tensor {
+        Tensor(storage: storage, shape: shape, strides: strides, storageOffset: storageOffset, dtype: dtype)
+    }
+
+    /// Makes `self` (an operation's fresh output) a node in the graph when grad mode is on
+    /// and any input requires gradients. `backward` maps the output's gradient to one
+    /// gradient per input, each of the input's shape (nil for no contribution); it runs
+    /// in no-grad mode. `saving` lists the tensors whose values it reads, so that an
+    /// in-place change to them is reported at `backward()`.
+    @discardableResult
+    func recordingGradient(_ name: String, inputs: [Tensor], saving: [Tensor] = [],
+                           backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
+        guard GradMode.enabled, inputs.contains(where: { $0.requiresGrad }) else { return self }
+        let node = Node(name: name, inputs: inputs.map { $0.requiresGrad ? $0 : nil }, saved: saving, backward: backward)
+        node.output = self
+        gradFnNode = node
+        return self
+    }
+
+    /// Computes the gradients of this tensor with respect to every leaf that requires
+    /// them, adding them to those leaves' ``grad``.
+    ///
+    /// - Parameters:
+    ///   - gradient: The gradient of some final scalar with respect to this tensor, of
+    ///     this tensor's shape. May be omitted for a single-element tensor (it is then 1).
+    ///   - retainGraph: Keep the graph so that `backward()` can run through it again.
+    public func backward(gradient: Tensor? = nil, retainGraph: Bool = false) {
+        precondition(requiresGrad, "backward: the tensor (shape \(shape)) does not require grad and has no gradFn; set requiresGrad on the leaves it is computed from")
+        let seed: Tensor
+        if let gradient {
+            precondition(gradient.shape == shape, "backward: gradient of shape \(gradient.shape) does not match the tensor's shape \(shape)")
+            seed = gradient.dtype == dtype ? gradient : gradient.to(dtype)
+        } else {
+            precondition(numel == 1, "backward: a gradient can be implied only for single-element outputs; this tensor has shape \(shape), pass backward(gradient:)")
+            seed = onesLike()
+        }
+        withNoGrad {
+            guard let root = gradFnNode else {
+                accumulateGrad(seed)
+                return
+            }
+            var gradients: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seed]
+            for node in Tensor.reverseTopologicalOrder(from: root) {
+                guard let gradient = gradients.removeValue(forKey: ObjectIdentifier(node)) else { continue }
+                if let output = node.output, output.retainsGradStorage { output.accumulateGrad(gradient) }
+                let inputGradients = node.apply(gradient, retainGraph: retainGraph)
+                assert(inputGradients.count == node.inputs.count, "\(node.name) returned \(inputGradients.count) gradients for \(node.inputs.count) inputs")
+                for (input, inputGradient) in zip(node.inputs, inputGradients) {
+                    guard let input, let inputGradient else { continue }
+                    assert(inputGradient.shape == input.shape, "\(node.name) returned a gradient of shape \(inputGradient.shape) for an input of shape \(input.shape)")
+                    if let next = input.gradFnNode {
+                        let key = ObjectIdentifier(next)
+                        if let existing = gradients[key] {
+                            gradients[key] = existing.adding(inputGradient)
+                        } else {
+                            gradients[key] = inputGradient
+                        }
+                    } else if input.requiresGradStorage {
+                        input.accumulateGrad(inputGradient)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds `gradient` to ``grad``, allocating it (a copy, never an alias) the first time.
+    private func accumulateGrad(_ gradient: Tensor) {
+        let converted = gradient.dtype == dtype ? gradient : gradient.to(dtype)
+        if let existing = gradStorage {
+            gradStorage = existing.adding(converted)
+        } else {
+            gradStorage = converted.clone()
+        }
+    }
+
+    /// The nodes reachable from `root`, each after every node that feeds it a gradient.
+    private static func reverseTopologicalOrder(from root: Node) -> [Node] {
+        var order: [Node] = []
+        var visited: Set<ObjectIdentifier> = [ObjectIdentifier(root)]
+        // Iterative depth-first search, so that long chains do not overflow the stack.
+        var stack: [(node: Node, nextInput: Int)] = [(root, 0)]
+        while let (node, nextInput) = stack.popLast() {
+            var index = nextInput
+            var pushed = false
+            while index < node.inputs.count {
+                let input = node.inputs[index]
+                index += 1
+                if let child = input?.gradFnNode, visited.insert(ObjectIdentifier(child)).inserted {
+                    stack.append((node, index))
+                    stack.append((child, 0))
+                    pushed = true
+                    break
+                }
+            }
+            if !pushed { order.append(node) }
+        }
+        return order.reversed()
+    }
+}

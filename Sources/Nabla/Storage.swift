@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The memory behind one or more tensors: a byte buffer shared by every view of it.
+///
+/// Storage owns its bytes (64-byte aligned, so SIMD kernels and packing start on cache
+/// lines) or wraps memory that someone else owns (a memory-mapped file, a caller's
+/// buffer) and releases it through the given deallocator or by dropping the owner.
+///
+/// `version` counts in-place writes: autograd records it when it saves a tensor for the
+/// backward pass and checks it at `backward()`, which is how a modification that would
+/// make a gradient silently wrong is caught (PyTorch's version counter).
+///
+/// Tensors are reference types, like PyTorch's; sharing a storage between threads is safe
+/// for reading, and concurrent writes to the same elements are the caller's race to avoid,
+/// as with any shared buffer. That is the contract behind `@unchecked Sendable`.
+final class Storage: @unchecked Sendable {
+    /// How the bytes are given back.
+    enum Release {
+        /// Allocated here with `UnsafeMutableRawPointer.allocate`.
+        case owned
+        /// Given back by calling the function.
+        case deallocator(@Sendable (UnsafeMutableRawPointer, Int) -> Void)
+        /// Kept alive by holding the object; nothing to free here.
+        case owner(AnyObject)
+    }
+
+    private(set) var data: UnsafeMutableRawPointer
+    private(set) var byteCount: Int
+    /// False for read-only mappings: every write path checks it and traps with a message
+    /// instead of faulting.
+    let isWritable: Bool
+    /// Incremented by every in-place write.
+    var version = 0
+    private let release: Release
+
+    static let alignment = 64
+
+    /// Allocates `byteCount` bytes, zero-filled when `zeroed`.
+    init(byteCount: Int, zeroed: Bool = true) {
+        precondition(byteCount >= 0, "Storage: negative size \(byteCount)")
+        data = .allocate(byteCount: max(byteCount, 1), alignment: Storage.alignment)
+        if zeroed { memset(data, 0, byteCount) }
+        self.byteCount = byteCount
+        isWritable = true
+        release = .owned
+    }
+
+    /// Wraps memory owned elsewhere.
+    init(wrapping data: UnsafeMutableRawPointer, byteCount: Int, isWritable: Bool, release: Release) {
+        self.data = data
+        self.byteCount = byteCount
+        self.isWritable = isWritable
+        self.release = release
+    }
+
+    deinit {
+        switch release {
+        case .owned: data.deallocate()
+        case .deallocator(let free): free(data, byteCount)
+        case .owner: break
+        }
+    }
+
+    /// Grows (or keeps) the buffer to at least `newByteCount` bytes, keeping its contents,
+    /// as PyTorch's `resize_` does; new bytes are zero.
+    func ensureCapacity(_ newByteCount: Int, operation: String) {
+        guard newByteCount > byteCount else { return }
+        guard case .owned = release else {
+            preconditionFailure("\(operation): cannot grow storage that Nabla does not own (a mapped file or a caller's buffer) from \(byteCount) to \(newByteCount) bytes")
+        }
+        let grown = UnsafeMutableRawPointer.allocate(byteCount: newByteCount, alignment: Storage.alignment)
+        grown.copyMemory(from: data, byteCount: byteCount)
+        memset(grown + byteCount, 0, newByteCount - byteCount)
+        data.deallocate()
+        data = grown
+        byteCount = newByteCount
+    }
+}

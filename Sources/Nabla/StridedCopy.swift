@@ -1,0 +1,86 @@
+/// Copying between tensors of any layout and dtype: the engine behind `contiguous()`,
+/// `clone()`, `to(_:)`, `copy(from:)`, `cat` and conversion to Swift arrays.
+enum StridedCopy {
+    /// Copies `source`, broadcast to `destination`'s shape, into `destination`, converting
+    /// the element type. The caller has checked the shapes and marked the write.
+    static func copy(_ source: Tensor, into destination: Tensor) {
+        let shape = destination.shape
+        let sourceStrides = broadcastStrides(of: source, to: shape)
+        if destination.numel == 0 { return }
+        if source.dtype == destination.dtype, source.isContiguous, destination.isContiguous, source.shape == shape {
+            destination.rawData.copyMemory(from: source.rawData, byteCount: destination.numel * destination.itemSize)
+            return
+        }
+        Tensor.withElementType(source.dtype) { sourceType in
+            Tensor.withElementType(destination.dtype) { destinationType in
+                convert(sourceType, destinationType, source: source.rawData, sourceStrides: sourceStrides,
+                        destination: destination.rawData, destinationStrides: destination.strides, shape: shape)
+            }
+        }
+    }
+
+    /// `source`'s strides for reading it as `shape` (zero where it is broadcast).
+    static func broadcastStrides(of source: Tensor, to shape: [Int]) -> [Int] {
+        let offset = shape.count - source.ndim
+        precondition(offset >= 0, "copy: cannot broadcast shape \(source.shape) to \(shape)")
+        var strides = [Int](repeating: 0, count: shape.count)
+        for d in 0..<source.ndim {
+            let size = source.shape[d]
+            precondition(size == shape[d + offset] || size == 1,
+                         "copy: cannot broadcast shape \(source.shape) to \(shape)")
+            strides[d + offset] = size == 1 ? 0 : source.strides[d]
+        }
+        return strides
+    }
+
+    private static func convert<S: TensorElement, D: TensorElement>(
+        _: S.Type, _: D.Type,
+        source: UnsafeMutableRawPointer, sourceStrides: [Int],
+        destination: UnsafeMutableRawPointer, destinationStrides: [Int], shape: [Int]
+    ) {
+        let src = source.assumingMemoryBound(to: S.self)
+        let dst = destination.assumingMemoryBound(to: D.self)
+        let sameType = S.self == D.self
+        let rank = shape.count
+        if rank == 0 {
+            dst[0] = sameType ? unsafeBitCast(src[0], to: D.self) : D(nablaDouble: src[0].nablaDouble)
+            return
+        }
+        let inner = shape[rank - 1]
+        let innerSource = sourceStrides[rank - 1]
+        let innerDestination = destinationStrides[rank - 1]
+        var index = [Int](repeating: 0, count: rank)
+        var sourceOffset = 0
+        var destinationOffset = 0
+        while true {
+            var s = sourceOffset
+            var d = destinationOffset
+            if sameType {
+                for _ in 0..<inner {
+                    dst[d] = unsafeBitCast(src[s], to: D.self)
+                    s += innerSource
+                    d += innerDestination
+                }
+            } else {
+                for _ in 0..<inner {
+                    dst[d] = D(nablaDouble: src[s].nablaDouble)
+                    s += innerSource
+                    d += innerDestination
+                }
+            }
+            // Odometer over the outer dimensions.
+            var dim = rank - 2
+            while dim >= 0 {
+                index[dim] += 1
+                sourceOffset += sourceStrides[dim]
+                destinationOffset += destinationStrides[dim]
+                if index[dim] < shape[dim] { break }
+                sourceOffset -= sourceStrides[dim] * shape[dim]
+                destinationOffset -= destinationStrides[dim] * shape[dim]
+                index[dim] = 0
+                dim -= 1
+            }
+            if dim < 0 { return }
+        }
+    }
+}

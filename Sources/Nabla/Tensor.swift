@@ -1,0 +1,159 @@
+/// Where a tensor's memory lives. Nabla is a CPU library by design: its kernels are
+/// hand-written for CPU vector units, so ``cpu`` is the only device.
+public enum Device: String, Sendable, Hashable, CustomStringConvertible {
+    /// Main memory, computed on by the CPU.
+    case cpu
+    /// `"cpu"`.
+    public var description: String { rawValue }
+}
+
+/// An n-dimensional array with PyTorch's semantics: a dtype, a shape, strides and a
+/// storage offset over a shared, reference-counted storage.
+///
+/// Tensors are reference types, as in PyTorch: `let b = a` names the same tensor, and
+/// views (``view(_:)``, ``transpose(_:_:)``, slices...) are new tensors over the same
+/// storage, so an in-place write through one is visible through all of them.
+///
+/// Misuse (a shape that does not fit, a dim out of range) is a programmer error and traps
+/// with a message naming the operation and the shapes, like an array index out of range.
+///
+/// `Tensor` is `Sendable` on the same terms as a shared buffer: reading one tensor from
+/// several tasks is safe; mutating one from several tasks at once is a race the caller
+/// must avoid, as in PyTorch.
+public final class Tensor: @unchecked Sendable {
+    /// The size of each dimension.
+    public private(set) var shape: [Int]
+    /// The distance, in elements, between neighbours along each dimension.
+    public private(set) var strides: [Int]
+    /// Where the first element sits in the storage, in elements.
+    public private(set) var storageOffset: Int
+    /// The element type.
+    public let dtype: DType
+    let storage: Storage
+
+    // Autograd state; see Autograd.swift.
+    var requiresGradStorage = false
+    var gradStorage: Tensor?
+    var gradFnNode: Node?
+    var retainsGradStorage = false
+
+    init(storage: Storage, shape: [Int], strides: [Int], storageOffset: Int, dtype: DType) {
+        self.storage = storage
+        self.shape = shape
+        self.strides = strides
+        self.storageOffset = storageOffset
+        self.dtype = dtype
+    }
+
+    /// A new contiguous tensor of `shape` over fresh storage (zero-filled when `zeroed`).
+    init(uninitializedShape shape: [Int], dtype: DType, zeroed: Bool = true, operation: String = "Tensor") {
+        let count = Tensor.elementCount(of: shape, operation: operation)
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.itemSize)
+        precondition(!overflow, "\(operation): shape \(shape) is too large")
+        storage = Storage(byteCount: bytes, zeroed: zeroed)
+        self.shape = shape
+        strides = Tensor.contiguousStrides(for: shape)
+        storageOffset = 0
+        self.dtype = dtype
+    }
+
+    /// The device the tensor lives on: always ``Device/cpu``.
+    public var device: Device { .cpu }
+    /// The number of dimensions.
+    public var ndim: Int { shape.count }
+    /// The number of elements (1 for a 0-d tensor, 0 when any dimension is 0).
+    public var numel: Int { shape.reduce(1, *) }
+    /// Bytes per element.
+    public var itemSize: Int { dtype.itemSize }
+
+    /// Whether the elements are laid out in row-major order without gaps, so that the
+    /// tensor can be read as one flat buffer. Dimensions of size 1 may have any stride.
+    public var isContiguous: Bool {
+        var expected = 1
+        for d in Swift.stride(from: shape.count - 1, through: 0, by: -1) where shape[d] != 1 {
+            if strides[d] != expected { return false }
+            expected *= shape[d]
+        }
+        return true
+    }
+
+    /// The size of dimension `dim` (negative counts from the end).
+    public func size(_ dim: Int) -> Int { shape[normalizedDim(dim, operation: "size")] }
+
+    /// The stride of dimension `dim` (negative counts from the end).
+    public func stride(_ dim: Int) -> Int { strides[normalizedDim(dim, operation: "stride")] }
+
+    /// Row-major strides for a shape.
+    static func contiguousStrides(for shape: [Int]) -> [Int] {
+        var strides = [Int](repeating: 1, count: shape.count)
+        var running = 1
+        for d in Swift.stride(from: shape.count - 1, through: 0, by: -1) {
+            strides[d] = running
+            running *= Swift.max(shape[d], 1)
+        }
+        return strides
+    }
+
+    /// The product of the dimensions, checked for negative sizes and overflow.
+    static func elementCount(of shape: [Int], operation: String) -> Int {
+        var count = 1
+        for size in shape {
+            precondition(size >= 0, "\(operation): negative dimension in shape \(shape)")
+            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            precondition(!overflow, "\(operation): shape \(shape) has too many elements")
+            count = product
+        }
+        return count
+    }
+
+    /// Maps a possibly negative dim to `0..<rank`, trapping with the operation's name.
+    func normalizedDim(_ dim: Int, rank: Int? = nil, operation: String) -> Int {
+        let rank = rank ?? ndim
+        let lower = rank == 0 ? -1 : -rank
+        let upper = rank == 0 ? 0 : rank - 1
+        precondition(dim >= lower && dim <= upper,
+                     "\(operation): dim \(dim) is out of range for a tensor of shape \(shape) (expected a dim in \(lower)...\(upper))")
+        return dim < 0 ? dim + Swift.max(rank, 1) : dim
+    }
+
+    /// The address of the first element.
+    var rawData: UnsafeMutableRawPointer { storage.data + storageOffset * dtype.itemSize }
+
+    /// The address of the first element, for an operation about to write through it:
+    /// traps if the storage is read-only, and counts the write for autograd.
+    func mutableRawData(operation: String) -> UnsafeMutableRawPointer {
+        precondition(storage.isWritable,
+                     "\(operation): the tensor of shape \(shape) is a read-only view (a file mapped with .readOnly); map it with .readWrite or .copyOnWrite, or clone() it, to write")
+        storage.version &+= 1
+        return rawData
+    }
+
+    /// Replaces the metadata in place (for `resize`, which changes the tensor itself).
+    func setMetadata(shape: [Int], strides: [Int], storageOffset: Int) {
+        self.shape = shape
+        self.strides = strides
+        self.storageOffset = storageOffset
+    }
+
+    /// The tensor's first element as a typed pointer; `T` must match the dtype.
+    func pointer<T: TensorElement>(as _: T.Type) -> UnsafeMutablePointer<T> {
+        assert(T.dtype == dtype || (T.self == HalfBits.self && dtype == .float16))
+        return rawData.assumingMemoryBound(to: T.self)
+    }
+}
+
+extension Tensor {
+    /// Calls `body` with the Swift type that stores `dtype`: the one switch on the dtype
+    /// that an operation makes, instead of one per element.
+    static func withElementType<R>(_ dtype: DType, _ body: (any TensorElement.Type) -> R) -> R {
+        switch dtype {
+        case .float32: body(Float.self)
+        case .float64: body(Double.self)
+        case .float16: body(HalfBits.self)
+        case .int64: body(Int64.self)
+        case .int32: body(Int32.self)
+        case .uint8: body(UInt8.self)
+        case .bool: body(Bool.self)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Testing
+import Nabla
+
+/// Misuse traps with a message that names the operation and the shapes involved.
+@Suite struct TensorTrapTests {
+    /// Checks that a trapping child process wrote every fragment to standard error.
+    func expectMessage(_ result: ExitTest.Result?, _ fragments: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+        let stderr = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        for fragment in fragments {
+            #expect(stderr.contains(fragment), "stderr lacks \"\(fragment)\": \(stderr)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func viewWithWrongElementCountTraps() async {
+        let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { _ = Tensor.zeros(2, 3, 4).view(4, 5) }
+        expectMessage(r, ["view", "[4, 5]", "[2, 3, 4]"])
+    }
+
+    @Test func viewOnIncompatibleStridesTraps() async {
+        let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { _ = Tensor.zeros(2, 3).T.view(6) }
+        expectMessage(r, ["view", "[6]", "strides", "reshape"])
+    }
+
+    @Test func outOfRangeDimTraps() async {
+        let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { _ = Tensor.zeros(2, 3).transpose(0, 3) }
+        expectMessage(r, ["transpose", "dim 3", "[2, 3]"])
+    }
+
+    @Test func outOfRangeIndexTraps() async {
+        let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { _ = Tensor.zeros(2, 3)[0, 5] }
+        expectMessage(r, ["subscript", "index 5", "size 3"])
+    }
+
+    @Test func expandOfNonSingletonTraps() async {
+        let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { _ = Tensor.zeros(2, 3).expand(4, 3) }
+        expectMessage(r, ["expand", "[2, 3]", "[4, 3]"])
+    }
+
+    @Test func catWithMismatchedShapesTraps() async {
+        let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { _ = Tensor.cat([Tensor.zeros(2, 3), Tensor.zeros(2, 4)]) }
+        expectMessage(r, ["cat", "[2, 3]", "[2, 4]"])
+    }
+
+    @Test func copyFromUnbroadcastableTraps() async {
+        let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Tensor.zeros(2, 3).copy(from: Tensor.zeros(4)) }
+        expectMessage(r, ["copy(from:)", "[4]", "[2, 3]"])
+    }
+
+    @Test func itemOfManyElementsTraps() async {
+        let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { _ = Tensor.zeros(2).item() }
+        expectMessage(r, ["item", "[2]"])
+    }
+}
