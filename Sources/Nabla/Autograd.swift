@@ -173,7 +173,7 @@ extension Tensor {
                     if let next = input.gradFnNode {
                         let key = ObjectIdentifier(next)
                         if let existing = gradients[key] {
-                            gradients[key] = existing.adding(inputGradient)
+                            gradients[key] = existing + inputGradient
                         } else {
                             gradients[key] = inputGradient
                         }
@@ -189,7 +189,7 @@ extension Tensor {
     private func accumulateGrad(_ gradient: Tensor) {
         let converted = gradient.dtype == dtype ? gradient : gradient.to(dtype)
         if let existing = gradStorage {
-            gradStorage = existing.adding(converted)
+            gradStorage = existing + converted
         } else {
             gradStorage = converted.clone()
         }

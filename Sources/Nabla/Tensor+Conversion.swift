@@ -34,36 +34,4 @@ extension Tensor {
 
     /// The value of a single-element tensor as a `Double`.
     public func item() -> Double { item(Double.self) }
-
-    /// A same-shape sum of two tensors, used to accumulate gradients before the
-    /// element-wise engine takes over arithmetic.
-    func adding(_ other: Tensor) -> Tensor {
-        precondition(shape == other.shape, "add: shapes \(shape) and \(other.shape) differ")
-        let a = toArray(Double.self), b = other.toArray(Double.self)
-        return Tensor(elements: zip(a, b).map { $0 + $1 }, shape: shape, dtype: dtype)
-    }
-
-    /// Sums over the dims that were broadcast to turn `shape` into this tensor's shape:
-    /// the gradient of an expansion.
-    func sumToShape(_ target: [Int]) -> Tensor {
-        if target == shape { return self }
-        let result = Tensor.zeros(target, dtype: .float64)
-        let strides = StridedCopy.broadcastStrides(of: result, to: shape)
-        let values = toArray(Double.self)
-        let out = result.rawData.assumingMemoryBound(to: Double.self)
-        var index = [Int](repeating: 0, count: shape.count)
-        for value in values {
-            var offset = 0
-            for d in 0..<shape.count { offset += index[d] * strides[d] }
-            out[offset] += value
-            var d = shape.count - 1
-            while d >= 0 {
-                index[d] += 1
-                if index[d] < shape[d] { break }
-                index[d] = 0
-                d -= 1
-            }
-        }
-        return result.to(dtype)
-    }
 }

@@ -1,0 +1,210 @@
+// + - * / with broadcasting and type promotion, with tensors and Swift numbers on either
+// side, their in-place forms, and their gradients.
+
+/// A binary operation on numbers of any numeric element type.
+protocol BinaryNumericOperation {
+    static func apply<T: NumericElement>(_ a: T, _ b: T) -> T
+}
+
+enum AddOperation: BinaryNumericOperation { @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { a + b } }
+enum SubOperation: BinaryNumericOperation { @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { a - b } }
+enum MulOperation: BinaryNumericOperation { @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { a * b } }
+enum DivOperation: BinaryNumericOperation { @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { T.divide(a, b) } }
+/// NaN-propagating, like `torch.maximum`.
+enum MaximumOperation: BinaryNumericOperation {
+    @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { a != a ? a : (b != b ? b : (a >= b ? a : b)) }
+}
+/// NaN-propagating, like `torch.minimum`.
+enum MinimumOperation: BinaryNumericOperation {
+    @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { a != a ? a : (b != b ? b : (a <= b ? a : b)) }
+}
+
+extension Tensor {
+    /// Runs a binary operation over the broadcast shape, computing in the promoted dtype.
+    static func binary<Op: BinaryNumericOperation>(_: Op.Type, _ a: Tensor, _ b: Tensor, dtype: DType, operation: String) -> Tensor {
+        let shape = broadcastShape(a.shape, b.shape, operation: operation)
+        let compute = computeType(for: dtype)
+        let out = Tensor(uninitializedShape: shape, dtype: compute, zeroed: false, operation: operation)
+        let ca = a.detach().to(compute), cb = b.detach().to(compute)
+        withNumericType(compute, operation: operation) { type in
+            run(Op.self, ca, cb, out, type)
+        }
+        return compute == dtype ? out : out.to(dtype)
+    }
+
+    private static func run<Op: BinaryNumericOperation, T: NumericElement>(_: Op.Type, _ a: Tensor, _ b: Tensor, _ out: Tensor, _: T.Type) {
+        ElementwiseLoop.map(a, as: T.self, b, as: T.self, into: out, as: T.self) { Op.apply($0, $1) }
+    }
+
+    /// A Swift number as a 0-d tensor of the dtype it combines to with this tensor.
+    func scalarOperand(_ value: Double, isFloatingPoint: Bool) -> Tensor {
+        Tensor.scalar(value, dtype: resultType(withScalarIsFloatingPoint: isFloatingPoint))
+    }
+
+    // MARK: Tensor op Tensor
+
+    /// Element-wise sum with broadcasting, like `torch.add(a, b, alpha=alpha)`:
+    /// `self + alpha * other`.
+    public func add(_ other: Tensor, alpha: Double = 1) -> Tensor {
+        alpha == 1 ? self + other : self + other * alpha
+    }
+
+    /// Element-wise sum with broadcasting and type promotion.
+    public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
+        binary(AddOperation.self, lhs, rhs, dtype: resultType([lhs, rhs]), operation: "add")
+            .recordingGradient("AddBackward0", inputs: [lhs, rhs]) { g in
+                [g.sumToShape(lhs.shape).to(lhs.dtype), g.sumToShape(rhs.shape).to(rhs.dtype)]
+            }
+    }
+
+    /// Element-wise difference with broadcasting and type promotion.
+    public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {
+        precondition(lhs.dtype != .bool || rhs.dtype != .bool, "sub: subtracting two bool tensors is not supported; use logical operations")
+        return binary(SubOperation.self, lhs, rhs, dtype: resultType([lhs, rhs]), operation: "sub")
+            .recordingGradient("SubBackward0", inputs: [lhs, rhs]) { g in
+                [g.sumToShape(lhs.shape).to(lhs.dtype), (-g).sumToShape(rhs.shape).to(rhs.dtype)]
+            }
+    }
+
+    /// Element-wise product with broadcasting and type promotion.
+    public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
+        binary(MulOperation.self, lhs, rhs, dtype: resultType([lhs, rhs]), operation: "mul")
+            .recordingGradient("MulBackward0", inputs: [lhs, rhs], saving: [lhs, rhs]) { g in
+                [lhs.requiresGrad ? (g * rhs).sumToShape(lhs.shape).to(lhs.dtype) : nil,
+                 rhs.requiresGrad ? (g * lhs).sumToShape(rhs.shape).to(rhs.dtype) : nil]
+            }
+    }
+
+    /// Element-wise true division with broadcasting: integer operands give a float32
+    /// result, as in PyTorch.
+    public static func / (lhs: Tensor, rhs: Tensor) -> Tensor {
+        var dtype = resultType([lhs, rhs])
+        if !dtype.isFloatingPoint { dtype = .float32 }
+        return binary(DivOperation.self, lhs, rhs, dtype: dtype, operation: "div")
+            .recordingGradient("DivBackward0", inputs: [lhs, rhs], saving: [lhs, rhs]) { g in
+                [lhs.requiresGrad ? (g / rhs).sumToShape(lhs.shape).to(lhs.dtype) : nil,
+                 rhs.requiresGrad ? (-g * lhs / (rhs * rhs)).sumToShape(rhs.shape).to(rhs.dtype) : nil]
+            }
+    }
+
+    /// Element-wise negation.
+    public static prefix func - (operand: Tensor) -> Tensor {
+        precondition(operand.dtype != .bool, "neg: negation of a bool tensor is not supported; use logicalNot()")
+        return binary(SubOperation.self, Tensor.scalar(0, dtype: operand.dtype), operand, dtype: operand.dtype, operation: "neg")
+            .recordingGradient("NegBackward0", inputs: [operand]) { g in [-g] }
+    }
+
+    /// The element-wise maximum, propagating NaN, like `torch.maximum`.
+    public static func maximum(_ a: Tensor, _ b: Tensor) -> Tensor {
+        binary(MaximumOperation.self, a, b, dtype: resultType([a, b]), operation: "maximum")
+            .recordingGradient("MaximumBackward0", inputs: [a, b], saving: [a, b]) { g in
+                let share = Tensor.selectionShare(a, b, greater: true)
+                return [(g * share).sumToShape(a.shape).to(a.dtype), (g * (1 - share)).sumToShape(b.shape).to(b.dtype)]
+            }
+    }
+
+    /// The element-wise minimum, propagating NaN, like `torch.minimum`.
+    public static func minimum(_ a: Tensor, _ b: Tensor) -> Tensor {
+        binary(MinimumOperation.self, a, b, dtype: resultType([a, b]), operation: "minimum")
+            .recordingGradient("MinimumBackward0", inputs: [a, b], saving: [a, b]) { g in
+                let share = Tensor.selectionShare(a, b, greater: false)
+                return [(g * share).sumToShape(a.shape).to(a.dtype), (g * (1 - share)).sumToShape(b.shape).to(b.dtype)]
+            }
+    }
+
+    /// 1 where `a` wins, 0 where `b` wins, 0.5 on ties (PyTorch splits the gradient).
+    private static func selectionShare(_ a: Tensor, _ b: Tensor, greater: Bool) -> Tensor {
+        let wins = (greater ? a .> b : a .< b).to(.float64)
+        let ties = (a .== b).to(.float64)
+        return wins + ties * 0.5
+    }
+
+    // MARK: Tensor op number
+
+    /// Adds a number to every element.
+    public static func + (lhs: Tensor, rhs: Double) -> Tensor { lhs + lhs.scalarOperand(rhs, isFloatingPoint: true) }
+    /// Adds an integer to every element (integer tensors stay integer).
+    public static func + (lhs: Tensor, rhs: Int) -> Tensor { lhs + lhs.scalarOperand(Double(rhs), isFloatingPoint: false) }
+    /// Adds a number to every element.
+    public static func + (lhs: Double, rhs: Tensor) -> Tensor { rhs.scalarOperand(lhs, isFloatingPoint: true) + rhs }
+    /// Adds an integer to every element.
+    public static func + (lhs: Int, rhs: Tensor) -> Tensor { rhs.scalarOperand(Double(lhs), isFloatingPoint: false) + rhs }
+    /// Subtracts a number from every element.
+    public static func - (lhs: Tensor, rhs: Double) -> Tensor { lhs - lhs.scalarOperand(rhs, isFloatingPoint: true) }
+    /// Subtracts an integer from every element.
+    public static func - (lhs: Tensor, rhs: Int) -> Tensor { lhs - lhs.scalarOperand(Double(rhs), isFloatingPoint: false) }
+    /// Subtracts every element from a number.
+    public static func - (lhs: Double, rhs: Tensor) -> Tensor { rhs.scalarOperand(lhs, isFloatingPoint: true) - rhs }
+    /// Subtracts every element from an integer.
+    public static func - (lhs: Int, rhs: Tensor) -> Tensor { rhs.scalarOperand(Double(lhs), isFloatingPoint: false) - rhs }
+    /// Multiplies every element by a number.
+    public static func * (lhs: Tensor, rhs: Double) -> Tensor { lhs * lhs.scalarOperand(rhs, isFloatingPoint: true) }
+    /// Multiplies every element by an integer.
+    public static func * (lhs: Tensor, rhs: Int) -> Tensor { lhs * lhs.scalarOperand(Double(rhs), isFloatingPoint: false) }
+    /// Multiplies every element by a number.
+    public static func * (lhs: Double, rhs: Tensor) -> Tensor { rhs.scalarOperand(lhs, isFloatingPoint: true) * rhs }
+    /// Multiplies every element by an integer.
+    public static func * (lhs: Int, rhs: Tensor) -> Tensor { rhs.scalarOperand(Double(lhs), isFloatingPoint: false) * rhs }
+    /// Divides every element by a number.
+    public static func / (lhs: Tensor, rhs: Double) -> Tensor { lhs / lhs.scalarOperand(rhs, isFloatingPoint: true) }
+    /// Divides every element by an integer (true division).
+    public static func / (lhs: Tensor, rhs: Int) -> Tensor { lhs / lhs.scalarOperand(Double(rhs), isFloatingPoint: false) }
+    /// Divides a number by every element.
+    public static func / (lhs: Double, rhs: Tensor) -> Tensor { rhs.scalarOperand(lhs, isFloatingPoint: true) / rhs }
+    /// Divides an integer by every element (true division).
+    public static func / (lhs: Int, rhs: Tensor) -> Tensor { rhs.scalarOperand(Double(lhs), isFloatingPoint: false) / rhs }
+
+    // MARK: In place
+
+    /// Writes `result` (of an operation with this tensor as first operand) into this
+    /// tensor: the in-place forms (PyTorch's `add_` family). The result must keep this
+    /// tensor's shape and be convertible to its dtype without changing kind.
+    private func assignInPlace(_ result: Tensor, operation: String) {
+        precondition(result.shape == shape,
+                     "\(operation): the result of shape \(result.shape) cannot be written in place into a tensor of shape \(shape) (the other operand must broadcast to it)")
+        precondition(result.dtype == dtype || !(result.dtype.isFloatingPoint && !dtype.isFloatingPoint),
+                     "\(operation): result type \(result.dtype) can't be cast to the tensor's dtype \(dtype)")
+        copy(from: result)
+    }
+
+    /// Adds `other * alpha` into this tensor (PyTorch's `add_`).
+    public func addInPlace(_ other: Tensor, alpha: Double = 1) {
+        checkInPlaceAllowed("addInPlace")
+        assignInPlace(withNoGrad { add(other, alpha: alpha) }, operation: "addInPlace")
+    }
+
+    /// Subtracts `other` from this tensor in place (PyTorch's `sub_`).
+    public func subInPlace(_ other: Tensor) {
+        checkInPlaceAllowed("subInPlace")
+        assignInPlace(withNoGrad { self - other }, operation: "subInPlace")
+    }
+
+    /// Multiplies this tensor by `other` in place (PyTorch's `mul_`).
+    public func mulInPlace(_ other: Tensor) {
+        checkInPlaceAllowed("mulInPlace")
+        assignInPlace(withNoGrad { self * other }, operation: "mulInPlace")
+    }
+
+    /// Divides this tensor by `other` in place (PyTorch's `div_`).
+    public func divInPlace(_ other: Tensor) {
+        checkInPlaceAllowed("divInPlace")
+        assignInPlace(withNoGrad { self / other }, operation: "divInPlace")
+    }
+
+    /// `lhs.addInPlace(rhs)`.
+    public static func += (lhs: Tensor, rhs: Tensor) { lhs.addInPlace(rhs) }
+    /// `lhs.subInPlace(rhs)`.
+    public static func -= (lhs: Tensor, rhs: Tensor) { lhs.subInPlace(rhs) }
+    /// `lhs.mulInPlace(rhs)`.
+    public static func *= (lhs: Tensor, rhs: Tensor) { lhs.mulInPlace(rhs) }
+    /// `lhs.divInPlace(rhs)`.
+    public static func /= (lhs: Tensor, rhs: Tensor) { lhs.divInPlace(rhs) }
+    /// Adds a number in place.
+    public static func += (lhs: Tensor, rhs: Double) { lhs.addInPlace(lhs.scalarOperand(rhs, isFloatingPoint: true)) }
+    /// Subtracts a number in place.
+    public static func -= (lhs: Tensor, rhs: Double) { lhs.subInPlace(lhs.scalarOperand(rhs, isFloatingPoint: true)) }
+    /// Multiplies by a number in place.
+    public static func *= (lhs: Tensor, rhs: Double) { lhs.mulInPlace(lhs.scalarOperand(rhs, isFloatingPoint: true)) }
+    /// Divides by a number in place.
+    public static func /= (lhs: Tensor, rhs: Double) { lhs.divInPlace(lhs.scalarOperand(rhs, isFloatingPoint: true)) }
+}

@@ -1,0 +1,62 @@
+// Shapes and dtypes of operations on several tensors: NumPy broadcasting and PyTorch's
+// type promotion.
+
+extension Tensor {
+    /// The shape two shapes broadcast to (NumPy's rules: align on the right, sizes equal
+    /// or 1), or a trap naming the operation and both shapes.
+    static func broadcastShape(_ a: [Int], _ b: [Int], operation: String) -> [Int] {
+        let rank = Swift.max(a.count, b.count)
+        var result = [Int](repeating: 1, count: rank)
+        for i in 0..<rank {
+            let x = i < rank - a.count ? 1 : a[i - (rank - a.count)]
+            let y = i < rank - b.count ? 1 : b[i - (rank - b.count)]
+            precondition(x == y || x == 1 || y == 1,
+                         "\(operation): shapes \(a) and \(b) cannot be broadcast together (size \(x) vs \(y) at dim \(i))")
+            result[i] = x == 1 ? y : x
+        }
+        return result
+    }
+
+    /// The shape several tensors broadcast to, like `torch.broadcast_shapes`.
+    public static func broadcastShapes(_ shapes: [Int]...) -> [Int] {
+        shapes.reduce([]) { broadcastShape($0, $1, operation: "broadcastShapes") }
+    }
+
+    /// A view of this tensor broadcast to `shape` (zero strides on repeated dims), with
+    /// no graph node: the operation's own backward reduces gradients to the input shape.
+    func broadcastLayout(to shape: [Int]) -> Tensor {
+        if self.shape == shape { return self }
+        return asStrided(shape: shape, strides: StridedCopy.broadcastStrides(of: self, to: shape), storageOffset: storageOffset)
+    }
+
+    /// The kind of a dtype for promotion: bool < integer < floating point.
+    private static func category(_ dtype: DType) -> Int {
+        dtype == .bool ? 0 : (dtype.isFloatingPoint ? 2 : 1)
+    }
+
+    /// PyTorch's `result_type` for tensor operands: tensors with dimensions decide the
+    /// dtype; 0-d tensors only raise it when they are of a higher kind (an integer tensor
+    /// plus a 0-d float tensor is float, a float32 tensor plus a 0-d float64 tensor stays
+    /// float32).
+    static func resultType(_ tensors: [Tensor]) -> DType {
+        let dimensioned = tensors.filter { $0.ndim > 0 }.map(\.dtype)
+        let zeroDim = tensors.filter { $0.ndim == 0 }.map(\.dtype)
+        guard let first = dimensioned.first else {
+            return zeroDim.dropFirst().reduce(zeroDim[0], DType.promoted)
+        }
+        var result = dimensioned.dropFirst().reduce(first, DType.promoted)
+        if let zero = zeroDim.first.map({ zeroDim.dropFirst().reduce($0, DType.promoted) }), category(zero) > category(result) {
+            result = DType.promoted(result, zero)
+        }
+        return result
+    }
+
+    /// The dtype of an operation between this tensor and a Swift number: the tensor's,
+    /// unless the number is of a higher kind (a float scalar with an integer tensor gives
+    /// float32, an integer scalar with a bool tensor gives int64), as in PyTorch.
+    func resultType(withScalarIsFloatingPoint isFloat: Bool) -> DType {
+        if isFloat && !dtype.isFloatingPoint { return .float32 }
+        if !isFloat && dtype == .bool { return .int64 }
+        return dtype
+    }
+}

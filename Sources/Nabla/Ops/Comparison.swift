@@ -1,0 +1,193 @@
+// Comparisons (bool results), selection and the piecewise functions built on them.
+
+/// A comparison of two numbers of any numeric element type.
+protocol ComparisonOperation {
+    static func apply<T: NumericElement>(_ a: T, _ b: T) -> Bool
+}
+
+enum EqualOperation: ComparisonOperation { @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> Bool { a == b } }
+enum NotEqualOperation: ComparisonOperation { @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> Bool { a != b } }
+enum LessOperation: ComparisonOperation { @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> Bool { a < b } }
+enum LessEqualOperation: ComparisonOperation { @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> Bool { a <= b } }
+enum GreaterOperation: ComparisonOperation { @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> Bool { a > b } }
+enum GreaterEqualOperation: ComparisonOperation { @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> Bool { a >= b } }
+
+/// Powers of numbers of any numeric element type (computed in double precision).
+enum PowOperation: BinaryNumericOperation {
+    @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T {
+        T(nablaDouble: _pow(a.nablaDouble, b.nablaDouble))
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@inline(__always) private func _pow(_ a: Double, _ b: Double) -> Double { pow(a, b) }
+
+extension Tensor {
+    static func compare<Op: ComparisonOperation>(_: Op.Type, _ a: Tensor, _ b: Tensor, operation: String) -> Tensor {
+        let shape = broadcastShape(a.shape, b.shape, operation: operation)
+        let compute = computeType(for: resultType([a, b]))
+        let ca = a.detach().to(compute), cb = b.detach().to(compute)
+        let out = Tensor(uninitializedShape: shape, dtype: .bool, zeroed: false, operation: operation)
+        withNumericType(compute, operation: operation) { type in runComparison(Op.self, ca, cb, out, type) }
+        return out
+    }
+
+    private static func runComparison<Op: ComparisonOperation, T: NumericElement>(_: Op.Type, _ a: Tensor, _ b: Tensor, _ out: Tensor, _: T.Type) {
+        ElementwiseLoop.map(a, as: T.self, b, as: T.self, into: out, as: Bool.self) { Op.apply($0, $1) }
+    }
+
+    /// Element-wise `==` with broadcasting, giving a bool tensor (Swift's `==` on tensors
+    /// is reserved for `Equatable`-style identity of values, which tensors do not have).
+    public static func .== (lhs: Tensor, rhs: Tensor) -> Tensor { compare(EqualOperation.self, lhs, rhs, operation: "eq") }
+    /// Element-wise `!=`, giving a bool tensor.
+    public static func .!= (lhs: Tensor, rhs: Tensor) -> Tensor { compare(NotEqualOperation.self, lhs, rhs, operation: "ne") }
+    /// Element-wise `<`, giving a bool tensor.
+    public static func .< (lhs: Tensor, rhs: Tensor) -> Tensor { compare(LessOperation.self, lhs, rhs, operation: "lt") }
+    /// Element-wise `<=`, giving a bool tensor.
+    public static func .<= (lhs: Tensor, rhs: Tensor) -> Tensor { compare(LessEqualOperation.self, lhs, rhs, operation: "le") }
+    /// Element-wise `>`, giving a bool tensor.
+    public static func .> (lhs: Tensor, rhs: Tensor) -> Tensor { compare(GreaterOperation.self, lhs, rhs, operation: "gt") }
+    /// Element-wise `>=`, giving a bool tensor.
+    public static func .>= (lhs: Tensor, rhs: Tensor) -> Tensor { compare(GreaterEqualOperation.self, lhs, rhs, operation: "ge") }
+
+    /// Compares every element with a number.
+    public static func .== (lhs: Tensor, rhs: Double) -> Tensor { lhs .== lhs.scalarOperand(rhs, isFloatingPoint: true) }
+    /// Compares every element with a number.
+    public static func .!= (lhs: Tensor, rhs: Double) -> Tensor { lhs .!= lhs.scalarOperand(rhs, isFloatingPoint: true) }
+    /// Compares every element with a number.
+    public static func .< (lhs: Tensor, rhs: Double) -> Tensor { lhs .< lhs.scalarOperand(rhs, isFloatingPoint: true) }
+    /// Compares every element with a number.
+    public static func .<= (lhs: Tensor, rhs: Double) -> Tensor { lhs .<= lhs.scalarOperand(rhs, isFloatingPoint: true) }
+    /// Compares every element with a number.
+    public static func .> (lhs: Tensor, rhs: Double) -> Tensor { lhs .> lhs.scalarOperand(rhs, isFloatingPoint: true) }
+    /// Compares every element with a number.
+    public static func .>= (lhs: Tensor, rhs: Double) -> Tensor { lhs .>= lhs.scalarOperand(rhs, isFloatingPoint: true) }
+
+    /// Element-wise logical and of two bool tensors.
+    public static func .& (lhs: Tensor, rhs: Tensor) -> Tensor {
+        precondition(lhs.dtype == .bool && rhs.dtype == .bool, "logicalAnd: expects bool tensors, got \(lhs.dtype) and \(rhs.dtype)")
+        return (lhs.to(.uint8) * rhs.to(.uint8)).to(.bool)
+    }
+
+    /// Element-wise logical or of two bool tensors.
+    public static func .| (lhs: Tensor, rhs: Tensor) -> Tensor {
+        precondition(lhs.dtype == .bool && rhs.dtype == .bool, "logicalOr: expects bool tensors, got \(lhs.dtype) and \(rhs.dtype)")
+        return (lhs.to(.uint8) + rhs.to(.uint8)).to(.bool)
+    }
+
+    /// Element-wise logical not (true where the element is zero or false).
+    public func logicalNot() -> Tensor { self .== 0.0 }
+
+    /// Picks `a` where `condition` is true and `b` elsewhere, with broadcasting, like
+    /// `torch.where(condition, a, b)`.
+    public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
+        precondition(condition.dtype == .bool, "where: the condition must be a bool tensor, got \(condition.dtype) (shape \(condition.shape))")
+        let shape = broadcastShape(broadcastShape(condition.shape, a.shape, operation: "where"), b.shape, operation: "where")
+        let dtype = resultType([a, b])
+        let compute = computeType(for: dtype)
+        let ca = a.detach().to(compute), cb = b.detach().to(compute)
+        let out = Tensor(uninitializedShape: shape, dtype: compute, zeroed: false, operation: "where")
+        withNumericType(compute, operation: "where") { type in runWhere(condition, ca, cb, out, type) }
+        let result = compute == dtype ? out : out.to(dtype)
+        return result.recordingGradient("WhereBackward0", inputs: [a, b], saving: [condition]) { g in
+            let zero = Tensor.scalar(0, dtype: g.dtype)
+            return [Tensor.where(condition, g, zero).sumToShape(a.shape).to(a.dtype),
+                    Tensor.where(condition, zero, g).sumToShape(b.shape).to(b.dtype)]
+        }
+    }
+
+    private static func runWhere<T: NumericElement>(_ condition: Tensor, _ a: Tensor, _ b: Tensor, _ out: Tensor, _: T.Type) {
+        ElementwiseLoop.map(condition, as: Bool.self, a, as: T.self, b, as: T.self, into: out, as: T.self) { $0 ? $1 : $2 }
+    }
+
+    /// This tensor with `value` where `mask` is true, like PyTorch's `masked_fill`.
+    public func maskedFill(_ mask: Tensor, _ value: Double) -> Tensor {
+        precondition(Tensor.broadcasts(mask.shape, to: shape), "maskedFill: mask of shape \(mask.shape) does not broadcast to the tensor's shape \(shape)")
+        return Tensor.where(mask, Tensor.scalar(value, dtype: dtype), self)
+    }
+
+    /// Element-wise power with broadcasting, like `torch.pow(self, exponent)`.
+    public func pow(_ exponent: Tensor) -> Tensor {
+        let out = Tensor.binary(PowOperation.self, self, exponent, dtype: Tensor.resultType([self, exponent]), operation: "pow")
+        return out.recordingGradient("PowBackward1", inputs: [self, exponent], saving: [self, exponent, out]) { [self] g in
+            let dBase = g * exponent * self.pow(exponent - 1.0)
+            let dExponent = Tensor.where(self .== 0.0, Tensor.scalar(0, dtype: g.dtype), g * out * self.log())
+            return [dBase.sumToShape(self.shape).to(self.dtype), dExponent.sumToShape(exponent.shape).to(exponent.dtype)]
+        }
+    }
+
+    /// Every element raised to a power, like `x ** p`.
+    public func pow(_ exponent: Double) -> Tensor {
+        let out = Tensor.binary(PowOperation.self, self, scalarOperand(exponent, isFloatingPoint: exponent.rounded() != exponent || dtype.isFloatingPoint),
+                                dtype: resultType(withScalarIsFloatingPoint: exponent.rounded() != exponent), operation: "pow")
+        return out.recordingGradient("PowBackward0", inputs: [self], saving: [self]) { [self] g in
+            [exponent == 0 ? g.zerosLike() : g * self.pow(exponent - 1) * exponent]
+        }
+    }
+
+    /// Element-wise absolute value.
+    public func abs() -> Tensor {
+        precondition(dtype != .bool, "abs: not supported for bool tensors")
+        let out = withNoGrad { Tensor.where(self .< 0.0, -self, self) }
+        return out.recordingGradient("AbsBackward0", inputs: [self], saving: [self]) { [self] g in [g * self.sign()] }
+    }
+
+    /// Element-wise sign: -1, 0 or 1 (NaN stays NaN for floats), in the tensor's dtype.
+    public func sign() -> Tensor {
+        precondition(dtype != .bool, "sign: not supported for bool tensors")
+        let out = withNoGrad { () -> Tensor in
+            let s = (self .> 0.0).to(dtype) - (self .< 0.0).to(dtype)
+            return dtype.isFloatingPoint ? Tensor.where(self .!= self, self, s) : s
+        }
+        return out.recordingGradient("SignBackward0", inputs: [self]) { g in [g.zerosLike()] }
+    }
+
+    /// Element-wise `max(x, 0)` (NaN stays NaN).
+    public func relu() -> Tensor {
+        let zero = Tensor.scalar(0, dtype: dtype)
+        let out = Tensor.binary(MaximumOperation.self, self, zero, dtype: dtype, operation: "relu")
+        return out.recordingGradient("ReluBackward0", inputs: [self], saving: [out]) { g in [g * (out .> 0.0).to(g.dtype)] }
+    }
+
+    /// Element-wise `x` for positive `x`, `negativeSlope * x` otherwise.
+    public func leakyRelu(negativeSlope: Double = 0.01) -> Tensor {
+        let positive = self .> 0.0
+        let out = withNoGrad { Tensor.where(positive, self, self * negativeSlope) }
+        return out.recordingGradient("LeakyReluBackward0", inputs: [self], saving: [self]) { g in
+            [Tensor.where(positive, g, g * negativeSlope)]
+        }
+    }
+
+    /// Every element limited to `min...max` (either bound may be omitted), like
+    /// `torch.clamp`. NaN stays NaN.
+    public func clamp(min: Double? = nil, max: Double? = nil) -> Tensor {
+        precondition(min != nil || max != nil, "clamp: at least one of min and max must be given")
+        var out = self.detach()
+        var inside = Tensor.full(shape, 1, dtype: .bool)
+        withNoGrad {
+            if let min {
+                let bound = scalarOperand(min, isFloatingPoint: min.rounded() != min)
+                out = Tensor.binary(MaximumOperation.self, out, bound, dtype: Tensor.resultType([out, bound]), operation: "clamp")
+                inside = inside .& (self .>= min)
+            }
+            if let max {
+                let bound = scalarOperand(max, isFloatingPoint: max.rounded() != max)
+                out = Tensor.binary(MinimumOperation.self, out, bound, dtype: Tensor.resultType([out, bound]), operation: "clamp")
+                inside = inside .& (self .<= max)
+            }
+        }
+        let mask = inside
+        return out.recordingGradient("ClampBackward1", inputs: [self], saving: [self]) { g in [g * mask.to(g.dtype)] }
+    }
+
+    /// Clamps every element in place (PyTorch's `clamp_`).
+    public func clampInPlace(min: Double? = nil, max: Double? = nil) {
+        checkInPlaceAllowed("clampInPlace")
+        copy(from: withNoGrad { clamp(min: min, max: max) })
+    }
+}

@@ -1,0 +1,180 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Element-wise functions of one tensor and their gradients.
+
+/// A function of one floating-point value.
+protocol UnaryFloatOperation {
+    static func apply<T: FloatElement>(_ x: T) -> T
+}
+
+/// Applies a `Double` function to any float element (the scalar path; vector kernels
+/// take over the hot float32/float64 loops).
+@inline(__always) private func viaDouble<T: FloatElement>(_ x: T, _ f: (Double) -> Double) -> T {
+    T(nablaDouble: f(x.nablaDouble))
+}
+
+enum SqrtOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { x.squareRoot() } }
+enum RsqrtOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { 1 / x.squareRoot() } }
+enum ExpOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, exp) } }
+enum LogOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, log) } }
+enum Log1pOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, log1p) } }
+enum Expm1Operation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, expm1) } }
+enum SinOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, sin) } }
+enum CosOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, cos) } }
+enum TanhOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, tanh) } }
+enum SigmoidOperation: UnaryFloatOperation {
+    static func apply<T: FloatElement>(_ x: T) -> T {
+        viaDouble(x) { v in v >= 0 ? 1 / (1 + exp(-v)) : exp(v) / (1 + exp(v)) }
+    }
+}
+/// The exact GELU, PyTorch's default: x * Phi(x).
+enum GeluOperation: UnaryFloatOperation {
+    static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x) { v in 0.5 * v * (1 + erf(v * 0.7071067811865476)) } }
+}
+/// PyTorch's `approximate="tanh"` GELU.
+enum GeluTanhOperation: UnaryFloatOperation {
+    static func apply<T: FloatElement>(_ x: T) -> T {
+        viaDouble(x) { v in 0.5 * v * (1 + tanh(0.7978845608028654 * (v + 0.044715 * v * v * v))) }
+    }
+}
+/// Round half to even, like `torch.round`.
+enum RoundOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { x.rounded(.toNearestOrEven) } }
+enum FloorOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { x.rounded(.down) } }
+enum CeilOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { x.rounded(.up) } }
+
+/// How `gelu` is computed.
+public enum GELUApproximation: String, Sendable {
+    /// The exact form, `x * Phi(x)` with the normal CDF (PyTorch's default, `"none"`).
+    case none
+    /// The tanh approximation (PyTorch's `approximate="tanh"`).
+    case tanh
+}
+
+extension Tensor {
+    /// Applies a float function element-wise; integer and bool inputs are computed in
+    /// float32, as PyTorch does for `exp`, `sqrt` and the like.
+    func unaryFloat<Op: UnaryFloatOperation>(_: Op.Type, operation: String) -> Tensor {
+        let dtype: DType = self.dtype.isFloatingPoint ? self.dtype : .float32
+        let compute = Tensor.computeType(for: dtype)
+        let input = detach().to(compute)
+        let out = Tensor(uninitializedShape: shape, dtype: compute, zeroed: false, operation: operation)
+        Tensor.withFloatType(compute, operation: operation) { type in
+            Tensor.runUnary(Op.self, input, out, type)
+        }
+        return compute == dtype ? out : out.to(dtype)
+    }
+
+    private static func runUnary<Op: UnaryFloatOperation, T: FloatElement>(_: Op.Type, _ x: Tensor, _ out: Tensor, _: T.Type) {
+        ElementwiseLoop.map(x, as: T.self, into: out, as: T.self) { Op.apply($0) }
+    }
+
+    /// Element-wise square root.
+    public func sqrt() -> Tensor {
+        let out = unaryFloat(SqrtOperation.self, operation: "sqrt")
+        return out.recordingGradient("SqrtBackward0", inputs: [self], saving: [out]) { g in [g / (out * 2)] }
+    }
+
+    /// Element-wise reciprocal square root, `1 / sqrt(x)`.
+    public func rsqrt() -> Tensor {
+        let out = unaryFloat(RsqrtOperation.self, operation: "rsqrt")
+        return out.recordingGradient("RsqrtBackward0", inputs: [self], saving: [out]) { g in [g * out * out * out * -0.5] }
+    }
+
+    /// Element-wise exponential.
+    public func exp() -> Tensor {
+        let out = unaryFloat(ExpOperation.self, operation: "exp")
+        return out.recordingGradient("ExpBackward0", inputs: [self], saving: [out]) { g in [g * out] }
+    }
+
+    /// Element-wise natural logarithm.
+    public func log() -> Tensor {
+        let out = unaryFloat(LogOperation.self, operation: "log")
+        return out.recordingGradient("LogBackward0", inputs: [self], saving: [self]) { [self] g in [g / self] }
+    }
+
+    /// Element-wise `log(1 + x)`, accurate for small `x`.
+    public func log1p() -> Tensor {
+        let out = unaryFloat(Log1pOperation.self, operation: "log1p")
+        return out.recordingGradient("Log1PBackward0", inputs: [self], saving: [self]) { [self] g in [g / (self + 1.0)] }
+    }
+
+    /// Element-wise `exp(x) - 1`, accurate for small `x`.
+    public func expm1() -> Tensor {
+        let out = unaryFloat(Expm1Operation.self, operation: "expm1")
+        return out.recordingGradient("Expm1Backward0", inputs: [self], saving: [out]) { g in [g * (out + 1.0)] }
+    }
+
+    /// Element-wise sine.
+    public func sin() -> Tensor {
+        unaryFloat(SinOperation.self, operation: "sin")
+            .recordingGradient("SinBackward0", inputs: [self], saving: [self]) { [self] g in [g * self.cos()] }
+    }
+
+    /// Element-wise cosine.
+    public func cos() -> Tensor {
+        unaryFloat(CosOperation.self, operation: "cos")
+            .recordingGradient("CosBackward0", inputs: [self], saving: [self]) { [self] g in [-g * self.sin()] }
+    }
+
+    /// Element-wise hyperbolic tangent.
+    public func tanh() -> Tensor {
+        let out = unaryFloat(TanhOperation.self, operation: "tanh")
+        return out.recordingGradient("TanhBackward0", inputs: [self], saving: [out]) { g in [g * (1.0 - out * out)] }
+    }
+
+    /// Element-wise logistic sigmoid, `1 / (1 + exp(-x))`.
+    public func sigmoid() -> Tensor {
+        let out = unaryFloat(SigmoidOperation.self, operation: "sigmoid")
+        return out.recordingGradient("SigmoidBackward0", inputs: [self], saving: [out]) { g in [g * out * (1.0 - out)] }
+    }
+
+    /// Element-wise GELU, exact (PyTorch's default) or with the tanh approximation.
+    public func gelu(approximate: GELUApproximation = .none) -> Tensor {
+        switch approximate {
+        case .none:
+            return unaryFloat(GeluOperation.self, operation: "gelu")
+                .recordingGradient("GeluBackward0", inputs: [self], saving: [self]) { [self] g in
+                    let x = self
+                    let cdf = ((x * 0.7071067811865476).erf() + 1.0) * 0.5
+                    let pdf = (x * x * -0.5).exp() * 0.3989422804014327
+                    return [g * (cdf + x * pdf)]
+                }
+        case .tanh:
+            return unaryFloat(GeluTanhOperation.self, operation: "gelu")
+                .recordingGradient("GeluBackward0", inputs: [self], saving: [self]) { [self] g in
+                    let x = self
+                    let inner = (x + x * x * x * 0.044715) * 0.7978845608028654
+                    let t = inner.tanh()
+                    let dInner = (x * x * (3 * 0.044715) + 1.0) * 0.7978845608028654
+                    return [g * ((t + 1.0) * 0.5 + x * 0.5 * (1.0 - t * t) * dInner)]
+                }
+        }
+    }
+
+    /// Element-wise error function.
+    public func erf() -> Tensor {
+        unaryFloat(ErfOperation.self, operation: "erf")
+            .recordingGradient("ErfBackward0", inputs: [self], saving: [self]) { [self] g in
+                [g * (self * self * -1.0).exp() * 1.1283791670955126]
+            }
+    }
+
+    /// Element-wise rounding half to even, like `torch.round` (integers are unchanged).
+    public func round() -> Tensor { roundingOperation(RoundOperation.self, name: "RoundBackward0") }
+    /// Element-wise rounding toward negative infinity.
+    public func floor() -> Tensor { roundingOperation(FloorOperation.self, name: "FloorBackward0") }
+    /// Element-wise rounding toward positive infinity.
+    public func ceil() -> Tensor { roundingOperation(CeilOperation.self, name: "CeilBackward0") }
+
+    private func roundingOperation<Op: UnaryFloatOperation>(_: Op.Type, name: String) -> Tensor {
+        guard dtype.isFloatingPoint else { return clone().detach() }
+        return unaryFloat(Op.self, operation: name)
+            .recordingGradient(name, inputs: [self]) { g in [g.zerosLike()] }
+    }
+}
+
+enum ErfOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, erf) } }
