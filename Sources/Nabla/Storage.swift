@@ -35,7 +35,7 @@ final class Storage: @unchecked Sendable {
     let isWritable: Bool
     /// Incremented by every in-place write.
     var version = 0
-    private let release: Release
+    let release: Release
 
     static let alignment = 64
 
