@@ -35,7 +35,7 @@ extension Tensor {
     /// memory cannot be reinterpreted without a copy (PyTorch's `computeStride`): each
     /// group of old dims that is merged or split must be contiguous within itself.
     func viewStrides(for newShape: [Int]) -> [Int]? {
-        if numel == 0 { return Tensor.contiguousStrides(for: newShape) }
+        if numel == 0 || ndim == 0 { return Tensor.contiguousStrides(for: newShape) }
         var newStrides = [Int](repeating: 0, count: newShape.count)
         var viewDim = newShape.count - 1
         var chunkBaseStride = strides.last ?? 1
