@@ -63,7 +63,8 @@ let package = Package(
         ),
         .target(
             name: "NablaNN",
-            dependencies: ["Nabla"]
+            dependencies: ["Nabla"],
+            resources: [.copy("Resources")]
         ),
         .executableTarget(
             name: "NablaDemo",
@@ -85,7 +86,8 @@ let package = Package(
         ),
         .testTarget(
             name: "NablaNNTests",
-            dependencies: ["NablaNN", "Nabla"]
+            dependencies: ["NablaNN", "Nabla"],
+            resources: [.copy("Fixtures")]
         ),
     ],
     swiftLanguageModes: [.v6]
