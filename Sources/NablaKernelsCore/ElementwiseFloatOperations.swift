@@ -1,0 +1,400 @@
+/// The floating-point element-wise functions of one operand that have SIMD kernels.
+///
+/// Parameters are given in `Double` and converted to the element type once per call.
+public enum UnaryFloatOperation: Sendable, Equatable {
+    /// `-x` (flips the sign bit: `-(0) = -0`).
+    case neg
+    /// `|x|`.
+    case abs
+    /// `√x` (NaN below 0).
+    case sqrt
+    /// `1 / √x`, correctly rounded division of a correctly rounded root.
+    case rsqrt
+    /// `e^x` (see ``VectorMath``).
+    case exp
+    /// `ln x`.
+    case log
+    /// `ln(1 + x)` (C library, per lane).
+    case log1p
+    /// `e^x - 1` (C library, per lane).
+    case expm1
+    /// `sin x` (C library, per lane).
+    case sin
+    /// `cos x` (C library, per lane).
+    case cos
+    /// `tanh x`.
+    case tanh
+    /// `1 / (1 + e^-x)`.
+    case sigmoid
+    /// `max(x, 0)`, NaN propagating.
+    case relu
+    /// `x` for `x >= 0`, `slope * x` below.
+    case leakyRelu(slope: Double)
+    /// Exact (erf-based) GELU.
+    case gelu
+    /// GELU's tanh approximation.
+    case geluTanh
+    /// `erf x`.
+    case erf
+    /// -1, 0 or 1 by the sign of `x` (`sign(±0) = +0`), NaN for NaN.
+    case sign
+    /// Rounds towards minus infinity.
+    case floor
+    /// Rounds towards plus infinity.
+    case ceil
+    /// Rounds to the nearest integer, ties to even (as `torch.round`).
+    case round
+    /// `min(max(x, min), max)`, NaN propagating.
+    case clamp(min: Double, max: Double)
+}
+
+/// The floating-point element-wise functions of two operands that have SIMD kernels.
+public enum BinaryFloatOperation: Sendable, Equatable {
+    /// `a + b`.
+    case add
+    /// `a - b`.
+    case sub
+    /// `a * b`.
+    case mul
+    /// `a / b`.
+    case div
+    /// `a ^ b` (C library `pow`, per lane).
+    case pow
+    /// The smaller operand; NaN if either is NaN (as `torch.minimum`).
+    case minimum
+    /// The larger operand; NaN if either is NaN (as `torch.maximum`).
+    case maximum
+}
+
+/// Namespace for the SIMD operation bodies the instruction-set targets instantiate.
+public enum FloatOps {
+    /// See ``UnaryFloatOperation/neg``.
+    public struct Neg<Element: VectorMathScalar>: VectorUnaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 1 }
+        /// The result for a vector of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Element { VectorMath.negate(x) }
+    }
+
+    /// See ``UnaryFloatOperation/abs``.
+    public struct Abs<Element: VectorMathScalar>: VectorUnaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 1 }
+        /// The result for a vector of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.magnitude(x) }
+    }
+
+    /// See ``UnaryFloatOperation/sqrt``.
+    public struct Sqrt<Element: VectorMathScalar>: VectorUnaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 2 }
+        /// The result for a vector of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { x.squareRoot() }
+    }
+
+    /// See ``UnaryFloatOperation/rsqrt``.
+    public struct Rsqrt<Element: VectorMathScalar>: VectorUnaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 2 }
+        /// The result for a vector of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { 1 / x.squareRoot() }
+    }
+
+    /// See ``UnaryFloatOperation/exp``.
+    public struct Exp<Element: VectorMathScalar>: VectorUnaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 4 }
+        /// The result for a vector of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.exp(x, m) }
+    }
+
+    /// See ``UnaryFloatOperation/log``.
+    public struct Log<Element: VectorMathScalar>: VectorUnaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 4 }
+        /// The result for a vector of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.log(x, m) }
+    }
+
+    /// See ``UnaryFloatOperation/log1p``.
+    public struct Log1p<Element: VectorMathScalar>: VectorUnaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 16 }
+        /// The result for a vector of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.log1p(x) }
+    }
+
+    /// See ``UnaryFloatOperation/expm1``.
+    public struct Expm1<Element: VectorMathScalar>: VectorUnaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 16 }
+        /// The result for a vector of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.expm1(x) }
+    }
+
+    /// See ``UnaryFloatOperation/sin``.
+    public struct Sin<Element: VectorMathScalar>: VectorUnaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 16 }
+        /// The result for a vector of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.sin(x) }
+    }
+
+    /// See ``UnaryFloatOperation/cos``.
+    public struct Cos<Element: VectorMathScalar>: VectorUnaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 16 }
+        /// The result for a vector of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.cos(x) }
+    }
+
+    /// See ``UnaryFloatOperation/tanh``.
+    public struct Tanh<Element: VectorMathScalar>: VectorUnaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 4 }
+        /// The result for a vector of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.tanh(x, m) }
+    }
+
+    /// See ``UnaryFloatOperation/sigmoid``.
+    public struct Sigmoid<Element: VectorMathScalar>: VectorUnaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 4 }
+        /// The result for a vector of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.sigmoid(x, m) }
+    }
+
+    /// See ``UnaryFloatOperation/relu``.
+    public struct Relu<Element: VectorMathScalar>: VectorUnaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 1 }
+        /// The result for a vector of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { x.replacing(with: V(), where: V.lanesLess(x, V())) }
+    }
+
+    /// See ``UnaryFloatOperation/gelu``.
+    public struct Gelu<Element: VectorMathScalar>: VectorUnaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 8 }
+        /// The result for a vector of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.gelu(x, m) }
+    }
+
+    /// See ``UnaryFloatOperation/geluTanh``.
+    public struct GeluTanh<Element: VectorMathScalar>: VectorUnaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 4 }
+        /// The result for a vector of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.geluTanh(x, m) }
+    }
+
+    /// See ``UnaryFloatOperation/erf``.
+    public struct Erf<Element: VectorMathScalar>: VectorUnaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 8 }
+        /// The result for a vector of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.erf(x, m) }
+    }
+
+    /// See ``UnaryFloatOperation/sign``.
+    public struct Sign<Element: VectorMathScalar>: VectorUnaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 1 }
+        /// The result for a vector of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { V().replacing(with: V(repeating: 1), where: V.lanesLess(V(), x)).replacing(with: V(repeating: -1), where: V.lanesLess(x, V())).replacing(with: x, where: V.lanesNotEqual(x, x)) }
+    }
+
+    /// See ``UnaryFloatOperation/floor``.
+    public struct Floor<Element: VectorMathScalar>: VectorUnaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 1 }
+        /// The result for a vector of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.floor(x) }
+    }
+
+    /// See ``UnaryFloatOperation/ceil``.
+    public struct Ceil<Element: VectorMathScalar>: VectorUnaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 1 }
+        /// The result for a vector of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.ceil(x) }
+    }
+
+    /// See ``UnaryFloatOperation/round``.
+    public struct Round<Element: VectorMathScalar>: VectorUnaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 1 }
+        /// The result for a vector of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.roundToEven(x) }
+    }
+
+    /// See ``UnaryFloatOperation/leakyRelu(slope:)``.
+    public struct LeakyRelu<Element: VectorMathScalar>: VectorUnaryOperation {
+        /// The factor applied to negative inputs.
+        public let slope: Element
+        /// Creates the operation.
+        @inlinable public init(slope: Element) { self.slope = slope }
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 1 }
+        /// The result for a vector of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Element {
+            x.replacing(with: x * V(repeating: slope), where: V.lanesLess(x, V()))
+        }
+    }
+
+    /// See ``UnaryFloatOperation/clamp(min:max:)``.
+    public struct Clamp<Element: VectorMathScalar>: VectorUnaryOperation {
+        /// The lower bound.
+        public let lower: Element
+        /// The upper bound.
+        public let upper: Element
+        /// Creates the operation.
+        @inlinable public init(lower: Element, upper: Element) { self.lower = lower; self.upper = upper }
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 1 }
+        /// The result for a vector of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Element {
+            let lo = V(repeating: lower), hi = V(repeating: upper)
+            return x.replacing(with: lo, where: V.lanesLess(x, lo)).replacing(with: hi, where: V.lanesLess(hi, x))
+        }
+    }
+
+    /// See ``BinaryFloatOperation/add``.
+    public struct Add<Element: VectorMathScalar>: VectorBinaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 1 }
+        /// The result for vectors of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a + b }
+    }
+
+    /// See ``BinaryFloatOperation/sub``.
+    public struct Sub<Element: VectorMathScalar>: VectorBinaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 1 }
+        /// The result for vectors of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a - b }
+    }
+
+    /// See ``BinaryFloatOperation/mul``.
+    public struct Mul<Element: VectorMathScalar>: VectorBinaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 1 }
+        /// The result for vectors of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a * b }
+    }
+
+    /// See ``BinaryFloatOperation/div``.
+    public struct Div<Element: VectorMathScalar>: VectorBinaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 2 }
+        /// The result for vectors of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a / b }
+    }
+
+    /// See ``BinaryFloatOperation/pow``.
+    public struct Pow<Element: VectorMathScalar>: VectorBinaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 16 }
+        /// The result for vectors of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { { var r = V(); for i in 0..<V.scalarCount { r[i] = Element._pow(a[i], b[i]) }; return r }() }
+    }
+
+    /// See ``BinaryFloatOperation/minimum``.
+    public struct Minimum<Element: VectorMathScalar>: VectorBinaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 1 }
+        /// The result for vectors of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a.replacing(with: b, where: V.lanesLess(b, a)).replacing(with: a, where: V.lanesNotEqual(a, a)).replacing(with: b, where: V.lanesNotEqual(b, b)) }
+    }
+
+    /// See ``BinaryFloatOperation/maximum``.
+    public struct Maximum<Element: VectorMathScalar>: VectorBinaryOperation {
+        /// Creates the operation.
+        @inlinable public init() {}
+        /// Relative cost per element.
+        @inlinable public static var cost: Int { 1 }
+        /// The result for vectors of elements.
+        @inlinable @inline(__always)
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a.replacing(with: b, where: V.lanesLess(a, b)).replacing(with: a, where: V.lanesNotEqual(a, a)).replacing(with: b, where: V.lanesNotEqual(b, b)) }
+    }
+}

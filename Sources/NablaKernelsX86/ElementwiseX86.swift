@@ -1,0 +1,60 @@
+import NablaKernelsCore
+
+// baseline x86-64 (SSE2, no FMA) instantiations of the element-wise kernels. Non-inlinable and non-generic, so
+// that the generic engine is specialised here, under this target's `-target-cpu`.
+
+/// `ElementwiseEngine.unary`
+/// for `Float` with `SIMD4<Float>` on baseline x86-64 (SSE2, no FMA).
+@inline(never)
+public func elementwiseUnaryX86(
+    _ op: UnaryFloatOperation, shape: [Int],
+    output: UnsafeMutablePointer<Float>, outputStrides: [Int],
+    input: UnsafePointer<Float>, inputStrides: [Int]
+) {
+    ElementwiseEngine.unary(
+        op, shape: shape, output: output, outputStrides: outputStrides,
+        input: input, inputStrides: inputStrides, vector: SIMD4<Float>.self, multiplyAdd: UnfusedMultiplyAdd.self)
+}
+
+/// `ElementwiseEngine.binary`
+/// for `Float` with `SIMD4<Float>` on baseline x86-64 (SSE2, no FMA).
+@inline(never)
+public func elementwiseBinaryX86(
+    _ op: BinaryFloatOperation, shape: [Int],
+    output: UnsafeMutablePointer<Float>, outputStrides: [Int],
+    lhs: UnsafePointer<Float>, lhsStrides: [Int],
+    rhs: UnsafePointer<Float>, rhsStrides: [Int]
+) {
+    ElementwiseEngine.binary(
+        op, shape: shape, output: output, outputStrides: outputStrides,
+        lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides,
+        vector: SIMD4<Float>.self, multiplyAdd: UnfusedMultiplyAdd.self)
+}
+
+/// `ElementwiseEngine.unary`
+/// for `Double` with `SIMD2<Double>` on baseline x86-64 (SSE2, no FMA).
+@inline(never)
+public func elementwiseUnaryX86(
+    _ op: UnaryFloatOperation, shape: [Int],
+    output: UnsafeMutablePointer<Double>, outputStrides: [Int],
+    input: UnsafePointer<Double>, inputStrides: [Int]
+) {
+    ElementwiseEngine.unary(
+        op, shape: shape, output: output, outputStrides: outputStrides,
+        input: input, inputStrides: inputStrides, vector: SIMD2<Double>.self, multiplyAdd: UnfusedMultiplyAdd.self)
+}
+
+/// `ElementwiseEngine.binary`
+/// for `Double` with `SIMD2<Double>` on baseline x86-64 (SSE2, no FMA).
+@inline(never)
+public func elementwiseBinaryX86(
+    _ op: BinaryFloatOperation, shape: [Int],
+    output: UnsafeMutablePointer<Double>, outputStrides: [Int],
+    lhs: UnsafePointer<Double>, lhsStrides: [Int],
+    rhs: UnsafePointer<Double>, rhsStrides: [Int]
+) {
+    ElementwiseEngine.binary(
+        op, shape: shape, output: output, outputStrides: outputStrides,
+        lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides,
+        vector: SIMD2<Double>.self, multiplyAdd: UnfusedMultiplyAdd.self)
+}

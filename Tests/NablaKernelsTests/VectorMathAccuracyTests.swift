@@ -1,0 +1,110 @@
+import Testing
+import NablaKernels
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Error of `y` against a more precise `reference`, in units in the last place of `T` at
+/// the reference (subnormal spacing below the normal range). Matching non-finite values
+/// and NaN against NaN count as 0; a mismatch of special values counts as infinity.
+func ulpError<T: BinaryFloatingPoint>(_ y: T, reference: Double) -> Double {
+    if y.isNaN || reference.isNaN { return y.isNaN && reference.isNaN ? 0 : .infinity }
+    let r = T(reference)
+    if y == r && (y != 0 || y.sign == r.sign || reference == 0) { return 0 }
+    if r.isInfinite || y.isInfinite {
+        // The reference may overflow T only by less than half an ulp of greatestFinite.
+        return Swift.abs(Double(y) - reference) <= Double(T.greatestFiniteMagnitude.ulp) / 2 ? 0.5 : .infinity
+    }
+    let spacing = Double(Swift.max(r.magnitude.ulp, T.leastNonzeroMagnitude))
+    return Swift.abs(Double(y) - reference) / spacing
+}
+
+/// Inputs spread over the whole range: every binade sampled with both signs, a dense
+/// grid over `dense`, and the special values.
+func sweepInputs<T: BinaryFloatingPoint>(_: T.Type, dense: ClosedRange<Double>) -> [T] where T.RawExponent: FixedWidthInteger {
+    var xs: [T] = [0, -0, .infinity, -.infinity, .nan, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
+                   .leastNormalMagnitude, -.leastNormalMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
+                   1, -1, .ulpOfOne, -.ulpOfOne]
+    var g = SystemRandomNumberGenerator()
+    for e in stride(from: -Double(T.significandBitCount + 1022), through: 1023, by: 0.25) where Swift.abs(e) < Double(T.greatestFiniteMagnitude.exponent) + 1 + Double(T.significandBitCount) {
+        for _ in 0..<4 {
+            let v = T(Glibc.exp2(e) * Double.random(in: 1..<2, using: &g))
+            xs.append(v); xs.append(-v)
+        }
+    }
+    let n = 200_000
+    for i in 0...n {
+        xs.append(T(dense.lowerBound + (dense.upperBound - dense.lowerBound) * Double(i) / Double(n)))
+    }
+    return xs
+}
+
+struct AccuracyCase: Sendable, CustomStringConvertible {
+    let op: UnaryFloatOperation
+    let floatBound: Double
+    let doubleBound: Double
+    let dense: ClosedRange<Double>
+    let reference: @Sendable (Double) -> Double
+    /// Where the function is well conditioned enough to check to a few ulp.
+    var checked: ClosedRange<Double> = -.infinity ... .infinity
+    var description: String { "\(op)" }
+}
+
+#if arch(x86_64)
+/// References for Double: the x87 extended-precision C functions.
+func extended(_ f: @escaping @Sendable (Float80) -> Float80) -> @Sendable (Double) -> Double { { Double(f(Float80($0))) } }
+#else
+func extended(_ f: @escaping @Sendable (Double) -> Double) -> @Sendable (Double) -> Double { f }
+#endif
+
+let accuracyCases: [AccuracyCase] = [
+    AccuracyCase(op: .exp, floatBound: 1, doubleBound: 1, dense: -750...720, reference: extended { expl($0) }),
+    AccuracyCase(op: .log, floatBound: 1, doubleBound: 1, dense: 0...10, reference: extended { logl($0) }),
+    AccuracyCase(op: .tanh, floatBound: 2, doubleBound: 2, dense: -25...25, reference: extended { tanhl($0) }),
+    AccuracyCase(op: .sigmoid, floatBound: 2.5, doubleBound: 2, dense: -750...50, reference: extended { 1 / (1 + expl(-$0)) }),
+    AccuracyCase(op: .erf, floatBound: 4, doubleBound: 1, dense: -7...7, reference: extended { erfl($0) }),
+    AccuracyCase(op: .gelu, floatBound: 8, doubleBound: 20, dense: -40...10, reference: extended {
+        $0 == -.infinity ? -0.0 : 0.5 * $0 * erfcl(-$0 * 0.70710678118654752440084436210484903928) }),
+    AccuracyCase(op: .geluTanh, floatBound: 12, doubleBound: 16, dense: -40...10, reference: extended { x in
+        if x == -.infinity { return -0.0 }
+        let u = 0.79788456080286535587989211986876373695 * (x + 0.044715 * x * x * x)
+        return x / (1 + expl(-2 * u)) },
+        // Below -3 the cubic's rounding is amplified by e^{2u}: ill-conditioned, not inaccurate.
+        checked: -3 ... .infinity),
+]
+
+@Suite struct VectorMathAccuracyTests {
+    @Test(arguments: accuracyCases)
+    func floatWithinStatedUlpOnEveryISA(_ c: AccuracyCase) {
+        let xs = sweepInputs(Float.self, dense: c.dense)
+        var ys = [Float](repeating: 0, count: xs.count)
+        for isa in KernelISA.available {
+            Elementwise.unary(c.op, shape: [xs.count], output: &ys, outputStrides: [1], input: xs, inputStrides: [1], isa: isa)
+            var worst = 0.0, worstX: Float = 0
+            for (x, y) in zip(xs, ys) where c.checked.contains(Double(x)) || x.isNaN {
+                let e = ulpError(y, reference: c.reference(Double(x)))
+                if !(e <= worst) { worst = e; worstX = x }
+            }
+            #expect(worst <= c.floatBound, "\(c.op) Float on \(isa): \(worst) ulp at x = \(worstX) (\(worstX.bitPattern))")
+            print("accuracy \(c.op) Float \(isa): max \(worst) ulp")
+        }
+    }
+
+    @Test(arguments: accuracyCases)
+    func doubleWithinStatedUlpOnEveryISA(_ c: AccuracyCase) {
+        let xs = sweepInputs(Double.self, dense: c.dense)
+        var ys = [Double](repeating: 0, count: xs.count)
+        for isa in KernelISA.available {
+            Elementwise.unary(c.op, shape: [xs.count], output: &ys, outputStrides: [1], input: xs, inputStrides: [1], isa: isa)
+            var worst = 0.0, worstX = 0.0
+            for (x, y) in zip(xs, ys) where c.checked.contains(Double(x)) || x.isNaN {
+                let e = ulpError(y, reference: c.reference(x))
+                if !(e <= worst) { worst = e; worstX = x }
+            }
+            #expect(worst <= c.doubleBound, "\(c.op) Double on \(isa): \(worst) ulp at x = \(worstX)")
+            print("accuracy \(c.op) Double \(isa): max \(worst) ulp")
+        }
+    }
+}
