@@ -1,0 +1,98 @@
+import NablaKernelsCore
+
+#if NABLA_AVX2
+/// Float GEMM on AVX2 with FMA (`-target-cpu haswell`): a 6 x 16: 12 ymm accumulators, two B vectors and a broadcast of 16 registers.
+enum AVX2Float: GEMMKernelConfig {
+    typealias Scalar = Float
+    typealias Vector = SIMD8<Float>
+    static var mr: Int { 6 }
+    static var kc: Int { 256 }
+    static var mc: Int { 192 }
+    static var nc: Int { 4096 }
+
+    @inline(__always) static func splat(_ x: Float) -> SIMD8<Float> { SIMD8<Float>(repeating: x) }
+
+    @inline(__always) static func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    @inline(__always) static func store(_ v: SIMD8<Float>, to p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+    }
+
+    @inline(__always) static func multiplyAdd(_ acc: inout SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) {
+        acc.addProduct(a, b)
+    }
+
+    @inline(__always) static func multiply(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a * b }
+}
+
+/// ``GEMM`` for `Float` compiled for AVX2 with FMA (`-target-cpu haswell`); the dispatcher in `NablaKernels` calls it
+/// only on CPUs that have it. Not inlinable, so its instructions stay this target's.
+@inline(never)
+public func gemmAVX2(
+    m: Int, n: Int, k: Int, alpha: Float,
+    a: UnsafePointer<Float>, rsA: Int, csA: Int,
+    b: UnsafePointer<Float>, rsB: Int, csB: Int,
+    beta: Float, c: UnsafeMutablePointer<Float>, rsC: Int, csC: Int
+) {
+    GEMM<AVX2Float>.gemm(
+        m: m, n: n, k: k, alpha: alpha, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, csB: csB,
+        beta: beta, c: c, rsC: rsC, csC: csC)
+}
+
+/// ``FMAPeak`` for `Float` on AVX2 with FMA (`-target-cpu haswell`): runs the loop and returns its checksum and
+/// the floating-point operations it performed.
+@inline(never)
+public func fmaPeakAVX2(_: Float.Type, iterations: Int) -> (checksum: Float, flops: Int) {
+    (FMAPeak<AVX2Float>.run(iterations: iterations), FMAPeak<AVX2Float>.flopsPerIteration &* iterations)
+}
+
+/// Double GEMM on AVX2 with FMA (`-target-cpu haswell`): a 6 x 8: 12 ymm accumulators, two B vectors and a broadcast of 16 registers.
+enum AVX2Double: GEMMKernelConfig {
+    typealias Scalar = Double
+    typealias Vector = SIMD4<Double>
+    static var mr: Int { 6 }
+    static var kc: Int { 256 }
+    static var mc: Int { 96 }
+    static var nc: Int { 2048 }
+
+    @inline(__always) static func splat(_ x: Double) -> SIMD4<Double> { SIMD4<Double>(repeating: x) }
+
+    @inline(__always) static func load(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
+    }
+
+    @inline(__always) static func store(_ v: SIMD4<Double>, to p: UnsafeMutablePointer<Double>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
+    }
+
+    @inline(__always) static func multiplyAdd(_ acc: inout SIMD4<Double>, _ a: SIMD4<Double>, _ b: SIMD4<Double>) {
+        acc.addProduct(a, b)
+    }
+
+    @inline(__always) static func multiply(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<Double> { a * b }
+}
+
+/// ``GEMM`` for `Double` compiled for AVX2 with FMA (`-target-cpu haswell`); the dispatcher in `NablaKernels` calls it
+/// only on CPUs that have it. Not inlinable, so its instructions stay this target's.
+@inline(never)
+public func gemmAVX2(
+    m: Int, n: Int, k: Int, alpha: Double,
+    a: UnsafePointer<Double>, rsA: Int, csA: Int,
+    b: UnsafePointer<Double>, rsB: Int, csB: Int,
+    beta: Double, c: UnsafeMutablePointer<Double>, rsC: Int, csC: Int
+) {
+    GEMM<AVX2Double>.gemm(
+        m: m, n: n, k: k, alpha: alpha, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, csB: csB,
+        beta: beta, c: c, rsC: rsC, csC: csC)
+}
+
+/// ``FMAPeak`` for `Double` on AVX2 with FMA (`-target-cpu haswell`): runs the loop and returns its checksum and
+/// the floating-point operations it performed.
+@inline(never)
+public func fmaPeakAVX2(_: Double.Type, iterations: Int) -> (checksum: Double, flops: Int) {
+    (FMAPeak<AVX2Double>.run(iterations: iterations), FMAPeak<AVX2Double>.flopsPerIteration &* iterations)
+}
+
+#endif

@@ -1,0 +1,98 @@
+import NablaKernelsCore
+
+#if NABLA_AVX512
+/// Float GEMM on AVX-512 (`-target-cpu skylake-avx512`): a 12 x 32: 24 zmm accumulators, two B vectors and a broadcast of 32 registers.
+enum AVX512Float: GEMMKernelConfig {
+    typealias Scalar = Float
+    typealias Vector = SIMD16<Float>
+    static var mr: Int { 12 }
+    static var kc: Int { 256 }
+    static var mc: Int { 384 }
+    static var nc: Int { 4096 }
+
+    @inline(__always) static func splat(_ x: Float) -> SIMD16<Float> { SIMD16<Float>(repeating: x) }
+
+    @inline(__always) static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+    }
+
+    @inline(__always) static func store(_ v: SIMD16<Float>, to p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+    }
+
+    @inline(__always) static func multiplyAdd(_ acc: inout SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) {
+        acc.addProduct(a, b)
+    }
+
+    @inline(__always) static func multiply(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> { a * b }
+}
+
+/// ``GEMM`` for `Float` compiled for AVX-512 (`-target-cpu skylake-avx512`); the dispatcher in `NablaKernels` calls it
+/// only on CPUs that have it. Not inlinable, so its instructions stay this target's.
+@inline(never)
+public func gemmAVX512(
+    m: Int, n: Int, k: Int, alpha: Float,
+    a: UnsafePointer<Float>, rsA: Int, csA: Int,
+    b: UnsafePointer<Float>, rsB: Int, csB: Int,
+    beta: Float, c: UnsafeMutablePointer<Float>, rsC: Int, csC: Int
+) {
+    GEMM<AVX512Float>.gemm(
+        m: m, n: n, k: k, alpha: alpha, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, csB: csB,
+        beta: beta, c: c, rsC: rsC, csC: csC)
+}
+
+/// ``FMAPeak`` for `Float` on AVX-512 (`-target-cpu skylake-avx512`): runs the loop and returns its checksum and
+/// the floating-point operations it performed.
+@inline(never)
+public func fmaPeakAVX512(_: Float.Type, iterations: Int) -> (checksum: Float, flops: Int) {
+    (FMAPeak<AVX512Float>.run(iterations: iterations), FMAPeak<AVX512Float>.flopsPerIteration &* iterations)
+}
+
+/// Double GEMM on AVX-512 (`-target-cpu skylake-avx512`): a 12 x 16: 24 zmm accumulators, two B vectors and a broadcast of 32 registers.
+enum AVX512Double: GEMMKernelConfig {
+    typealias Scalar = Double
+    typealias Vector = SIMD8<Double>
+    static var mr: Int { 12 }
+    static var kc: Int { 256 }
+    static var mc: Int { 192 }
+    static var nc: Int { 2048 }
+
+    @inline(__always) static func splat(_ x: Double) -> SIMD8<Double> { SIMD8<Double>(repeating: x) }
+
+    @inline(__always) static func load(_ p: UnsafePointer<Double>) -> SIMD8<Double> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self)
+    }
+
+    @inline(__always) static func store(_ v: SIMD8<Double>, to p: UnsafeMutablePointer<Double>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Double>.self)
+    }
+
+    @inline(__always) static func multiplyAdd(_ acc: inout SIMD8<Double>, _ a: SIMD8<Double>, _ b: SIMD8<Double>) {
+        acc.addProduct(a, b)
+    }
+
+    @inline(__always) static func multiply(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> { a * b }
+}
+
+/// ``GEMM`` for `Double` compiled for AVX-512 (`-target-cpu skylake-avx512`); the dispatcher in `NablaKernels` calls it
+/// only on CPUs that have it. Not inlinable, so its instructions stay this target's.
+@inline(never)
+public func gemmAVX512(
+    m: Int, n: Int, k: Int, alpha: Double,
+    a: UnsafePointer<Double>, rsA: Int, csA: Int,
+    b: UnsafePointer<Double>, rsB: Int, csB: Int,
+    beta: Double, c: UnsafeMutablePointer<Double>, rsC: Int, csC: Int
+) {
+    GEMM<AVX512Double>.gemm(
+        m: m, n: n, k: k, alpha: alpha, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, csB: csB,
+        beta: beta, c: c, rsC: rsC, csC: csC)
+}
+
+/// ``FMAPeak`` for `Double` on AVX-512 (`-target-cpu skylake-avx512`): runs the loop and returns its checksum and
+/// the floating-point operations it performed.
+@inline(never)
+public func fmaPeakAVX512(_: Double.Type, iterations: Int) -> (checksum: Double, flops: Int) {
+    (FMAPeak<AVX512Double>.run(iterations: iterations), FMAPeak<AVX512Double>.flopsPerIteration &* iterations)
+}
+
+#endif

@@ -1,0 +1,284 @@
+/// BLIS-shaped general matrix multiply, written once for every instruction set.
+///
+/// `C = alpha * A * B + beta * C`, where element `(i, p)` of A is `a[i * rsA + p * csA]`
+/// and likewise for B and C: transposed, sliced and broadcast (stride 0) operands need no
+/// copy. An ISA target instantiates `GEMM<Config>` with its ``GEMMKernelConfig`` behind a
+/// non-inlinable entry point.
+///
+/// The structure follows BLIS. Large products pack A into `mc x kc` blocks of `mr`-row
+/// micro-panels (L2) and B into `kc x nc` blocks of `nr`-column micro-panels (L3), and run
+/// the loops jc (nc) > pc (kc) > ic (mc) > jr (nr) > ir (mr) around the micro-kernel.
+/// Small and skinny products (the MLP shapes) skip packing: the micro-kernel reads A
+/// through its strides, and B directly when its rows are contiguous; only B's ragged last
+/// strip, or a B whose rows are not contiguous, is packed. Threads split the columns (jc)
+/// or, for tall products, the rows (ic) into one static slice per thread.
+public enum GEMM<K: GEMMKernelConfig> {
+    /// The element type.
+    public typealias Scalar = K.Scalar
+
+    /// Products with at most this many multiply-adds skip packing.
+    @usableFromInline static var directWorkLimit: Double { 16_777_216 }
+    /// Multiply-adds worth about 100 microseconds of one core: the work per thread below
+    /// which a second thread costs more than it brings.
+    @usableFromInline static var workPerThread: Double { 6_000_000 }
+
+    /// The operands of one product (or of one thread's slice of it).
+    @usableFromInline
+    struct Operands {
+        @usableFromInline var m, n, k: Int
+        @usableFromInline var a: UnsafePointer<Scalar>
+        @usableFromInline var rsA, csA: Int
+        @usableFromInline var b: UnsafePointer<Scalar>
+        @usableFromInline var rsB, csB: Int
+        @usableFromInline var c: UnsafeMutablePointer<Scalar>
+        @usableFromInline var rsC, csC: Int
+
+        @inlinable
+        init(
+            m: Int, n: Int, k: Int,
+            a: UnsafePointer<Scalar>, rsA: Int, csA: Int,
+            b: UnsafePointer<Scalar>, rsB: Int, csB: Int,
+            c: UnsafeMutablePointer<Scalar>, rsC: Int, csC: Int
+        ) {
+            self.m = m; self.n = n; self.k = k
+            self.a = a; self.rsA = rsA; self.csA = csA
+            self.b = b; self.rsB = rsB; self.csB = csB
+            self.c = c; self.rsC = rsC; self.csC = csC
+        }
+
+        /// The same product as `C^T = B^T * A^T`: the kernel's rows become C's columns.
+        @inlinable
+        var transposed: Operands {
+            Operands(
+                m: n, n: m, k: k, a: b, rsA: csB, csA: rsB, b: a, rsB: csA, csB: rsA,
+                c: c, rsC: csC, csC: rsC)
+        }
+
+        /// Rows `rows` and columns `cols` of C, with the matching rows of A and columns of B.
+        @inlinable
+        func slice(rows: Range<Int>, cols: Range<Int>) -> Operands {
+            Operands(
+                m: rows.count, n: cols.count, k: k,
+                a: a + rows.lowerBound &* rsA, rsA: rsA, csA: csA,
+                b: b + cols.lowerBound &* csB, rsB: rsB, csB: csB,
+                c: c + (rows.lowerBound &* rsC &+ cols.lowerBound &* csC), rsC: rsC, csC: csC)
+        }
+    }
+
+    /// `C = alpha * A * B + beta * C` for an `m x k` A and a `k x n` B; see ``GEMM``.
+    /// `beta == 0` overwrites C without reading it; `k == 0` or `alpha == 0` only scales C.
+    @inlinable
+    public static func gemm(
+        m: Int, n: Int, k: Int, alpha: Scalar,
+        a: UnsafePointer<Scalar>, rsA: Int, csA: Int,
+        b: UnsafePointer<Scalar>, rsB: Int, csB: Int,
+        beta: Scalar, c: UnsafeMutablePointer<Scalar>, rsC: Int, csC: Int
+    ) {
+        guard m > 0, n > 0 else { return }
+        guard k > 0, alpha != 0 else {
+            scale(m: m, n: n, beta: beta, c: c, rsC: rsC, csC: csC)
+            return
+        }
+        var ops = Operands(
+            m: m, n: n, k: k, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, csB: csB,
+            c: c, rsC: rsC, csC: csC)
+        let work = Double(m) * Double(n) * Double(k)
+        let direct = work <= directWorkLimit || min(m, n) <= 2 &* K.mr || k <= 32
+        if direct {
+            // Orient so that the fewest elements are packed: B (k x n) is read in place
+            // when its rows are contiguous; C tiles not row-contiguous go through a bounce
+            // buffer once per kc block.
+            let blocks = Double((k &+ K.kc &- 1) / K.kc)
+            let keep = (ops.csB == 1 ? 0 : Double(k) * Double(n))
+                + (ops.csC == 1 ? 0 : Double(m) * Double(n) * blocks)
+            let swap = (ops.rsA == 1 ? 0 : Double(k) * Double(m))
+                + (ops.rsC == 1 ? 0 : Double(m) * Double(n) * blocks)
+            if swap < keep { ops = ops.transposed }
+        } else if ops.csC != 1 && ops.rsC == 1 {
+            ops = ops.transposed
+        }
+
+        let tasks = Parallel.taskCount(work: Int(min(work, 1e15)), grain: Int(workPerThread))
+        if tasks <= 1 {
+            block(ops, alpha: alpha, beta: beta, direct: direct)
+            return
+        }
+        let splitColumns = ops.n >= ops.m
+        let unit = splitColumns ? K.nr : K.mr
+        let units = ((splitColumns ? ops.n : ops.m) &+ unit &- 1) / unit
+        let slices = min(tasks, units)
+        Parallel.run(slices) { task in
+            let part = Parallel.slice(units, tasks: slices, task: task)
+            let lower = part.lowerBound &* unit
+            if splitColumns {
+                let upper = min(ops.n, part.upperBound &* unit)
+                block(ops.slice(rows: 0..<ops.m, cols: lower..<upper), alpha: alpha, beta: beta, direct: direct)
+            } else {
+                let upper = min(ops.m, part.upperBound &* unit)
+                block(ops.slice(rows: lower..<upper, cols: 0..<ops.n), alpha: alpha, beta: beta, direct: direct)
+            }
+        }
+    }
+
+    /// The serial BLIS loops over one slice of the product, with this thread's buffers.
+    @inlinable
+    static func block(_ ops: Operands, alpha: Scalar, beta: Scalar, direct: Bool) {
+        let (m, n, k) = (ops.m, ops.n, ops.k)
+        let (mr, nr) = (K.mr, K.nr)
+        let packsA = !direct
+        let packsB = !direct || ops.csB != 1
+        let ncMax = min(K.nc, (n &+ nr &- 1) / nr &* nr)
+        let kcMax = min(K.kc, k)
+        let mcMax = packsA ? min(K.mc, m) : m
+        let aCount = packsA ? (mcMax &+ mr &- 1) / mr &* mr &* kcMax : 0
+        let bCount = packsB ? ncMax &* kcMax : nr &* kcMax
+        let aBytes = (aCount &* MemoryLayout<Scalar>.stride &+ 63) & ~63
+        let memory = GEMMScratch.memory(byteCount: aBytes &+ bCount &* MemoryLayout<Scalar>.stride)
+        let aBuffer = memory.bindMemory(to: Scalar.self, capacity: aCount)
+        let bBuffer = (memory + aBytes).bindMemory(to: Scalar.self, capacity: bCount)
+
+        var jc = 0
+        while jc < n {
+            let nc = min(K.nc, n &- jc)
+            var pc = 0
+            while pc < k {
+                let kc = min(K.kc, k &- pc)
+                let betaHere: Scalar = pc == 0 ? beta : 1
+                let bBlock = ops.b + (pc &* ops.rsB &+ jc &* ops.csB)
+                if packsB {
+                    packB(depth: kc, cols: nc, b: bBlock, rsB: ops.rsB, csB: ops.csB, into: bBuffer)
+                }
+                var ic = 0
+                while ic < m {
+                    let mc = min(mcMax, m &- ic)
+                    let aBlock = ops.a + (ic &* ops.rsA &+ pc &* ops.csA)
+                    if packsA {
+                        packA(rows: mc, depth: kc, a: aBlock, rsA: ops.rsA, csA: ops.csA, into: aBuffer)
+                    }
+                    var jr = 0
+                    while jr < nc {
+                        let cols = min(nr, nc &- jr)
+                        let bPanel: UnsafePointer<Scalar>
+                        let rsPanel: Int
+                        if packsB {
+                            bPanel = UnsafePointer(bBuffer + jr &* kc)
+                            rsPanel = nr
+                        } else if cols == nr {
+                            bPanel = bBlock + jr
+                            rsPanel = ops.rsB
+                        } else {
+                            packB(depth: kc, cols: cols, b: bBlock + jr, rsB: ops.rsB, csB: 1, into: bBuffer)
+                            bPanel = UnsafePointer(bBuffer)
+                            rsPanel = nr
+                        }
+                        let cColumn = ops.c + (ic &* ops.rsC &+ (jc &+ jr) &* ops.csC)
+                        var ir = 0
+                        while ir < mc {
+                            let rows = min(mr, mc &- ir)
+                            let cTile = cColumn + ir &* ops.rsC
+                            if packsA {
+                                packedTile(
+                                    rows: rows, depth: kc, a: UnsafePointer(aBuffer + ir &* kc),
+                                    b: bPanel, rsB: rsPanel, alpha: alpha, beta: betaHere,
+                                    c: cTile, rsC: ops.rsC, csC: ops.csC, cols: cols)
+                            } else {
+                                stridedTile(
+                                    rows: rows, depth: kc, a: aBlock + ir &* ops.rsA,
+                                    rsA: ops.rsA, csA: ops.csA,
+                                    b: bPanel, rsB: rsPanel, alpha: alpha, beta: betaHere,
+                                    c: cTile, rsC: ops.rsC, csC: ops.csC, cols: cols)
+                            }
+                            ir &+= mr
+                        }
+                        jr &+= nr
+                    }
+                    ic &+= mcMax
+                }
+                pc &+= K.kc
+            }
+            jc &+= K.nc
+        }
+    }
+
+    /// The micro-kernel over a packed A micro-panel, one instantiation per row count.
+    @inlinable @inline(never)
+    static func packedTile(
+        rows: Int, depth: Int, a: UnsafePointer<Scalar>,
+        b: UnsafePointer<Scalar>, rsB: Int, alpha: Scalar, beta: Scalar,
+        c: UnsafeMutablePointer<Scalar>, rsC: Int, csC: Int, cols: Int
+    ) {
+        switch rows {
+        case 1 where K.mr >= 1:
+            microKernel(rows: 1, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        case 2 where K.mr >= 2:
+            microKernel(rows: 2, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        case 3 where K.mr >= 3:
+            microKernel(rows: 3, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        case 4 where K.mr >= 4:
+            microKernel(rows: 4, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        case 5 where K.mr >= 5:
+            microKernel(rows: 5, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        case 6 where K.mr >= 6:
+            microKernel(rows: 6, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        case 7 where K.mr >= 7:
+            microKernel(rows: 7, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        case 8 where K.mr >= 8:
+            microKernel(rows: 8, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        case 9 where K.mr >= 9:
+            microKernel(rows: 9, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        case 10 where K.mr >= 10:
+            microKernel(rows: 10, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        case 11 where K.mr >= 11:
+            microKernel(rows: 11, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        case 12 where K.mr >= 12:
+            microKernel(rows: 12, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        default: preconditionFailure("GEMM micro-tile with \(rows) rows, more than mr = \(K.mr)")
+        }
+    }
+
+    /// The micro-kernel reading A in place through its strides.
+    @inlinable @inline(never)
+    static func stridedTile(
+        rows: Int, depth: Int, a: UnsafePointer<Scalar>, rsA: Int, csA: Int,
+        b: UnsafePointer<Scalar>, rsB: Int, alpha: Scalar, beta: Scalar,
+        c: UnsafeMutablePointer<Scalar>, rsC: Int, csC: Int, cols: Int
+    ) {
+        switch rows {
+        case 1 where K.mr >= 1:
+            microKernel(rows: 1, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        case 2 where K.mr >= 2:
+            microKernel(rows: 2, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        case 3 where K.mr >= 3:
+            microKernel(rows: 3, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        case 4 where K.mr >= 4:
+            microKernel(rows: 4, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        case 5 where K.mr >= 5:
+            microKernel(rows: 5, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        case 6 where K.mr >= 6:
+            microKernel(rows: 6, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        case 7 where K.mr >= 7:
+            microKernel(rows: 7, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        case 8 where K.mr >= 8:
+            microKernel(rows: 8, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        case 9 where K.mr >= 9:
+            microKernel(rows: 9, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        case 10 where K.mr >= 10:
+            microKernel(rows: 10, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        case 11 where K.mr >= 11:
+            microKernel(rows: 11, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        case 12 where K.mr >= 12:
+            microKernel(rows: 12, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+        default: preconditionFailure("GEMM micro-tile with \(rows) rows, more than mr = \(K.mr)")
+        }
+    }
+
+    /// `C = beta * C` (zero-filled when `beta == 0`, so NaN there does not survive).
+    @inlinable
+    static func scale(m: Int, n: Int, beta: Scalar, c: UnsafeMutablePointer<Scalar>, rsC: Int, csC: Int) {
+        guard beta != 1 else { return }
+        for i in 0..<m {
+            let row = c + i &* rsC
+            for j in 0..<n { row[j &* csC] = beta == 0 ? 0 : beta * row[j &* csC] }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import NablaKernelsCore
+
+#if NABLA_NEON
+/// Float GEMM on arm64 NEON: a 12 x 8: 24 q-register accumulators, two B vectors and a broadcast of 32 registers.
+enum NEONFloat: GEMMKernelConfig {
+    typealias Scalar = Float
+    typealias Vector = SIMD4<Float>
+    static var mr: Int { 12 }
+    static var kc: Int { 256 }
+    static var mc: Int { 192 }
+    static var nc: Int { 2048 }
+
+    @inline(__always) static func splat(_ x: Float) -> SIMD4<Float> { SIMD4<Float>(repeating: x) }
+
+    @inline(__always) static func load(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
+    }
+
+    @inline(__always) static func store(_ v: SIMD4<Float>, to p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Float>.self)
+    }
+
+    @inline(__always) static func multiplyAdd(_ acc: inout SIMD4<Float>, _ a: SIMD4<Float>, _ b: SIMD4<Float>) {
+        acc.addProduct(a, b)
+    }
+
+    @inline(__always) static func multiply(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> { a * b }
+}
+
+/// ``GEMM`` for `Float` compiled for arm64 NEON; the dispatcher in `NablaKernels` calls it
+/// only on CPUs that have it. Not inlinable, so its instructions stay this target's.
+@inline(never)
+public func gemmNEON(
+    m: Int, n: Int, k: Int, alpha: Float,
+    a: UnsafePointer<Float>, rsA: Int, csA: Int,
+    b: UnsafePointer<Float>, rsB: Int, csB: Int,
+    beta: Float, c: UnsafeMutablePointer<Float>, rsC: Int, csC: Int
+) {
+    GEMM<NEONFloat>.gemm(
+        m: m, n: n, k: k, alpha: alpha, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, csB: csB,
+        beta: beta, c: c, rsC: rsC, csC: csC)
+}
+
+/// ``FMAPeak`` for `Float` on arm64 NEON: runs the loop and returns its checksum and
+/// the floating-point operations it performed.
+@inline(never)
+public func fmaPeakNEON(_: Float.Type, iterations: Int) -> (checksum: Float, flops: Int) {
+    (FMAPeak<NEONFloat>.run(iterations: iterations), FMAPeak<NEONFloat>.flopsPerIteration &* iterations)
+}
+
+/// Double GEMM on arm64 NEON: a 12 x 4: 24 q-register accumulators, two B vectors and a broadcast of 32 registers.
+enum NEONDouble: GEMMKernelConfig {
+    typealias Scalar = Double
+    typealias Vector = SIMD2<Double>
+    static var mr: Int { 12 }
+    static var kc: Int { 256 }
+    static var mc: Int { 96 }
+    static var nc: Int { 1024 }
+
+    @inline(__always) static func splat(_ x: Double) -> SIMD2<Double> { SIMD2<Double>(repeating: x) }
+
+    @inline(__always) static func load(_ p: UnsafePointer<Double>) -> SIMD2<Double> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD2<Double>.self)
+    }
+
+    @inline(__always) static func store(_ v: SIMD2<Double>, to p: UnsafeMutablePointer<Double>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD2<Double>.self)
+    }
+
+    @inline(__always) static func multiplyAdd(_ acc: inout SIMD2<Double>, _ a: SIMD2<Double>, _ b: SIMD2<Double>) {
+        acc.addProduct(a, b)
+    }
+
+    @inline(__always) static func multiply(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMD2<Double> { a * b }
+}
+
+/// ``GEMM`` for `Double` compiled for arm64 NEON; the dispatcher in `NablaKernels` calls it
+/// only on CPUs that have it. Not inlinable, so its instructions stay this target's.
+@inline(never)
+public func gemmNEON(
+    m: Int, n: Int, k: Int, alpha: Double,
+    a: UnsafePointer<Double>, rsA: Int, csA: Int,
+    b: UnsafePointer<Double>, rsB: Int, csB: Int,
+    beta: Double, c: UnsafeMutablePointer<Double>, rsC: Int, csC: Int
+) {
+    GEMM<NEONDouble>.gemm(
+        m: m, n: n, k: k, alpha: alpha, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, csB: csB,
+        beta: beta, c: c, rsC: rsC, csC: csC)
+}
+
+/// ``FMAPeak`` for `Double` on arm64 NEON: runs the loop and returns its checksum and
+/// the floating-point operations it performed.
+@inline(never)
+public func fmaPeakNEON(_: Double.Type, iterations: Int) -> (checksum: Double, flops: Int) {
+    (FMAPeak<NEONDouble>.run(iterations: iterations), FMAPeak<NEONDouble>.flopsPerIteration &* iterations)
+}
+
+#endif
