@@ -6,9 +6,9 @@ final class Node {
     /// The name printed as the tensor's ``Tensor/gradFn``, such as `MulBackward0`.
     let name: String
     /// The operation's inputs; `nil` where an input needs no gradient.
-    let inputs: [Tensor?]
+    private(set) var inputs: [Tensor?]
     /// Tensors the backward reads, with the storage version each had when saved.
-    private let saved: [(tensor: Tensor, version: Int)]
+    private var saved: [(tensor: Tensor, version: Int)]
     /// Maps the output's gradient to one gradient per input (nil: no contribution).
     /// Released after a backward pass unless the graph is retained.
     private var backwardFunction: ((Tensor) -> [Tensor?])?
@@ -20,6 +20,26 @@ final class Node {
         self.inputs = inputs
         self.saved = saved.map { ($0, $0.storage.version) }
         backwardFunction = backward
+    }
+
+    /// Releases the graph behind this node iteratively: dropping the last reference to a
+    /// long chain would otherwise free it recursively, one stack frame per node.
+    deinit {
+        var pending = takeEdges()
+        while var tensor = pending.popLast() {
+            guard isKnownUniquelyReferenced(&tensor), var node = tensor.gradFnNode else { continue }
+            tensor.gradFnNode = nil
+            if isKnownUniquelyReferenced(&node) { pending += node.takeEdges() }
+        }
+    }
+
+    /// Empties the node, handing over the tensors it held.
+    private func takeEdges() -> [Tensor] {
+        let tensors = inputs.compactMap { $0 } + saved.map(\.tensor)
+        inputs = []
+        saved = []
+        backwardFunction = nil
+        return tensors
     }
 
     /// Runs the backward closure, after checking that nothing it reads was modified.
@@ -128,7 +148,9 @@ extension Tensor {
     /// and any input requires gradients. `backward` maps the output's gradient to one
     /// gradient per input, each of the input's shape (nil for no contribution); it runs
     /// in no-grad mode. `saving` lists the tensors whose values it reads, so that an
-    /// in-place change to them is reported at `backward()`.
+    /// in-place change to them is reported at `backward()`. A backward that needs the
+    /// output must capture `detach()` of it, never the output itself: the output holds
+    /// the node, so the node holding the output would be a reference cycle.
     @discardableResult
     func recordingGradient(_ name: String, inputs: [Tensor], saving: [Tensor] = [],
                            backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {

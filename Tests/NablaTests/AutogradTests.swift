@@ -158,6 +158,20 @@ func expectGradcheck(_ name: String, _ inputs: [Tensor], eps: Double = 1e-6, ato
         #expect(x.grad!.item() == 33)  // d(x^2 + x^3)/dx at 3: 2*3 + 3*9
     }
 
+    @Test func graphsAreFreedWithTheirOutputs() {
+        weak var weakOutput: Tensor?
+        weak var weakInput: Tensor?
+        do {
+            let x = Tensor([0.5, 1.5], requiresGrad: true)
+            let y = x.exp().sigmoid().tanh().softmax(dim: 0).logSoftmax(dim: 0).sqrt()
+            weakOutput = y
+            weakInput = x
+            y.sum().backward()
+        }
+        #expect(weakOutput == nil)
+        #expect(weakInput == nil)
+    }
+
     @Test func longChainsDoNotOverflowTheStack() {
         let x = Tensor([1.0], requiresGrad: true)
         var y = x

@@ -1,21 +1,39 @@
 // + - * / with broadcasting and type promotion, with tensors and Swift numbers on either
 // side, their in-place forms, and their gradients.
 
+import NablaKernels
+
 /// A binary operation on numbers of any numeric element type.
 protocol BinaryNumericOperation {
     static func apply<T: NumericElement>(_ a: T, _ b: T) -> T
+    /// The vectorised NablaKernels operation for float32/float64, if there is one.
+    static var floatKernel: BinaryFloatOperation? { get }
 }
 
-enum AddOperation: BinaryNumericOperation { @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { a + b } }
-enum SubOperation: BinaryNumericOperation { @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { a - b } }
-enum MulOperation: BinaryNumericOperation { @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { a * b } }
-enum DivOperation: BinaryNumericOperation { @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { T.divide(a, b) } }
+extension BinaryNumericOperation {
+    static var floatKernel: BinaryFloatOperation? { nil }
+}
+
+enum AddOperation: BinaryNumericOperation {
+    static var floatKernel: BinaryFloatOperation? { .add }
+    @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { a + b } }
+enum SubOperation: BinaryNumericOperation {
+    static var floatKernel: BinaryFloatOperation? { .sub }
+    @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { a - b } }
+enum MulOperation: BinaryNumericOperation {
+    static var floatKernel: BinaryFloatOperation? { .mul }
+    @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { a * b } }
+enum DivOperation: BinaryNumericOperation {
+    static var floatKernel: BinaryFloatOperation? { .div }
+    @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { T.divide(a, b) } }
 /// NaN-propagating, like `torch.maximum`.
 enum MaximumOperation: BinaryNumericOperation {
+    static var floatKernel: BinaryFloatOperation? { .maximum }
     @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { a != a ? a : (b != b ? b : (a >= b ? a : b)) }
 }
 /// NaN-propagating, like `torch.minimum`.
 enum MinimumOperation: BinaryNumericOperation {
+    static var floatKernel: BinaryFloatOperation? { .minimum }
     @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { a != a ? a : (b != b ? b : (a <= b ? a : b)) }
 }
 
@@ -26,8 +44,19 @@ extension Tensor {
         let compute = computeType(for: dtype)
         let out = Tensor(uninitializedShape: shape, dtype: compute, zeroed: false, operation: operation)
         let ca = a.detach().to(compute), cb = b.detach().to(compute)
-        withNumericType(compute, operation: operation) { type in
-            run(Op.self, ca, cb, out, type)
+        if let kernel = Op.floatKernel, compute == .float32 || compute == .float64 {
+            let pa = ca.broadcastLayout(to: shape), pb = cb.broadcastLayout(to: shape)
+            if compute == .float32 {
+                Elementwise.binary(kernel, shape: shape, output: out.pointer(as: Float.self), outputStrides: out.strides,
+                                   lhs: pa.pointer(as: Float.self), lhsStrides: pa.strides, rhs: pb.pointer(as: Float.self), rhsStrides: pb.strides)
+            } else {
+                Elementwise.binary(kernel, shape: shape, output: out.pointer(as: Double.self), outputStrides: out.strides,
+                                   lhs: pa.pointer(as: Double.self), lhsStrides: pa.strides, rhs: pb.pointer(as: Double.self), rhsStrides: pb.strides)
+            }
+        } else {
+            withNumericType(compute, operation: operation) { type in
+                run(Op.self, ca, cb, out, type)
+            }
         }
         return compute == dtype ? out : out.to(dtype)
     }

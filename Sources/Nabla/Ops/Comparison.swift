@@ -114,9 +114,10 @@ extension Tensor {
     /// Element-wise power with broadcasting, like `torch.pow(self, exponent)`.
     public func pow(_ exponent: Tensor) -> Tensor {
         let out = Tensor.binary(PowOperation.self, self, exponent, dtype: Tensor.resultType([self, exponent]), operation: "pow")
-        return out.recordingGradient("PowBackward1", inputs: [self, exponent], saving: [self, exponent, out]) { [self] g in
+        let savedOut = out.detach()
+        return out.recordingGradient("PowBackward1", inputs: [self, exponent], saving: [self, exponent, savedOut]) { [self] g in
             let dBase = g * exponent * self.pow(exponent - 1.0)
-            let dExponent = Tensor.where(self .== 0.0, Tensor.scalar(0, dtype: g.dtype), g * out * self.log())
+            let dExponent = Tensor.where(self .== 0.0, Tensor.scalar(0, dtype: g.dtype), g * savedOut * self.log())
             return [dBase.sumToShape(self.shape).to(self.dtype), dExponent.sumToShape(exponent.shape).to(exponent.dtype)]
         }
     }
@@ -151,7 +152,8 @@ extension Tensor {
     public func relu() -> Tensor {
         let zero = Tensor.scalar(0, dtype: dtype)
         let out = Tensor.binary(MaximumOperation.self, self, zero, dtype: dtype, operation: "relu")
-        return out.recordingGradient("ReluBackward0", inputs: [self], saving: [out]) { g in [g * (out .> 0.0).to(g.dtype)] }
+        let savedOut = out.detach()
+        return out.recordingGradient("ReluBackward0", inputs: [self], saving: [savedOut]) { g in [g * (savedOut .> 0.0).to(g.dtype)] }
     }
 
     /// Element-wise `x` for positive `x`, `negativeSlope * x` otherwise.

@@ -252,8 +252,9 @@ extension Tensor {
             for value in row { total += Foundation_exp(value - top) }
             return top + Foundation_log(total)
         }
-        return out.recordingGradient("LogsumexpBackward0", inputs: [self], saving: [self, out]) { [self] g in
-            [unreduced(g, dims: reduced, keepdim: keepdim) * (self - unreduced(out, dims: reduced, keepdim: keepdim)).exp()]
+        let savedOut = out.detach()
+        return out.recordingGradient("LogsumexpBackward0", inputs: [self], saving: [self, savedOut]) { [self] g in
+            [unreduced(g, dims: reduced, keepdim: keepdim) * (self - unreduced(savedOut, dims: reduced, keepdim: keepdim)).exp()]
         }
     }
 
@@ -274,9 +275,10 @@ extension Tensor {
             let squared = (self * self).sum(dims: dims, keepdim: keepdim)
             let out = withNoGrad { squared.sqrt() }
             let reduced = reductionDims(dims, operation: "norm")
-            return out.recordingGradient("NormBackward1", inputs: [self], saving: [self, out]) { [self] g in
-                let safe = Tensor.where(out .== 0.0, Tensor.scalar(1, dtype: out.dtype), out)
-                let scale = Tensor.where(out .== 0.0, Tensor.scalar(0, dtype: out.dtype), g / safe)
+            let savedOut = out.detach()
+            return out.recordingGradient("NormBackward1", inputs: [self], saving: [self, savedOut]) { [self] g in
+                let safe = Tensor.where(savedOut .== 0.0, Tensor.scalar(1, dtype: savedOut.dtype), savedOut)
+                let scale = Tensor.where(savedOut .== 0.0, Tensor.scalar(0, dtype: savedOut.dtype), g / safe)
                 return [self * unreduced(scale, dims: reduced, keepdim: keepdim)]
             }
         }

@@ -39,8 +39,9 @@ extension Tensor {
             for i in row.indices { result[i] = scalarExp(row[i] - shift); total += result[i] }
             for i in row.indices { result[i] /= total }
         }
-        return out.recordingGradient("SoftmaxBackward0", inputs: [self], saving: [out]) { g in
-            [out * (g - (g * out).sum(dim: d, keepdim: true))]
+        let savedOut = out.detach()
+        return out.recordingGradient("SoftmaxBackward0", inputs: [self], saving: [savedOut]) { g in
+            [savedOut * (g - (g * savedOut).sum(dim: d, keepdim: true))]
         }
     }
 
@@ -57,8 +58,9 @@ extension Tensor {
             let logTotal = scalarLog(total) + shift
             for i in row.indices { result[i] = row[i] - logTotal }
         }
-        return out.recordingGradient("LogSoftmaxBackward0", inputs: [self], saving: [out]) { g in
-            [g - out.exp() * g.sum(dim: d, keepdim: true)]
+        let savedOut = out.detach()
+        return out.recordingGradient("LogSoftmaxBackward0", inputs: [self], saving: [savedOut]) { g in
+            [g - savedOut.exp() * g.sum(dim: d, keepdim: true)]
         }
     }
 }

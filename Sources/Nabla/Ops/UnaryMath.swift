@@ -6,9 +6,17 @@ import Darwin
 
 // Element-wise functions of one tensor and their gradients.
 
+import NablaKernels
+
 /// A function of one floating-point value.
-protocol UnaryFloatOperation {
+protocol UnaryFloatFunction {
     static func apply<T: FloatElement>(_ x: T) -> T
+    /// The vectorised NablaKernels operation, if there is one.
+    static var floatKernel: UnaryFloatOperation? { get }
+}
+
+extension UnaryFloatFunction {
+    static var floatKernel: UnaryFloatOperation? { nil }
 }
 
 /// Applies a `Double` function to any float element (the scalar path; vector kernels
@@ -17,34 +25,56 @@ protocol UnaryFloatOperation {
     T(nablaDouble: f(x.nablaDouble))
 }
 
-enum SqrtOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { x.squareRoot() } }
-enum RsqrtOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { 1 / x.squareRoot() } }
-enum ExpOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, exp) } }
-enum LogOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, log) } }
-enum Log1pOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, log1p) } }
-enum Expm1Operation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, expm1) } }
-enum SinOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, sin) } }
-enum CosOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, cos) } }
-enum TanhOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, tanh) } }
-enum SigmoidOperation: UnaryFloatOperation {
+enum SqrtOperation: UnaryFloatFunction {
+    static var floatKernel: UnaryFloatOperation? { .sqrt }
+ static func apply<T: FloatElement>(_ x: T) -> T { x.squareRoot() } }
+enum RsqrtOperation: UnaryFloatFunction {
+    static var floatKernel: UnaryFloatOperation? { .rsqrt }
+ static func apply<T: FloatElement>(_ x: T) -> T { 1 / x.squareRoot() } }
+enum ExpOperation: UnaryFloatFunction {
+    static var floatKernel: UnaryFloatOperation? { .exp }
+ static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, exp) } }
+enum LogOperation: UnaryFloatFunction {
+    static var floatKernel: UnaryFloatOperation? { .log }
+ static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, log) } }
+enum Log1pOperation: UnaryFloatFunction {
+    static var floatKernel: UnaryFloatOperation? { .log1p }
+ static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, log1p) } }
+enum Expm1Operation: UnaryFloatFunction {
+    static var floatKernel: UnaryFloatOperation? { .expm1 }
+ static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, expm1) } }
+enum SinOperation: UnaryFloatFunction {
+    static var floatKernel: UnaryFloatOperation? { .sin }
+ static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, sin) } }
+enum CosOperation: UnaryFloatFunction {
+    static var floatKernel: UnaryFloatOperation? { .cos }
+ static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, cos) } }
+enum TanhOperation: UnaryFloatFunction {
+    static var floatKernel: UnaryFloatOperation? { .tanh }
+ static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, tanh) } }
+enum SigmoidOperation: UnaryFloatFunction {
+    static var floatKernel: UnaryFloatOperation? { .sigmoid }
+
     static func apply<T: FloatElement>(_ x: T) -> T {
         viaDouble(x) { v in v >= 0 ? 1 / (1 + exp(-v)) : exp(v) / (1 + exp(v)) }
     }
 }
 /// The exact GELU, PyTorch's default: x * Phi(x).
-enum GeluOperation: UnaryFloatOperation {
+enum GeluOperation: UnaryFloatFunction {
+    static var floatKernel: UnaryFloatOperation? { .gelu }
+
     static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x) { v in 0.5 * v * (1 + erf(v * 0.7071067811865476)) } }
 }
 /// PyTorch's `approximate="tanh"` GELU.
-enum GeluTanhOperation: UnaryFloatOperation {
+enum GeluTanhOperation: UnaryFloatFunction {
     static func apply<T: FloatElement>(_ x: T) -> T {
         viaDouble(x) { v in 0.5 * v * (1 + tanh(0.7978845608028654 * (v + 0.044715 * v * v * v))) }
     }
 }
 /// Round half to even, like `torch.round`.
-enum RoundOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { x.rounded(.toNearestOrEven) } }
-enum FloorOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { x.rounded(.down) } }
-enum CeilOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { x.rounded(.up) } }
+enum RoundOperation: UnaryFloatFunction { static func apply<T: FloatElement>(_ x: T) -> T { x.rounded(.toNearestOrEven) } }
+enum FloorOperation: UnaryFloatFunction { static func apply<T: FloatElement>(_ x: T) -> T { x.rounded(.down) } }
+enum CeilOperation: UnaryFloatFunction { static func apply<T: FloatElement>(_ x: T) -> T { x.rounded(.up) } }
 
 /// How `gelu` is computed.
 public enum GELUApproximation: String, Sendable {
@@ -57,37 +87,50 @@ public enum GELUApproximation: String, Sendable {
 extension Tensor {
     /// Applies a float function element-wise; integer and bool inputs are computed in
     /// float32, as PyTorch does for `exp`, `sqrt` and the like.
-    func unaryFloat<Op: UnaryFloatOperation>(_: Op.Type, operation: String) -> Tensor {
+    func unaryFloat<Op: UnaryFloatFunction>(_: Op.Type, operation: String) -> Tensor {
         let dtype: DType = self.dtype.isFloatingPoint ? self.dtype : .float32
         let compute = Tensor.computeType(for: dtype)
         let input = detach().to(compute)
         let out = Tensor(uninitializedShape: shape, dtype: compute, zeroed: false, operation: operation)
-        Tensor.withFloatType(compute, operation: operation) { type in
-            Tensor.runUnary(Op.self, input, out, type)
+        if let kernel = Op.floatKernel {
+            if compute == .float32 {
+                Elementwise.unary(kernel, shape: shape, output: out.pointer(as: Float.self), outputStrides: out.strides,
+                                  input: input.pointer(as: Float.self), inputStrides: input.strides)
+            } else {
+                Elementwise.unary(kernel, shape: shape, output: out.pointer(as: Double.self), outputStrides: out.strides,
+                                  input: input.pointer(as: Double.self), inputStrides: input.strides)
+            }
+        } else {
+            Tensor.withFloatType(compute, operation: operation) { type in
+                Tensor.runUnary(Op.self, input, out, type)
+            }
         }
         return compute == dtype ? out : out.to(dtype)
     }
 
-    private static func runUnary<Op: UnaryFloatOperation, T: FloatElement>(_: Op.Type, _ x: Tensor, _ out: Tensor, _: T.Type) {
+    private static func runUnary<Op: UnaryFloatFunction, T: FloatElement>(_: Op.Type, _ x: Tensor, _ out: Tensor, _: T.Type) {
         ElementwiseLoop.map(x, as: T.self, into: out, as: T.self) { Op.apply($0) }
     }
 
     /// Element-wise square root.
     public func sqrt() -> Tensor {
         let out = unaryFloat(SqrtOperation.self, operation: "sqrt")
-        return out.recordingGradient("SqrtBackward0", inputs: [self], saving: [out]) { g in [g / (out * 2)] }
+        let savedOut = out.detach()
+        return out.recordingGradient("SqrtBackward0", inputs: [self], saving: [savedOut]) { g in [g / (savedOut * 2)] }
     }
 
     /// Element-wise reciprocal square root, `1 / sqrt(x)`.
     public func rsqrt() -> Tensor {
         let out = unaryFloat(RsqrtOperation.self, operation: "rsqrt")
-        return out.recordingGradient("RsqrtBackward0", inputs: [self], saving: [out]) { g in [g * out * out * out * -0.5] }
+        let savedOut = out.detach()
+        return out.recordingGradient("RsqrtBackward0", inputs: [self], saving: [savedOut]) { g in [g * savedOut * savedOut * savedOut * -0.5] }
     }
 
     /// Element-wise exponential.
     public func exp() -> Tensor {
         let out = unaryFloat(ExpOperation.self, operation: "exp")
-        return out.recordingGradient("ExpBackward0", inputs: [self], saving: [out]) { g in [g * out] }
+        let savedOut = out.detach()
+        return out.recordingGradient("ExpBackward0", inputs: [self], saving: [savedOut]) { g in [g * savedOut] }
     }
 
     /// Element-wise natural logarithm.
@@ -105,7 +148,8 @@ extension Tensor {
     /// Element-wise `exp(x) - 1`, accurate for small `x`.
     public func expm1() -> Tensor {
         let out = unaryFloat(Expm1Operation.self, operation: "expm1")
-        return out.recordingGradient("Expm1Backward0", inputs: [self], saving: [out]) { g in [g * (out + 1.0)] }
+        let savedOut = out.detach()
+        return out.recordingGradient("Expm1Backward0", inputs: [self], saving: [savedOut]) { g in [g * (savedOut + 1.0)] }
     }
 
     /// Element-wise sine.
@@ -123,13 +167,15 @@ extension Tensor {
     /// Element-wise hyperbolic tangent.
     public func tanh() -> Tensor {
         let out = unaryFloat(TanhOperation.self, operation: "tanh")
-        return out.recordingGradient("TanhBackward0", inputs: [self], saving: [out]) { g in [g * (1.0 - out * out)] }
+        let savedOut = out.detach()
+        return out.recordingGradient("TanhBackward0", inputs: [self], saving: [savedOut]) { g in [g * (1.0 - savedOut * savedOut)] }
     }
 
     /// Element-wise logistic sigmoid, `1 / (1 + exp(-x))`.
     public func sigmoid() -> Tensor {
         let out = unaryFloat(SigmoidOperation.self, operation: "sigmoid")
-        return out.recordingGradient("SigmoidBackward0", inputs: [self], saving: [out]) { g in [g * out * (1.0 - out)] }
+        let savedOut = out.detach()
+        return out.recordingGradient("SigmoidBackward0", inputs: [self], saving: [savedOut]) { g in [g * savedOut * (1.0 - savedOut)] }
     }
 
     /// Element-wise GELU, exact (PyTorch's default) or with the tanh approximation.
@@ -170,11 +216,11 @@ extension Tensor {
     /// Element-wise rounding toward positive infinity.
     public func ceil() -> Tensor { roundingOperation(CeilOperation.self, name: "CeilBackward0") }
 
-    private func roundingOperation<Op: UnaryFloatOperation>(_: Op.Type, name: String) -> Tensor {
+    private func roundingOperation<Op: UnaryFloatFunction>(_: Op.Type, name: String) -> Tensor {
         guard dtype.isFloatingPoint else { return clone().detach() }
         return unaryFloat(Op.self, operation: name)
             .recordingGradient(name, inputs: [self]) { g in [g.zerosLike()] }
     }
 }
 
-enum ErfOperation: UnaryFloatOperation { static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, erf) } }
+enum ErfOperation: UnaryFloatFunction { static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, erf) } }
