@@ -1,0 +1,139 @@
+import Testing
+import NablaKernels
+
+/// A random strided view over a buffer: each dimension either broadcast (stride 0),
+/// or laid out in a random permutation of a contiguous buffer, possibly reversed.
+struct StridedOperand {
+    var strides: [Int]
+    var offset: Int
+    var storageCount: Int
+
+    static func random(shape: [Int], broadcast: Bool, using g: inout some RandomNumberGenerator) -> StridedOperand {
+        let rank = shape.count
+        let order = Array(0..<rank).shuffled(using: &g)
+        var strides = Array(repeating: 0, count: rank)
+        var size = 1
+        for d in order.reversed() {
+            if broadcast && Bool.random(using: &g) { strides[d] = 0; continue }
+            strides[d] = size
+            size *= Swift.max(shape[d], 1)
+        }
+        var offset = 0
+        for d in 0..<rank where strides[d] != 0 && shape[d] > 1 && Int.random(in: 0..<4, using: &g) == 0 {
+            offset += (shape[d] - 1) * strides[d]
+            strides[d] = -strides[d]
+        }
+        return StridedOperand(strides: strides, offset: offset, storageCount: size)
+    }
+
+    func index(_ i: [Int]) -> Int { offset + zip(i, strides).map(*).reduce(0, +) }
+}
+
+/// Every multi-index of `shape`, row-major.
+func allIndices(_ shape: [Int]) -> [[Int]] {
+    if shape.contains(0) { return [] }
+    var result: [[Int]] = [[]]
+    for n in shape { result = result.flatMap { prefix in (0..<n).map { prefix + [$0] } } }
+    return result
+}
+
+@Suite struct ElementwiseEngineTests {
+    @Test func binaryMatchesNaiveLoopOnRandomBroadcastsAndLayouts() {
+        var g = SystemRandomNumberGenerator()
+        for trial in 0..<300 {
+            let rank = Int.random(in: 0...4, using: &g)
+            let shape = (0..<rank).map { _ in Int.random(in: 0...(trial % 10 == 0 ? 2 : 7), using: &g) }
+            let out = StridedOperand.random(shape: shape, broadcast: false, using: &g)
+            let a = StridedOperand.random(shape: shape, broadcast: true, using: &g)
+            let b = StridedOperand.random(shape: shape, broadcast: true, using: &g)
+            let av = (0..<a.storageCount).map { _ in Float.random(in: -3...3, using: &g) }
+            let bv = (0..<b.storageCount).map { _ in Float.random(in: -3...3, using: &g) }
+            for op in [BinaryFloatOperation.add, .sub, .mul, .div, .maximum] {
+                for isa in KernelISA.available {
+                    var ov = [Float](repeating: .nan, count: out.storageCount)
+                    ov.withUnsafeMutableBufferPointer { o in
+                        av.withUnsafeBufferPointer { pa in
+                            bv.withUnsafeBufferPointer { pb in
+                                Elementwise.binary(op, shape: shape,
+                                    output: o.baseAddress! + out.offset, outputStrides: out.strides,
+                                    lhs: pa.baseAddress! + a.offset, lhsStrides: a.strides,
+                                    rhs: pb.baseAddress! + b.offset, rhsStrides: b.strides, isa: isa)
+                            }
+                        }
+                    }
+                    for i in allIndices(shape) {
+                        let x = av[a.index(i)], y = bv[b.index(i)]
+                        let expected: Float = switch op {
+                        case .add: x + y
+                        case .sub: x - y
+                        case .mul: x * y
+                        case .div: x / y
+                        default: Swift.max(x, y)
+                        }
+                        let got = ov[out.index(i)]
+                        if got != expected {
+                            Issue.record("\(op) on \(isa), shape \(shape), a \(a.strides), b \(b.strides), out \(out.strides) at \(i): \(got) != \(expected)")
+                            return
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func unaryStridedEqualsContiguousBitwise() {
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let rank = Int.random(in: 0...4, using: &g)
+            let shape = (0..<rank).map { _ in Int.random(in: 0...6, using: &g) }
+            let out = StridedOperand.random(shape: shape, broadcast: false, using: &g)
+            let x = StridedOperand.random(shape: shape, broadcast: true, using: &g)
+            let xv = (0..<x.storageCount).map { _ in Double.random(in: -20...20, using: &g) }
+            let indices = allIndices(shape)
+            let gathered = indices.map { xv[x.index($0)] }
+            for op in [UnaryFloatOperation.exp, .tanh, .gelu, .relu, .round, .clamp(min: -1, max: 2)] {
+                var reference = [Double](repeating: 0, count: gathered.count)
+                Elementwise.unary(op, shape: [gathered.count], output: &reference, outputStrides: [1], input: gathered, inputStrides: [1])
+                var ov = [Double](repeating: .nan, count: out.storageCount)
+                ov.withUnsafeMutableBufferPointer { o in
+                    xv.withUnsafeBufferPointer { px in
+                        Elementwise.unary(op, shape: shape, output: o.baseAddress! + out.offset, outputStrides: out.strides,
+                                          input: px.baseAddress! + x.offset, inputStrides: x.strides)
+                    }
+                }
+                for (k, i) in indices.enumerated() where ov[out.index(i)].bitPattern != reference[k].bitPattern {
+                    Issue.record("\(op), shape \(shape), x \(x.strides), out \(out.strides) at \(i): \(ov[out.index(i)]) != \(reference[k])")
+                    return
+                }
+            }
+        }
+    }
+
+    @Test func resultsDoNotDependOnThreadCount() {
+        let n = 3_000_001
+        let xs = (0..<n).map { Float(($0 % 1000) - 500) * 0.01 }
+        var one = [Float](repeating: 0, count: n), two = one
+        let saved = Parallel.threadCount
+        defer { Parallel.threadCount = saved }
+        Parallel.threadCount = 1
+        Elementwise.unary(.gelu, shape: [n], output: &one, outputStrides: [1], input: xs, inputStrides: [1])
+        Parallel.threadCount = 2
+        Elementwise.unary(.gelu, shape: [n], output: &two, outputStrides: [1], input: xs, inputStrides: [1])
+        #expect(one == two)
+    }
+
+    @Test func specialValuesOfSimpleOperations() {
+        let xs: [Float] = [-2.5, -1.5, -0.5, -0.0, 0.0, 0.5, 1.5, 2.5, .nan, .infinity, -.infinity, 8388609]
+        func run(_ op: UnaryFloatOperation) -> [Float] {
+            var y = [Float](repeating: 0, count: xs.count)
+            Elementwise.unary(op, shape: [xs.count], output: &y, outputStrides: [1], input: xs, inputStrides: [1])
+            return y
+        }
+        #expect(run(.round).map(\.bitPattern) == ([-2, -2, -0.0, -0.0, 0, 0, 2, 2, .nan, .infinity, -.infinity, 8388609] as [Float]).map(\.bitPattern))
+        #expect(run(.floor).dropLast(4) == [-3, -2, -1, -0.0, 0, 0, 1, 2])
+        #expect(run(.ceil).dropLast(4) == [-2, -1, -0.0, -0.0, 0, 1, 2, 3])
+        #expect(run(.neg)[4].sign == .minus)
+        #expect(run(.relu)[8].isNaN && run(.clamp(min: 0, max: 1))[8].isNaN)
+        #expect(run(.sign).dropLast(4) == [-1, -1, -1, 0, 0, 1, 1, 1])
+    }
+}
