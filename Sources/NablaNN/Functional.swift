@@ -1,0 +1,63 @@
+/// PyTorch's `torch.nn.functional`: the stateless forms of the layers and losses.
+///
+/// The modules (``ReLU``, ``Linear``, ``CrossEntropyLoss``...) call these; use them
+/// directly in a custom ``Module/forward(_:)``. The activations are the ``Tensor``
+/// methods of the same name, listed here so that the functional vocabulary is complete.
+public enum Functional {
+    /// `input @ weight^T + bias` for an input of shape `[..., inFeatures]` and a weight of
+    /// PyTorch's layout `[outFeatures, inFeatures]` (PyTorch's `F.linear`). A 2-d input
+    /// with a bias is one GEMM call (`addmm`) that reads the transposed weight in place.
+    public static func linear(_ input: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
+        precondition(weight.ndim == 2, "linear: weight must be 2-d [out, in], got shape \(weight.shape)")
+        precondition(input.ndim >= 1 && input.shape[input.ndim - 1] == weight.shape[1],
+                     "linear: input of shape \(input.shape) does not end in in_features = \(weight.shape[1]) (weight shape \(weight.shape))")
+        if let bias {
+            precondition(bias.shape == [weight.shape[0]], "linear: bias of shape \(bias.shape) does not match out_features = \(weight.shape[0])")
+        }
+        switch (input.ndim, bias) {
+        case let (2, bias?): return Tensor.addmm(bias, input, weight.T)
+        case (2, nil): return input.mm(weight.T)
+        case let (_, bias?): return input.matmul(weight.T) + bias
+        case (_, nil): return input.matmul(weight.T)
+        }
+    }
+
+    /// `max(x, 0)`.
+    public static func relu(_ input: Tensor) -> Tensor { input.relu() }
+
+    /// `x` for positive `x`, `negativeSlope * x` otherwise.
+    public static func leakyRelu(_ input: Tensor, negativeSlope: Double = 0.01) -> Tensor {
+        input.leakyRelu(negativeSlope: negativeSlope)
+    }
+
+    /// `1 / (1 + exp(-x))`.
+    public static func sigmoid(_ input: Tensor) -> Tensor { input.sigmoid() }
+
+    /// The hyperbolic tangent.
+    public static func tanh(_ input: Tensor) -> Tensor { input.tanh() }
+
+    /// `x * Phi(x)`, exact or with the tanh approximation.
+    public static func gelu(_ input: Tensor, approximate: GELUApproximation = .none) -> Tensor {
+        input.gelu(approximate: approximate)
+    }
+
+    /// Softmax along `dim`.
+    public static func softmax(_ input: Tensor, dim: Int) -> Tensor { input.softmax(dim: dim) }
+
+    /// Log-softmax along `dim`.
+    public static func logSoftmax(_ input: Tensor, dim: Int) -> Tensor { input.logSoftmax(dim: dim) }
+
+    /// In training, each element zeroed with probability `p` and the rest scaled by
+    /// `1 / (1 - p)` (PyTorch's `F.dropout`); the input itself when `training` is false.
+    ///
+    /// - Parameter generator: The source of the mask (the default generator when nil).
+    public static func dropout(_ input: Tensor, p: Double = 0.5, training: Bool = true, generator: Generator? = nil) -> Tensor {
+        precondition((0...1).contains(p), "dropout: p must be in 0...1, got \(p)")
+        precondition(input.dtype.isFloatingPoint, "dropout: input must be floating point, got \(input.dtype)")
+        guard training, p > 0 else { return input }
+        if p == 1 { return input * 0.0 }
+        // A kept element is one whose uniform draw falls below 1 - p: a Bernoulli(1 - p) mask.
+        let keep = Tensor.rand(input.shape, dtype: input.dtype, generator: generator) .< (1 - p)
+        return input * (keep.to(input.dtype) * (1 / (1 - p)))
+    }
+}

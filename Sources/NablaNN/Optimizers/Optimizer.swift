@@ -1,0 +1,75 @@
+/// An algorithm that updates parameters from their gradients (PyTorch's
+/// `torch.optim.Optimizer`).
+///
+/// The loop is PyTorch's:
+///
+/// ```swift
+/// let optimizer = Adam(model.parameters(), lr: 1e-3)
+/// for (x, y) in batches {
+///     optimizer.zeroGrad()
+///     let loss = CrossEntropyLoss()(model(x), y)
+///     loss.backward()
+///     optimizer.step()
+/// }
+/// ```
+///
+/// Parameters whose ``Tensor/grad`` is nil (frozen ones, or ones the loss does not
+/// reach) are skipped, as PyTorch skips them. Each update is one fused loop over the
+/// parameter's memory, run without recording gradients, so it neither builds a graph
+/// nor disturbs the next forward pass.
+public protocol Optimizer: AnyObject {
+    /// The tensors ``step()`` updates, in order.
+    var parameters: [Tensor] { get }
+    /// The learning rate the next ``step()`` uses; schedulers set it.
+    var learningRate: Double { get set }
+    /// Updates every parameter that has a gradient.
+    func step()
+}
+
+extension Optimizer {
+    /// Resets every parameter's gradient to nil (PyTorch's `zero_grad()`, which sets
+    /// gradients to `None` by default).
+    public func zeroGrad() {
+        for parameter in parameters { parameter.zeroGrad() }
+    }
+}
+
+/// The memory of one parameter update: the parameter, its gradient and the optimizer's
+/// state tensors for it, as typed pointers, so that the update is one loop with no
+/// temporary tensors.
+enum FusedUpdate {
+    /// Calls `float` or `double` (by the parameter's dtype) with the parameter's elements,
+    /// its gradient's elements, one pointer per state tensor, and the element count.
+    /// Parameters without a gradient are skipped. Runs in a no-grad scope.
+    static func run(_ parameter: Tensor, state: [Tensor], operation: String,
+                    float: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, [UnsafeMutablePointer<Float>], Int) -> Void,
+                    double: (UnsafeMutablePointer<Double>, UnsafePointer<Double>, [UnsafeMutablePointer<Double>], Int) -> Void) {
+        guard let gradient = parameter.grad, parameter.numel > 0 else { return }
+        withNoGrad {
+            switch parameter.dtype {
+            case .float32: withPointers(parameter, gradient.to(.float32), state, as: Float.self, float)
+            case .float64: withPointers(parameter, gradient.to(.float64), state, as: Double.self, double)
+            default: preconditionFailure("\(operation): parameters must be float32 or float64, got a \(parameter.dtype) tensor of shape \(parameter.shape)")
+            }
+        }
+    }
+
+    private static func withPointers<T: TensorElement>(_ parameter: Tensor, _ gradient: Tensor, _ state: [Tensor], as _: T.Type,
+                                                       _ body: (UnsafeMutablePointer<T>, UnsafePointer<T>, [UnsafeMutablePointer<T>], Int) -> Void) {
+        parameter.withUnsafeMutableBufferPointer(as: T.self) { p in
+            gradient.withUnsafeBufferPointer(as: T.self) { g in
+                withStatePointers(state[...], collected: []) { s in body(p.baseAddress!, g.baseAddress!, s, p.count) }
+            }
+        }
+    }
+
+    /// Opens the state tensors' memory one inside the other, so every pointer stays
+    /// valid while `body` runs.
+    private static func withStatePointers<T: TensorElement>(_ rest: ArraySlice<Tensor>, collected: [UnsafeMutablePointer<T>],
+                                                            _ body: ([UnsafeMutablePointer<T>]) -> Void) {
+        guard let first = rest.first else { return body(collected) }
+        first.withUnsafeMutableBufferPointer(as: T.self) { buffer in
+            withStatePointers(rest.dropFirst(), collected: collected + [buffer.baseAddress!], body)
+        }
+    }
+}

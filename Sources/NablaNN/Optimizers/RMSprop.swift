@@ -1,0 +1,86 @@
+/// RMSprop (Hinton, 2012) with PyTorch's update rule (`torch.optim.RMSprop`), optionally
+/// centered and with momentum. For each parameter `p` with gradient `g`:
+///
+/// ```
+/// g = g + weightDecay * p
+/// s = alpha * s + (1 - alpha) * g^2
+/// a = alpha * a + (1 - alpha) * g              (centered)
+/// d = sqrt(s - a^2) + eps   (centered)   or   sqrt(s) + eps
+/// b = momentum * b + g / d;  p = p - lr * b     (momentum > 0)
+/// p = p - lr * g / d                             (otherwise)
+/// ```
+public final class RMSprop: Optimizer {
+    /// The tensors updated.
+    public let parameters: [Tensor]
+    /// The learning rate.
+    public var learningRate: Double
+    /// The smoothing constant of the squared-gradient average.
+    public let alpha: Double
+    /// Added to the denominator for numerical stability.
+    public let epsilon: Double
+    /// The L2 penalty added to the gradient.
+    public let weightDecay: Double
+    /// The momentum factor.
+    public let momentum: Double
+    /// Whether the squared average is centered by the gradient's running mean.
+    public let centered: Bool
+    /// Per parameter: the square average, then the momentum buffer and the gradient
+    /// average when used.
+    private var state: [[Tensor]?]
+
+    /// An optimizer for `parameters` with PyTorch's defaults.
+    public init(_ parameters: [Tensor], lr: Double = 1e-2, alpha: Double = 0.99, eps: Double = 1e-8, weightDecay: Double = 0,
+                momentum: Double = 0, centered: Bool = false) {
+        precondition(lr >= 0, "RMSprop: invalid learning rate \(lr)")
+        precondition(alpha >= 0, "RMSprop: invalid alpha \(alpha)")
+        precondition(eps >= 0, "RMSprop: invalid epsilon \(eps)")
+        precondition(momentum >= 0, "RMSprop: invalid momentum \(momentum)")
+        precondition(weightDecay >= 0, "RMSprop: invalid weight decay \(weightDecay)")
+        self.parameters = parameters
+        learningRate = lr
+        self.alpha = alpha
+        epsilon = eps
+        self.weightDecay = weightDecay
+        self.momentum = momentum
+        self.centered = centered
+        state = Array(repeating: nil, count: parameters.count)
+    }
+
+    /// Updates every parameter that has a gradient.
+    public func step() {
+        let buffers = 1 + (momentum > 0 ? 1 : 0) + (centered ? 1 : 0)
+        for (index, parameter) in parameters.enumerated() where parameter.grad != nil {
+            if state[index] == nil { state[index] = (0..<buffers).map { _ in parameter.zerosLike() } }
+            FusedUpdate.run(parameter, state: state[index]!, operation: "RMSprop.step",
+                            float: { update($0, $1, $2, $3) },
+                            double: { update($0, $1, $2, $3) })
+        }
+    }
+
+    private func update<T: BinaryFloatingPoint>(_ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ state: [UnsafeMutablePointer<T>], _ count: Int) {
+        let square = state[0]
+        let buffer = momentum > 0 ? state[1] : nil
+        let average = centered ? state[momentum > 0 ? 2 : 1] : nil
+        let alpha = T(alpha), complement = T(1 - self.alpha), eps = T(epsilon)
+        let decay = T(weightDecay), momentum = T(momentum), lr = T(learningRate)
+        for i in 0..<count {
+            var gradient = g[i]
+            if decay != 0 { gradient += decay * p[i] }
+            square[i] = square[i] * alpha + complement * gradient * gradient
+            var denominator: T
+            if let average {
+                average[i] += complement * (gradient - average[i])
+                denominator = (square[i] - average[i] * average[i]).squareRoot()
+            } else {
+                denominator = square[i].squareRoot()
+            }
+            denominator += eps
+            if let buffer {
+                buffer[i] = buffer[i] * momentum + gradient / denominator
+                p[i] -= lr * buffer[i]
+            } else {
+                p[i] -= lr * (gradient / denominator)
+            }
+        }
+    }
+}
