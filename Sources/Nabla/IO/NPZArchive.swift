@@ -51,7 +51,7 @@ public struct NPZArchive: Sendable, ExpressibleByDictionaryLiteral {
 
 extension Tensor {
     /// Loads every array of a `.npz` archive written by `np.savez`, `np.savez_compressed`
-    /// or ``saveNPZ(_:to:)``, in archive order, named as NumPy names them (the member name
+    /// or ``saveNPZ(_:to:)-(NPZArchive,_)``, in archive order, named as NumPy names them (the member name
     /// without its `.npy` suffix; positional arrays are `arr_0`, `arr_1`, ...).
     ///
     /// Stored and deflate-compressed members are read (deflate by a pure-Swift decoder),

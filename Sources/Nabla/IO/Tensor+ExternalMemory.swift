@@ -24,8 +24,13 @@ extension Tensor {
     /// mapped region), without copying; the tensor holds a strong reference to `owner` for
     /// as long as any tensor views the memory.
     ///
-    /// - Parameter isWritable: `false` makes every write through the tensor trap with a
-    ///   message instead of modifying memory the caller means to keep unchanged.
+    /// - Parameters:
+    ///   - buffer: The elements in row-major order, aligned for `dtype`.
+    ///   - shape: The tensor's shape; `buffer` may be longer than it needs.
+    ///   - dtype: The element type the bytes hold.
+    ///   - owner: The object that keeps `buffer` alive.
+    ///   - isWritable: `false` makes every write through the tensor trap with a
+    ///     message instead of modifying memory the caller means to keep unchanged.
     /// - Throws: ``TensorError/byteCountMismatch(operation:byteCount:expected:)`` when the
     ///   buffer is shorter than `shape` needs.
     public convenience init(wrapping buffer: UnsafeRawBufferPointer, shape: [Int], dtype: DType,

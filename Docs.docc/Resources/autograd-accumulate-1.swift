@@ -1,0 +1,10 @@
+import Nabla
+
+func accumulatingGradients() {
+    let w = Tensor([1.0, -1.0], requiresGrad: true)
+    let loss = (w * 3).sum()
+    loss.backward(retainGraph: true)
+    loss.backward()
+    print(w.grad!)
+    // tensor([6., 6.])
+}

@@ -1,0 +1,10 @@
+import Nabla
+
+func turningGradientsOff() {
+    let x = Tensor([1.0, 2.0, 3.0], requiresGrad: true)
+    let doubled = withNoGrad { x * 2 }
+    print(doubled.requiresGrad, isGradEnabled)
+    // false true
+    print(x.detach().requiresGrad)
+    // false
+}

@@ -1,0 +1,14 @@
+import Nabla
+
+func stackingNeurons() {
+    manualSeed(7)
+    let features = Tensor.randn(1, 3)
+    let inputCount = features.size(1)
+    let hiddenCount = 2
+    let outputCount = 1
+
+    let w1 = Tensor.randn(inputCount, hiddenCount)
+    let w2 = Tensor.randn(hiddenCount, outputCount)
+    let b1 = Tensor.randn(1, hiddenCount)
+    let b2 = Tensor.randn(1, outputCount)
+}

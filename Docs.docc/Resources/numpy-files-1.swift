@@ -1,0 +1,8 @@
+import Nabla
+
+func savingAndLoading(in directory: String) throws {
+    manualSeed(3)
+    let weights = Tensor.randn(3, 4)
+    let path = directory + "/weights.npy"
+    try weights.save(npy: path)
+}

@@ -1,0 +1,7 @@
+import Nabla
+
+func sharingAFile(in directory: String) throws {
+    let path = directory + "/counts.npy"
+    try Tensor.zeros([2, 3], dtype: .int64).save(npy: path)
+    let mapped = try Tensor(mappingNPY: path, mode: .readWrite)
+}

@@ -1,0 +1,15 @@
+import Nabla
+
+func resizingInPlace() {
+    let t = Tensor([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+    t.resize(2, 2)
+    print(t)
+    // tensor([[1., 2.],
+    //         [3., 4.]])
+
+    t.resize(3, 3)
+    print(t)
+    // tensor([[1., 2., 3.],
+    //         [4., 5., 6.],
+    //         [0., 0., 0.]])
+}

@@ -1,0 +1,22 @@
+import Nabla
+
+func products() {
+    let a = Tensor([[1.0, 2.0], [3.0, 4.0]])
+    let b = Tensor([[10.0, 20.0], [30.0, 40.0]])
+    print(a * b)
+    // tensor([[ 10.,  40.],
+    //         [ 90., 160.]])
+    print(a.matmul(b))
+    // tensor([[ 70., 100.],
+    //         [150., 220.]])
+
+    print(a.mm(b))
+    // tensor([[ 70., 100.],
+    //         [150., 220.]])
+    let v = Tensor([1.0, 1.0])
+    print(a.matmul(v))
+    // tensor([3., 7.])
+    let batch = Tensor.ones(5, 3, 2)
+    print(batch.matmul(a).shape)
+    // [5, 3, 2]
+}

@@ -1,0 +1,35 @@
+import Nabla
+
+func products() {
+    let a = Tensor([[1.0, 2.0], [3.0, 4.0]])
+    let b = Tensor([[10.0, 20.0], [30.0, 40.0]])
+    print(a * b)
+    // tensor([[ 10.,  40.],
+    //         [ 90., 160.]])
+    print(a.matmul(b))
+    // tensor([[ 70., 100.],
+    //         [150., 220.]])
+
+    print(a.mm(b))
+    // tensor([[ 70., 100.],
+    //         [150., 220.]])
+    let v = Tensor([1.0, 1.0])
+    print(a.matmul(v))
+    // tensor([3., 7.])
+    let batch = Tensor.ones(5, 3, 2)
+    print(batch.matmul(a).shape)
+    // [5, 3, 2]
+
+    let m = Tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    print(m.T)
+    // tensor([[1., 4.],
+    //         [2., 5.],
+    //         [3., 6.]])
+    print(m.T.shape, m.T.strides)
+    // [3, 2] [1, 3]
+    print(m.matmul(m.T))
+    // tensor([[14., 32.],
+    //         [32., 77.]])
+    print(batch.mT.shape, batch.transpose(0, 2).shape)
+    // [5, 2, 3] [2, 3, 5]
+}

@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/autograd-accumulate-2.swift

@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/autograd-basics-3.swift

@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/autograd-nograd-3.swift

@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/getting-started-1.swift

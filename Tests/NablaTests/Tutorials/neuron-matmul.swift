@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/neuron-matmul-3.swift

@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/neuron-shape-error-1.swift

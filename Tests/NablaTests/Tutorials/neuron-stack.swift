@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/neuron-stack-3.swift

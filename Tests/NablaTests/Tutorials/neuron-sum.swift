@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/neuron-sum-3.swift

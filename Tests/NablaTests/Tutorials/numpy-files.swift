@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/numpy-files-3.swift

@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/numpy-from-python-1.swift

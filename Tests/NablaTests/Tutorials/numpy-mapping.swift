@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/numpy-mapping-4.swift

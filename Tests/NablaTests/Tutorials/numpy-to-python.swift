@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/numpy-to-python-1.swift

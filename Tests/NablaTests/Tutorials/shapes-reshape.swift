@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/shapes-reshape-4.swift

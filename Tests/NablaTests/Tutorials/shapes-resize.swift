@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/shapes-resize-2.swift

@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/shapes-view-error-1.swift

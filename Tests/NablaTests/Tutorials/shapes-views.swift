@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/shapes-views-3.swift

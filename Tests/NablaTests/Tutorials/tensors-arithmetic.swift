@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/tensors-arithmetic-3.swift

@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/tensors-create-4.swift

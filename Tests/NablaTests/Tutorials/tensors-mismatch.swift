@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/tensors-mismatch-1.swift

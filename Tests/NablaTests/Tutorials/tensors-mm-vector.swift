@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/tensors-mm-vector-1.swift

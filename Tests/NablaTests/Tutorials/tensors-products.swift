@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/tensors-products-3.swift
