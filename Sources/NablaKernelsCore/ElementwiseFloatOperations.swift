@@ -208,7 +208,7 @@ public enum FloatOps {
         @inlinable public static var cost: Int { 1 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { x.replacing(with: V(), where: V.lanesLess(x, V())) }
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { x.blended(with: V(), where: V.lanesLess(x, V())) }
     }
 
     /// See ``UnaryFloatOperation/gelu``.
@@ -252,7 +252,7 @@ public enum FloatOps {
         @inlinable public static var cost: Int { 1 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { V().replacing(with: V(repeating: 1), where: V.lanesLess(V(), x)).replacing(with: V(repeating: -1), where: V.lanesLess(x, V())).replacing(with: x, where: V.lanesNotEqual(x, x)) }
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { V().blended(with: V(repeating: 1), where: V.lanesLess(V(), x)).blended(with: V(repeating: -1), where: V.lanesLess(x, V())).blended(with: x, where: V.lanesNotEqual(x, x)) }
     }
 
     /// See ``UnaryFloatOperation/floor``.
@@ -299,7 +299,7 @@ public enum FloatOps {
         /// The result for a vector of elements.
         @inlinable @inline(__always)
         public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Element {
-            x.replacing(with: x * V(repeating: slope), where: V.lanesLess(x, V()))
+            x.blended(with: x * V(repeating: slope), where: V.lanesLess(x, V()))
         }
     }
 
@@ -317,7 +317,7 @@ public enum FloatOps {
         @inlinable @inline(__always)
         public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Element {
             let lo = V(repeating: lower), hi = V(repeating: upper)
-            return x.replacing(with: lo, where: V.lanesLess(x, lo)).replacing(with: hi, where: V.lanesLess(hi, x))
+            return x.blended(with: lo, where: V.lanesLess(x, lo)).blended(with: hi, where: V.lanesLess(hi, x))
         }
     }
 
@@ -384,7 +384,7 @@ public enum FloatOps {
         @inlinable public static var cost: Int { 1 }
         /// The result for vectors of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a.replacing(with: b, where: V.lanesLess(b, a)).replacing(with: a, where: V.lanesNotEqual(a, a)).replacing(with: b, where: V.lanesNotEqual(b, b)) }
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a.blended(with: b, where: V.lanesLess(b, a)).blended(with: a, where: V.lanesNotEqual(a, a)).blended(with: b, where: V.lanesNotEqual(b, b)) }
     }
 
     /// See ``BinaryFloatOperation/maximum``.
@@ -395,6 +395,6 @@ public enum FloatOps {
         @inlinable public static var cost: Int { 1 }
         /// The result for vectors of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a.replacing(with: b, where: V.lanesLess(a, b)).replacing(with: a, where: V.lanesNotEqual(a, a)).replacing(with: b, where: V.lanesNotEqual(b, b)) }
+        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a.blended(with: b, where: V.lanesLess(a, b)).blended(with: a, where: V.lanesNotEqual(a, a)).blended(with: b, where: V.lanesNotEqual(b, b)) }
     }
 }

@@ -9,7 +9,7 @@ extension Double: VectorMathScalar {
     /// degree 13 (truncation error below 5e-18 on |r| <= ln2 / 2); `2^n` applied in halves.
     @inlinable @inline(__always)
     public static func _exp<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Double {
-        let xc = pointwiseMin(pointwiseMax(x, V(repeating: -746)), V(repeating: 710))
+        let xc = lanesMin(lanesMax(x, V(repeating: -746)), V(repeating: 710))
         let shifter = V(repeating: 6755399441055744)  // 1.5 * 2^52
         let t = M.multiplyAdd(xc, V(repeating: 1.4426950408889634), shifter)
         let n = t - shifter
@@ -35,7 +35,7 @@ extension Double: VectorMathScalar {
         let s1 = fromBits((n1 &+ bias) &<< 52, V.self)
         let s2 = fromBits((n2 &+ bias) &<< 52, V.self)
         let y = (p * s1) * s2
-        return y.replacing(with: x, where: V.lanesNotEqual(x, x))
+        return y.blended(with: x, where: V.lanesNotEqual(x, x))
     }
 
     /// fdlibm's `log`: `x = 2^k m`, `m` in [√½, √2), `log m = 2 atanh(s)` with
@@ -43,8 +43,8 @@ extension Double: VectorMathScalar {
     @inlinable @inline(__always)
     public static func _log<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Double {
         let subnormal = V.lanesLess(x, V(repeating: .leastNormalMagnitude))
-        let xs = x.replacing(with: x * 18014398509481984, where: subnormal)  // 2^54
-        let kAdjust = V().replacing(with: V(repeating: -54), where: subnormal)
+        let xs = x.blended(with: x * 18014398509481984, where: subnormal)  // 2^54
+        let kAdjust = V().blended(with: V(repeating: -54), where: subnormal)
         var ix = bits(xs) &+ splat(0x3ff0_0000_0000_0000 - 0x3fe6_a09e_667f_3bcd, V.self)
         let k = (ix &>> 52) &- splat(0x3ff, V.self)
         ix = (ix & splat(0x000f_ffff_ffff_ffff, V.self)) &+ splat(0x3fe6_a09e_667f_3bcd, V.self)
@@ -62,10 +62,10 @@ extension Double: VectorMathScalar {
         let dk = (fromBits(k &+ bits(shifter), V.self) - shifter) + kAdjust
         var y = M.multiplyAdd(s, hfsq + (t2 + t1), dk * V(repeating: 1.90821492927058770002e-10))
         y = M.multiplyAdd(dk, V(repeating: 6.93147180369123816490e-01), (y - hfsq) + f)
-        y = y.replacing(with: V(repeating: .infinity), where: V.lanesEqual(x, V(repeating: .infinity)))
-        y = y.replacing(with: V(repeating: -.infinity), where: V.lanesEqual(x, V()))
-        y = y.replacing(with: V(repeating: .nan), where: V.lanesLess(x, V()))
-        return y.replacing(with: x, where: V.lanesNotEqual(x, x))
+        y = y.blended(with: V(repeating: .infinity), where: V.lanesEqual(x, V(repeating: .infinity)))
+        y = y.blended(with: V(repeating: -.infinity), where: V.lanesEqual(x, V()))
+        y = y.blended(with: V(repeating: .nan), where: V.lanesLess(x, V()))
+        return y.blended(with: x, where: V.lanesNotEqual(x, x))
     }
 
     /// Cephes' `tanh`: `x + x z P(z)/Q(z)` below 0.625, `1 - 2 / (e^{2|x|} + 1)` above.
@@ -82,7 +82,7 @@ extension Double: VectorMathScalar {
         let small = M.multiplyAdd(x * z, p / q, x)
         let e = _exp(a + a, m)
         let large = VectorMath.copySign(1 - 2 / (e + 1), x)
-        return large.replacing(with: small, where: V.lanesLess(a, V(repeating: 0.625)))
+        return large.blended(with: small, where: V.lanesLess(a, V(repeating: 0.625)))
     }
 
     /// The C library's `erf`, one lane at a time.

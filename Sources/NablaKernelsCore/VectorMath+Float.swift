@@ -11,7 +11,7 @@ extension Float: VectorMathScalar {
     @inlinable @inline(__always)
     public static func _exp<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Float {
         // Beyond these bounds the result is 0 or inf anyway; clamping keeps n in range.
-        let xc = pointwiseMin(pointwiseMax(x, V(repeating: -104)), V(repeating: 89))
+        let xc = lanesMin(lanesMax(x, V(repeating: -104)), V(repeating: 89))
         // Adding 1.5 * 2^23 rounds x / ln2 to an integer that lands in the low mantissa bits.
         let shifter = V(repeating: 12582912)
         let t = M.multiplyAdd(xc, V(repeating: 1.44269504088896341), shifter)
@@ -32,7 +32,7 @@ extension Float: VectorMathScalar {
         let s1 = fromBits((n1 &+ bias) &<< 23, V.self)
         let s2 = fromBits((n2 &+ bias) &<< 23, V.self)
         let y = (p * s1) * s2
-        return y.replacing(with: x, where: V.lanesNotEqual(x, x))
+        return y.blended(with: x, where: V.lanesNotEqual(x, x))
     }
 
     /// musl's `logf`: `x = 2^k m`, `m` in [√½, √2), `log m = 2 atanh(s)` with
@@ -40,8 +40,8 @@ extension Float: VectorMathScalar {
     @inlinable @inline(__always)
     public static func _log<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Float {
         let subnormal = V.lanesLess(x, V(repeating: .leastNormalMagnitude))
-        let xs = x.replacing(with: x * 8388608, where: subnormal)  // 2^23
-        let kAdjust = V().replacing(with: V(repeating: -23), where: subnormal)
+        let xs = x.blended(with: x * 8388608, where: subnormal)  // 2^23
+        let kAdjust = V().blended(with: V(repeating: -23), where: subnormal)
         var ix = bits(xs) &+ splat(0x3f80_0000 - 0x3f35_04f3, V.self)
         let k = (ix &>> 23) &- splat(0x7f, V.self)
         ix = (ix & splat(0x007f_ffff, V.self)) &+ splat(0x3f35_04f3, V.self)
@@ -57,10 +57,10 @@ extension Float: VectorMathScalar {
         let dk = (fromBits(k &+ bits(shifter), V.self) - shifter) + kAdjust
         var y = M.multiplyAdd(s, hfsq + (t2 + t1), dk * V(repeating: 9.0580006145e-06))
         y = M.multiplyAdd(dk, V(repeating: 6.9313812256e-01), (y - hfsq) + f)
-        y = y.replacing(with: V(repeating: .infinity), where: V.lanesEqual(x, V(repeating: .infinity)))
-        y = y.replacing(with: V(repeating: -.infinity), where: V.lanesEqual(x, V()))
-        y = y.replacing(with: V(repeating: .nan), where: V.lanesLess(x, V()))
-        return y.replacing(with: x, where: V.lanesNotEqual(x, x))
+        y = y.blended(with: V(repeating: .infinity), where: V.lanesEqual(x, V(repeating: .infinity)))
+        y = y.blended(with: V(repeating: -.infinity), where: V.lanesEqual(x, V()))
+        y = y.blended(with: V(repeating: .nan), where: V.lanesLess(x, V()))
+        return y.blended(with: x, where: V.lanesNotEqual(x, x))
     }
 
     /// Cephes' `tanhf`: an odd polynomial below 0.625, `1 - 2 / (e^{2|x|} + 1)` above.
@@ -76,7 +76,7 @@ extension Float: VectorMathScalar {
         let small = M.multiplyAdd(p * z, x, x)
         let e = _exp(a + a, m)
         let large = VectorMath.copySign(1 - 2 / (e + 1), x)
-        return large.replacing(with: small, where: V.lanesLess(a, V(repeating: 0.625)))
+        return large.blended(with: small, where: V.lanesLess(a, V(repeating: 0.625)))
     }
 
     /// `erf(x) = x P(x²)` below 0.875; above, `1 - erfc(|x|)` with
@@ -86,12 +86,12 @@ extension Float: VectorMathScalar {
     public static func _erf<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Float {
         let a = VectorMath.magnitude(x)
         let small = x * _erfSmallPolynomial(x * x, m)
-        let t = pointwiseMin(a, V(repeating: 10.5))
+        let t = lanesMin(a, V(repeating: 10.5))
         let (hi, lo) = exactSquare(t)
         let erfcT = _erfcTail(t, hi, lo, m)
         let large = VectorMath.copySign(1 - erfcT, x)
-        let y = large.replacing(with: small, where: V.lanesLess(a, V(repeating: 0.875)))
-        return y.replacing(with: x, where: V.lanesNotEqual(x, x))
+        let y = large.blended(with: small, where: V.lanesLess(a, V(repeating: 0.875)))
+        return y.blended(with: x, where: V.lanesNotEqual(x, x))
     }
 
     /// `0.5 x erfc(-x/√2)`; `erfc` of the negative tail uses `exp(-x²/2)` with `x²` exact.
@@ -101,14 +101,14 @@ extension Float: VectorMathScalar {
         let az = VectorMath.magnitude(z)
         // erfc(-z) = 1 + erf(z) has no cancellation while |z| < 0.875.
         let nearZero = 1 + z * _erfSmallPolynomial(z * z, m)
-        let ax = pointwiseMin(VectorMath.magnitude(x), V(repeating: 15))
+        let ax = lanesMin(VectorMath.magnitude(x), V(repeating: 15))
         let (hi, lo) = exactSquare(ax)
-        let t = pointwiseMin(az, V(repeating: 10.5))
+        let t = lanesMin(az, V(repeating: 10.5))
         let tail = _erfcTail(t, 0.5 * hi, 0.5 * lo, m)  // erfc(|z|)
-        var e = (2 - tail).replacing(with: tail, where: V.lanesLess(x, V()))
-        e = e.replacing(with: nearZero, where: V.lanesLess(az, V(repeating: 0.875)))
+        var e = (2 - tail).blended(with: tail, where: V.lanesLess(x, V()))
+        e = e.blended(with: nearZero, where: V.lanesLess(az, V(repeating: 0.875)))
         let y = 0.5 * x * e
-        return y.replacing(with: V(repeating: -0.0), where: V.lanesEqual(x, V(repeating: -.infinity)))
+        return y.blended(with: V(repeating: -0.0), where: V.lanesEqual(x, V(repeating: -.infinity)))
     }
 
     /// `erf(x) / x` as a polynomial in `x²` for `|x| < 0.875` (relative error 1.2e-7).
@@ -144,7 +144,7 @@ extension Float: VectorMathScalar {
         q = M.multiplyAdd(q, u, V(repeating: -2.783102989e-01))
         q = M.multiplyAdd(q, u, V(repeating: -2.233464766e-04))
         q = M.multiplyAdd(q, u, V(repeating: 5.641951561e-01))
-        let r = q.replacing(with: p, where: V.lanesLess(t, V(repeating: 2.25))) * u
+        let r = q.blended(with: p, where: V.lanesLess(t, V(repeating: 2.25))) * u
         // e^{-(hi + lo)} = e^{-hi} (1 - lo) to first order; |lo| <= ulp(hi) / 2.
         let e = _exp(-hi, m)
         return M.multiplyAdd(-r * lo, e, r * e)

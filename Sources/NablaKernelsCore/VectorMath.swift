@@ -48,6 +48,18 @@ public protocol FloatVector: SIMD where Scalar: VectorMathScalar {
     static func lanesEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage>
     /// `a .!= b`, vectorised (true in NaN lanes of `x .!= x`).
     static func lanesNotEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage>
+    /// `whereFalse.blended(with: whereTrue, where: mask)`, vectorised (the generic
+    /// `replacing` splits a 512-bit vector into 128-bit pieces).
+    static func select(_ mask: SIMDMask<MaskStorage>, _ whereTrue: Self, _ whereFalse: Self) -> Self
+}
+
+extension FloatVector {
+    /// This vector with the lanes where `mask` is true taken from `other`: the
+    /// vectorised spelling of `replacing(with:where:)`.
+    @inlinable @inline(__always)
+    public func blended(with other: Self, where mask: SIMDMask<MaskStorage>) -> Self {
+        Self.select(mask, other, self)
+    }
 }
 
 /// `Float` and `Double`: the scalar types with vectorised elementary functions.
@@ -87,6 +99,14 @@ public protocol VectorMathScalar: BinaryFloatingPoint, SIMDScalar, Codable {
     static func _notEqual8(_ a: SIMD8<Self>, _ b: SIMD8<Self>) -> SIMDMask<SIMD8<SIMDMaskScalar>>
     /// See ``_less2(_:_:)``.
     static func _notEqual16(_ a: SIMD16<Self>, _ b: SIMD16<Self>) -> SIMDMask<SIMD16<SIMDMaskScalar>>
+    /// See ``FloatVector/select(_:_:_:)``.
+    static func _select2(_ mask: SIMDMask<SIMD2<SIMDMaskScalar>>, _ a: SIMD2<Self>, _ b: SIMD2<Self>) -> SIMD2<Self>
+    /// See ``FloatVector/select(_:_:_:)``.
+    static func _select4(_ mask: SIMDMask<SIMD4<SIMDMaskScalar>>, _ a: SIMD4<Self>, _ b: SIMD4<Self>) -> SIMD4<Self>
+    /// See ``FloatVector/select(_:_:_:)``.
+    static func _select8(_ mask: SIMDMask<SIMD8<SIMDMaskScalar>>, _ a: SIMD8<Self>, _ b: SIMD8<Self>) -> SIMD8<Self>
+    /// See ``FloatVector/select(_:_:_:)``.
+    static func _select16(_ mask: SIMDMask<SIMD16<SIMDMaskScalar>>, _ a: SIMD16<Self>, _ b: SIMD16<Self>) -> SIMD16<Self>
 
     /// See ``VectorMath/exp(_:_:)``.
     static func _exp<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Self
@@ -182,7 +202,7 @@ public enum VectorMath {
     ) -> V {
         let e = V.Scalar._exp(-magnitude(x), m)
         let r = 1 / (1 + e)
-        return (e * r).replacing(with: r, where: V.lanesLessOrEqual(V(), x))
+        return (e * r).blended(with: r, where: V.lanesLessOrEqual(V(), x))
     }
 
     /// The error function of `x`.
@@ -216,7 +236,7 @@ public enum VectorMath {
         let u = x * M.multiplyAdd(k1 * x, x, k0)
         let y = x * sigmoid(u + u, m)
         // x * sigmoid(-inf) is inf * 0; the limit is -0.
-        return y.replacing(with: V(repeating: -0.0), where: V.lanesEqual(x, V(repeating: -.infinity)))
+        return y.blended(with: V(repeating: -0.0), where: V.lanesEqual(x, V(repeating: -.infinity)))
     }
 
     /// `exp(x) - 1`, accurate near 0 (C library, one lane at a time).
@@ -262,21 +282,21 @@ public enum VectorMath {
         let big = V(repeating: V.Scalar(sign: .plus, exponent: V.Scalar.Exponent(V.Scalar.significandBitCount), significand: 1))
         let a = magnitude(x)
         let r = copySign((a + big) - big, x)
-        return r.replacing(with: x, where: .!V.lanesLess(a, big))
+        return r.blended(with: x, where: V.lanesLessOrEqual(big, a))
     }
 
     /// The largest integer not above `x`.
     @inlinable @inline(__always)
     public static func floor<V: FloatVector>(_ x: V) -> V {
         let r = roundToEven(x)
-        return r.replacing(with: r - 1, where: V.lanesLess(x, r))
+        return r.blended(with: r - 1, where: V.lanesLess(x, r))
     }
 
     /// The smallest integer not below `x`.
     @inlinable @inline(__always)
     public static func ceil<V: FloatVector>(_ x: V) -> V {
         let r = roundToEven(x)
-        return r.replacing(with: r + 1, where: V.lanesLess(r, x))
+        return r.blended(with: r + 1, where: V.lanesLess(r, x))
     }
 
     /// Applies a C library function lane by lane.
@@ -311,6 +331,19 @@ func splat<V: SIMD>(_ value: Int64, _: V.Type) -> V.MaskStorage {
 @inlinable @inline(__always)
 func signMask<V: SIMD>(_: V.Type) -> V.MaskStorage {
     V.MaskStorage(repeating: V.MaskStorage.Scalar.min)
+}
+
+/// The lane-wise minimum through the vector compare (the standard library's
+/// `pointwiseMin` is not inlined and runs lane by lane). Either operand in a NaN lane.
+@inlinable @inline(__always)
+func lanesMin<V: FloatVector>(_ a: V, _ b: V) -> V {
+    a.blended(with: b, where: V.lanesLess(b, a))
+}
+
+/// The lane-wise maximum (see ``lanesMin(_:_:)``).
+@inlinable @inline(__always)
+func lanesMax<V: FloatVector>(_ a: V, _ b: V) -> V {
+    a.blended(with: b, where: V.lanesLess(a, b))
 }
 
 /// `t * t` as an unevaluated sum `hi + lo`, exactly (Veltkamp splitting; no FMA needed).
