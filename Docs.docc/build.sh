@@ -41,7 +41,8 @@ done
 
 # A public symbol written in the sources (it has a location) must carry a doc comment;
 # compiler-synthesized members (`init(rawValue:)`) have no location and are exempt.
-python3 - "$graphs" <<'EOF'
+undocumented=0
+python3 - "$graphs" <<'EOF' || undocumented=1
 import glob, json, os, sys
 missing = []
 for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.symbols.json"))):
@@ -64,4 +65,8 @@ docc convert Docs.docc \
     --fallback-bundle-identifier org.nabla.Nabla \
     --output-path "$output" \
     --warnings-as-errors
+if [ "$undocumented" -ne 0 ]; then
+    echo "error: public symbols without documentation comments (listed above)" >&2
+    exit 1
+fi
 echo "Documentation: $output"

@@ -134,6 +134,22 @@ enum TutorialSources {
     }
 }
 
+/// The body of a child process that runs tutorial code: what it prints goes to standard
+/// output, and the same text as comments, one block per `print` call, to standard error.
+func runTutorialSectionInChildProcess(_ run: (String) throws -> Void, directory: String) throws {
+    let transcript = try capturingOutput { try run(directory) }
+    FileHandle.standardOutput.write(Data(transcript.contents.utf8))
+    FileHandle.standardError.write(Data(transcript.asComments.utf8))
+}
+
+/// Compares what a child process printed with the text a tutorial shows.
+func expectTutorialOutput(_ result: ExitTest.Result?, _ expected: String, tolerance: Double = 1.5e-4,
+                          _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    guard let result else { return }
+    expectTutorialOutput(String(decoding: result.standardOutputContent, as: UTF8.self), expected, tolerance: tolerance, what,
+                         comments: String(decoding: result.standardErrorContent, as: UTF8.self), sourceLocation: sourceLocation)
+}
+
 /// Compares printed text with the text a tutorial shows. Numbers may differ by
 /// `tolerance` (relative to their size, at least 1): the last printed digit of a
 /// floating-point result can change with the instruction set the kernels run on.

@@ -51,11 +51,15 @@ let nablaTutorialTrapGroups = ["tensors-mismatch", "tensors-mm-vector", "shapes-
 let nablaTutorialPythonGroups = ["numpy-to-python", "numpy-from-python"]
 
 @Suite struct TutorialTests {
-    @Test(arguments: nablaTutorialSections)
-    func tutorialCodePrintsWhatTheTutorialShows(_ section: TutorialSection) throws {
+    /// Each section runs in a child process of its own: tutorials seed the process-wide
+    /// generator with `manualSeed`, and tests running in parallel would draw from it too.
+    @Test(arguments: nablaTutorialSections.map(\.group))
+    func tutorialCodePrintsWhatTheTutorialShows(_ group: String) async throws {
         let directory = try tutorialDirectory()
-        let output = try capturingOutput { try section.run(directory) }
-        expectTutorialOutput(output, TutorialSources.expectedOutput(of: try TutorialSources.finalSource(section.group)), section.group)
+        let result = await #expect(processExitsWith: .success, observing: [\.standardOutputContent, \.standardErrorContent]) { [group = group as String, directory = directory as String] in
+            try runTutorialSectionInChildProcess(nablaTutorialSections.first { $0.group == group }!.run, directory: directory)
+        }
+        expectTutorialOutput(result, TutorialSources.expectedOutput(of: try TutorialSources.finalSource(group)), group)
     }
 
     @Test(.enabled(if: numpyAvailable, "needs python3 with numpy"))

@@ -1,0 +1,1 @@
+../NablaTests/TutorialSupport.swift

@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/networks-activations-3.swift

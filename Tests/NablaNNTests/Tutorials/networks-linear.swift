@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/networks-linear-3.swift

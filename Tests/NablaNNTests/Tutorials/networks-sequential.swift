@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/networks-sequential-3.swift

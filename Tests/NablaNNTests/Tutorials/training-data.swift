@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/training-data-3.swift

@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/training-dropout-2.swift

@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/training-loop-4.swift
