@@ -12,8 +12,9 @@ final class Node {
     /// Maps the output's gradient to one gradient per input (nil: no contribution).
     /// Released after a backward pass unless the graph is retained.
     private var backwardFunction: ((Tensor) -> [Tensor?])?
-    /// The output, for `retainGrad()` on non-leaf tensors.
-    weak var output: Tensor?
+    /// Where the output's gradient goes when `retainGrad()` was called on it (shared with
+    /// the output tensor, so the node needs no reference to the output itself).
+    var retainedGrad: GradHolder?
 
     init(name: String, inputs: [Tensor?], saved: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) {
         self.name = name
@@ -35,7 +36,10 @@ final class Node {
 
     /// Empties the node, handing over the tensors it held.
     private func takeEdges() -> [Tensor] {
-        let tensors = inputs.compactMap { $0 } + saved.map(\.tensor)
+        var tensors: [Tensor] = []
+        tensors.reserveCapacity(inputs.count + saved.count)
+        for input in inputs { if let input { tensors.append(input) } }
+        for entry in saved { tensors.append(entry.tensor) }
         inputs = []
         saved = []
         backwardFunction = nil
@@ -53,6 +57,11 @@ final class Node {
         if !retainGraph { backwardFunction = nil }
         return backward(gradient)
     }
+}
+
+/// The gradient of a non-leaf tensor that asked to keep it (``Tensor/retainGrad()``).
+final class GradHolder {
+    var grad: Tensor?
 }
 
 /// Whether operations record the graph that `backward()` needs, like PyTorch's grad
@@ -113,17 +122,17 @@ extension Tensor {
     /// The gradient accumulated by `backward()` calls, or nil. Gradients add up across
     /// calls until you reset them (`grad = nil`, or ``zeroGrad()``).
     public var grad: Tensor? {
-        get { gradStorage }
+        get { retainedGradHolder?.grad ?? gradStorage }
         set {
             if let newValue {
                 precondition(newValue.shape == shape, "grad: assigned gradient of shape \(newValue.shape) to a tensor of shape \(shape)")
             }
-            gradStorage = newValue
+            if let holder = retainedGradHolder { holder.grad = newValue } else { gradStorage = newValue }
         }
     }
 
     /// Resets the gradient to nil, like `x.grad = None`.
-    public func zeroGrad() { gradStorage = nil }
+    public func zeroGrad() { grad = nil }
 
     /// The name of the operation that produced this tensor (such as `MulBackward0`), for
     /// debugging; nil for leaves.
@@ -132,11 +141,14 @@ extension Tensor {
     /// Asks `backward()` to store this non-leaf tensor's gradient in ``grad`` too.
     public func retainGrad() {
         precondition(requiresGrad, "retainGrad: the tensor (shape \(shape)) does not require grad")
-        if !isLeaf { retainsGradStorage = true }
+        guard let node = gradFnNode, retainedGradHolder == nil else { return }
+        let holder = GradHolder()
+        retainedGradHolder = holder
+        node.retainedGrad = holder
     }
 
     /// Whether ``retainGrad()`` was called on this non-leaf tensor.
-    public var retainsGrad: Bool { retainsGradStorage }
+    public var retainsGrad: Bool { retainedGradHolder != nil }
 
     /// A new leaf tensor over the same storage that is not part of the graph, like
     /// PyTorch's `detach()`.
@@ -156,7 +168,6 @@ extension Tensor {
                            backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
         guard GradMode.enabled, inputs.contains(where: { $0.requiresGrad }) else { return self }
         let node = Node(name: name, inputs: inputs.map { $0.requiresGrad ? $0 : nil }, saved: saving, backward: backward)
-        node.output = self
         gradFnNode = node
         return self
     }
@@ -186,7 +197,7 @@ extension Tensor {
             var gradients: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seed]
             for node in Tensor.reverseTopologicalOrder(from: root) {
                 guard let gradient = gradients.removeValue(forKey: ObjectIdentifier(node)) else { continue }
-                if let output = node.output, output.retainsGradStorage { output.accumulateGrad(gradient) }
+                if let holder = node.retainedGrad { holder.grad = Tensor.accumulated(holder.grad, gradient, dtype: gradient.dtype) }
                 let inputGradients = node.apply(gradient, retainGraph: retainGraph)
                 assert(inputGradients.count == node.inputs.count, "\(node.name) returned \(inputGradients.count) gradients for \(node.inputs.count) inputs")
                 for (input, inputGradient) in zip(node.inputs, inputGradients) {
@@ -209,12 +220,13 @@ extension Tensor {
 
     /// Adds `gradient` to ``grad``, allocating it (a copy, never an alias) the first time.
     private func accumulateGrad(_ gradient: Tensor) {
+        gradStorage = Tensor.accumulated(gradStorage, gradient, dtype: dtype)
+    }
+
+    /// `existing + gradient` in `dtype`, or a copy of `gradient` when there is none yet.
+    static func accumulated(_ existing: Tensor?, _ gradient: Tensor, dtype: DType) -> Tensor {
         let converted = gradient.dtype == dtype ? gradient : gradient.to(dtype)
-        if let existing = gradStorage {
-            gradStorage = existing + converted
-        } else {
-            gradStorage = converted.clone()
-        }
+        return existing.map { $0 + converted } ?? converted.clone()
     }
 
     /// The nodes reachable from `root`, each after every node that feeds it a gradient.

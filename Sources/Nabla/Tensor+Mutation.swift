@@ -34,6 +34,10 @@ extension Tensor {
 
     private func fillElements<T: TensorElement>(with value: Double, as _: T.Type) {
         let element = T(nablaDouble: value)
+        if isContiguous {
+            rawData.assumingMemoryBound(to: T.self).initialize(repeating: element, count: numel)
+            return
+        }
         let scalar = Tensor(uninitializedShape: [], dtype: dtype, zeroed: false)
         scalar.rawData.assumingMemoryBound(to: T.self).pointee = element
         StridedCopy.copy(scalar, into: self)

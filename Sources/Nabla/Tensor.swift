@@ -35,7 +35,7 @@ public final class Tensor: @unchecked Sendable {
     var requiresGradStorage = false
     var gradStorage: Tensor?
     var gradFnNode: Node?
-    var retainsGradStorage = false
+    var retainedGradHolder: GradHolder?
 
     init(storage: Storage, shape: [Int], strides: [Int], storageOffset: Int, dtype: DType) {
         self.storage = storage

@@ -40,6 +40,14 @@ enum MinimumOperation: BinaryNumericOperation {
 extension Tensor {
     /// Runs a binary operation over the broadcast shape, computing in the promoted dtype.
     static func binary<Op: BinaryNumericOperation>(_: Op.Type, _ a: Tensor, _ b: Tensor, dtype: DType, operation: String) -> Tensor {
+        if a.numel <= smallTensorLimit, b.numel <= smallTensorLimit, a.dtype == dtype, b.dtype == dtype,
+           a.shape == b.shape || a.ndim == 0 || b.ndim == 0, a.isContiguous, b.isContiguous {
+            switch dtype {
+            case .float32: return smallBinary(Op.self, a, b, Float.self)
+            case .float64: return smallBinary(Op.self, a, b, Double.self)
+            default: break
+            }
+        }
         let shape = broadcastShape(a.shape, b.shape, operation: operation)
         let compute = computeType(for: dtype)
         let out = Tensor(uninitializedShape: shape, dtype: compute, zeroed: false, operation: operation)
@@ -61,6 +69,20 @@ extension Tensor {
         return compute == dtype ? out : out.to(dtype)
     }
 
+    /// Below this many elements an operation's fixed costs dominate, so same-shape
+    /// contiguous operands skip the broadcasting engine (autograd on tiny tensors lives here).
+    static let smallTensorLimit = 256
+
+    private static func smallBinary<Op: BinaryNumericOperation, T: NumericElement>(_: Op.Type, _ a: Tensor, _ b: Tensor, _: T.Type) -> Tensor {
+        let shape = a.ndim == 0 ? b.shape : a.shape
+        let out = Tensor(uninitializedShape: shape, dtype: T.dtype, zeroed: false)
+        let x = a.pointer(as: T.self), y = b.pointer(as: T.self), z = out.pointer(as: T.self)
+        // A 0-d operand is read at offset 0 for every element (stride 0).
+        let strideA = a.ndim == 0 ? 0 : 1, strideB = b.ndim == 0 ? 0 : 1
+        for i in 0..<out.numel { z[i] = Op.apply(x[i * strideA], y[i * strideB]) }
+        return out
+    }
+
     private static func run<Op: BinaryNumericOperation, T: NumericElement>(_: Op.Type, _ a: Tensor, _ b: Tensor, _ out: Tensor, _: T.Type) {
         ElementwiseLoop.map(a, as: T.self, b, as: T.self, into: out, as: T.self) { Op.apply($0, $1) }
     }
@@ -80,7 +102,7 @@ extension Tensor {
 
     /// Element-wise sum with broadcasting and type promotion.
     public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
-        binary(AddOperation.self, lhs, rhs, dtype: resultType([lhs, rhs]), operation: "add")
+        binary(AddOperation.self, lhs, rhs, dtype: resultType(lhs, rhs), operation: "add")
             .recordingGradient("AddBackward0", inputs: [lhs, rhs]) { g in
                 [g.sumToShape(lhs.shape).to(lhs.dtype), g.sumToShape(rhs.shape).to(rhs.dtype)]
             }
@@ -89,7 +111,7 @@ extension Tensor {
     /// Element-wise difference with broadcasting and type promotion.
     public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {
         precondition(lhs.dtype != .bool || rhs.dtype != .bool, "sub: subtracting two bool tensors is not supported; use logical operations")
-        return binary(SubOperation.self, lhs, rhs, dtype: resultType([lhs, rhs]), operation: "sub")
+        return binary(SubOperation.self, lhs, rhs, dtype: resultType(lhs, rhs), operation: "sub")
             .recordingGradient("SubBackward0", inputs: [lhs, rhs]) { g in
                 [g.sumToShape(lhs.shape).to(lhs.dtype), (-g).sumToShape(rhs.shape).to(rhs.dtype)]
             }
@@ -97,7 +119,7 @@ extension Tensor {
 
     /// Element-wise product with broadcasting and type promotion.
     public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
-        binary(MulOperation.self, lhs, rhs, dtype: resultType([lhs, rhs]), operation: "mul")
+        binary(MulOperation.self, lhs, rhs, dtype: resultType(lhs, rhs), operation: "mul")
             .recordingGradient("MulBackward0", inputs: [lhs, rhs], saving: [lhs, rhs]) { g in
                 [lhs.requiresGrad ? (g * rhs).sumToShape(lhs.shape).to(lhs.dtype) : nil,
                  rhs.requiresGrad ? (g * lhs).sumToShape(rhs.shape).to(rhs.dtype) : nil]
@@ -107,7 +129,7 @@ extension Tensor {
     /// Element-wise true division with broadcasting: integer operands give a float32
     /// result, as in PyTorch.
     public static func / (lhs: Tensor, rhs: Tensor) -> Tensor {
-        var dtype = resultType([lhs, rhs])
+        var dtype = resultType(lhs, rhs)
         if !dtype.isFloatingPoint { dtype = .float32 }
         return binary(DivOperation.self, lhs, rhs, dtype: dtype, operation: "div")
             .recordingGradient("DivBackward0", inputs: [lhs, rhs], saving: [lhs, rhs]) { g in
@@ -125,7 +147,7 @@ extension Tensor {
 
     /// The element-wise maximum, propagating NaN, like `torch.maximum`.
     public static func maximum(_ a: Tensor, _ b: Tensor) -> Tensor {
-        binary(MaximumOperation.self, a, b, dtype: resultType([a, b]), operation: "maximum")
+        binary(MaximumOperation.self, a, b, dtype: resultType(a, b), operation: "maximum")
             .recordingGradient("MaximumBackward0", inputs: [a, b], saving: [a, b]) { g in
                 let share = Tensor.selectionShare(a, b, greater: true)
                 return [(g * share).sumToShape(a.shape).to(a.dtype), (g * (1 - share)).sumToShape(b.shape).to(b.dtype)]
@@ -134,7 +156,7 @@ extension Tensor {
 
     /// The element-wise minimum, propagating NaN, like `torch.minimum`.
     public static func minimum(_ a: Tensor, _ b: Tensor) -> Tensor {
-        binary(MinimumOperation.self, a, b, dtype: resultType([a, b]), operation: "minimum")
+        binary(MinimumOperation.self, a, b, dtype: resultType(a, b), operation: "minimum")
             .recordingGradient("MinimumBackward0", inputs: [a, b], saving: [a, b]) { g in
                 let share = Tensor.selectionShare(a, b, greater: false)
                 return [(g * share).sumToShape(a.shape).to(a.dtype), (g * (1 - share)).sumToShape(b.shape).to(b.dtype)]

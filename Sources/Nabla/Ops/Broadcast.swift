@@ -39,6 +39,7 @@ extension Tensor {
     /// plus a 0-d float tensor is float, a float32 tensor plus a 0-d float64 tensor stays
     /// float32).
     static func resultType(_ tensors: [Tensor]) -> DType {
+        if tensors.count == 2 { return resultType(tensors[0], tensors[1]) }
         let dimensioned = tensors.filter { $0.ndim > 0 }.map(\.dtype)
         let zeroDim = tensors.filter { $0.ndim == 0 }.map(\.dtype)
         guard let first = dimensioned.first else {
@@ -49,6 +50,14 @@ extension Tensor {
             result = DType.promoted(result, zero)
         }
         return result
+    }
+
+    /// ``resultType(_:)`` for two operands, without allocating (it runs for every op).
+    static func resultType(_ a: Tensor, _ b: Tensor) -> DType {
+        if a.dtype == b.dtype { return a.dtype }
+        if (a.ndim == 0) == (b.ndim == 0) { return DType.promoted(a.dtype, b.dtype) }
+        let (dimensioned, zeroDim) = a.ndim > 0 ? (a.dtype, b.dtype) : (b.dtype, a.dtype)
+        return category(zeroDim) > category(dimensioned) ? DType.promoted(dimensioned, zeroDim) : dimensioned
     }
 
     /// The dtype of an operation between this tensor and a Swift number: the tensor's,

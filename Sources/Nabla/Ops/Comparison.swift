@@ -30,7 +30,7 @@ import Darwin
 extension Tensor {
     static func compare<Op: ComparisonOperation>(_: Op.Type, _ a: Tensor, _ b: Tensor, operation: String) -> Tensor {
         let shape = broadcastShape(a.shape, b.shape, operation: operation)
-        let compute = computeType(for: resultType([a, b]))
+        let compute = computeType(for: resultType(a, b))
         let ca = a.detach().to(compute), cb = b.detach().to(compute)
         let out = Tensor(uninitializedShape: shape, dtype: .bool, zeroed: false, operation: operation)
         withNumericType(compute, operation: operation) { type in runComparison(Op.self, ca, cb, out, type) }
@@ -88,7 +88,7 @@ extension Tensor {
     public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
         precondition(condition.dtype == .bool, "where: the condition must be a bool tensor, got \(condition.dtype) (shape \(condition.shape))")
         let shape = broadcastShape(broadcastShape(condition.shape, a.shape, operation: "where"), b.shape, operation: "where")
-        let dtype = resultType([a, b])
+        let dtype = resultType(a, b)
         let compute = computeType(for: dtype)
         let ca = a.detach().to(compute), cb = b.detach().to(compute)
         let out = Tensor(uninitializedShape: shape, dtype: compute, zeroed: false, operation: "where")
@@ -113,7 +113,7 @@ extension Tensor {
 
     /// Element-wise power with broadcasting, like `torch.pow(self, exponent)`.
     public func pow(_ exponent: Tensor) -> Tensor {
-        let out = Tensor.binary(PowOperation.self, self, exponent, dtype: Tensor.resultType([self, exponent]), operation: "pow")
+        let out = Tensor.binary(PowOperation.self, self, exponent, dtype: Tensor.resultType(self, exponent), operation: "pow")
         let savedOut = out.detach()
         return out.recordingGradient("PowBackward1", inputs: [self, exponent], saving: [self, exponent, savedOut]) { [self] g in
             let dBase = g * exponent * self.pow(exponent - 1.0)
@@ -174,12 +174,12 @@ extension Tensor {
         withNoGrad {
             if let min {
                 let bound = scalarOperand(min, isFloatingPoint: min.rounded() != min)
-                out = Tensor.binary(MaximumOperation.self, out, bound, dtype: Tensor.resultType([out, bound]), operation: "clamp")
+                out = Tensor.binary(MaximumOperation.self, out, bound, dtype: Tensor.resultType(out, bound), operation: "clamp")
                 inside = inside .& (self .>= min)
             }
             if let max {
                 let bound = scalarOperand(max, isFloatingPoint: max.rounded() != max)
-                out = Tensor.binary(MinimumOperation.self, out, bound, dtype: Tensor.resultType([out, bound]), operation: "clamp")
+                out = Tensor.binary(MinimumOperation.self, out, bound, dtype: Tensor.resultType(out, bound), operation: "clamp")
                 inside = inside .& (self .<= max)
             }
         }

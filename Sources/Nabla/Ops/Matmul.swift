@@ -29,7 +29,7 @@ extension Tensor {
     /// float64, exactly for values below 2^53, and convert back).
     private static func productTypes(_ a: Tensor, _ b: Tensor, operation: String) -> (result: DType, compute: DType) {
         precondition(a.dtype != .bool && b.dtype != .bool, "\(operation): bool tensors are not supported, got \(a.dtype) and \(b.dtype)")
-        let result = resultType([a, b])
+        let result = resultType(a, b)
         switch result {
         case .float32, .float64: return (result, result)
         case .float16: return (result, .float32)
