@@ -5,21 +5,10 @@
 /// methods of the same name, listed here so that the functional vocabulary is complete.
 public enum Functional {
     /// `input @ weight^T + bias` for an input of shape `[..., inFeatures]` and a weight of
-    /// PyTorch's layout `[outFeatures, inFeatures]` (PyTorch's `F.linear`). A 2-d input
-    /// with a bias is one GEMM call (`addmm`) that reads the transposed weight in place.
+    /// PyTorch's layout `[outFeatures, inFeatures]` (PyTorch's `F.linear`): see
+    /// ``Tensor/linear(weight:bias:)``, one GEMM call forward and one per gradient backward.
     public static func linear(_ input: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
-        precondition(weight.ndim == 2, "linear: weight must be 2-d [out, in], got shape \(weight.shape)")
-        precondition(input.ndim >= 1 && input.shape[input.ndim - 1] == weight.shape[1],
-                     "linear: input of shape \(input.shape) does not end in in_features = \(weight.shape[1]) (weight shape \(weight.shape))")
-        if let bias {
-            precondition(bias.shape == [weight.shape[0]], "linear: bias of shape \(bias.shape) does not match out_features = \(weight.shape[0])")
-        }
-        switch (input.ndim, bias) {
-        case let (2, bias?): return Tensor.addmm(bias, input, weight.T)
-        case (2, nil): return input.mm(weight.T)
-        case let (_, bias?): return input.matmul(weight.T) + bias
-        case (_, nil): return input.matmul(weight.T)
-        }
+        input.linear(weight: weight, bias: bias)
     }
 
     /// `max(x, 0)`.

@@ -180,3 +180,31 @@ final class Tower: Module {
         }
     }
 }
+
+@Suite struct LinearOperationTests {
+    @Test func linearGradientsPassGradcheck() {
+        let generator = Generator(seed: 4)
+        for withBias in [true, false] {
+            let x = Tensor.randn([5, 3], dtype: .float64, generator: generator).requiringGrad()
+            let w = Tensor.randn([4, 3], dtype: .float64, generator: generator).requiringGrad()
+            let b = Tensor.randn([4], dtype: .float64, generator: generator).requiringGrad()
+            let inputs = withBias ? [x, w, b] : [x, w]
+            let result = gradcheck({ $0[0].linear(weight: $0[1], bias: withBias ? $0[2] : nil) }, inputs: inputs)
+            #expect(result.passed, "bias \(withBias): \(result)")
+        }
+        // The fallback path: extra leading dims and a transposed (non-contiguous) input.
+        let x3 = Tensor.randn([2, 3, 4], dtype: .float64, generator: generator).requiringGrad()
+        let xT = Tensor.randn([4, 5], dtype: .float64, generator: generator).requiringGrad()
+        let w = Tensor.randn([2, 4], dtype: .float64, generator: generator).requiringGrad()
+        let b = Tensor.randn([2], dtype: .float64, generator: generator).requiringGrad()
+        #expect(gradcheck({ $0[0].linear(weight: $0[1], bias: $0[2]) }, inputs: [x3, w, b]).passed)
+        #expect(gradcheck({ $0[0].T.linear(weight: $0[1], bias: $0[2]) }, inputs: [xT, w, b]).passed)
+    }
+
+    @Test func linearMatchesAddmmWithoutGradientsToo() {
+        let x = Tensor.randn(6, 5), w = Tensor.randn(3, 5), b = Tensor.randn(3)
+        expectClose(x.linear(weight: w, bias: b), Tensor.addmm(b, x, w.T))
+        expectClose(x.linear(weight: w), x.mm(w.T))
+        #expect(withNoGrad { x.linear(weight: w.requiringGrad()) }.gradFn == nil)
+    }
+}

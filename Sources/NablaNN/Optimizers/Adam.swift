@@ -63,7 +63,7 @@ struct AdamAlgorithm {
         let beta1Complement = T(1 - beta1), beta2 = T(beta2), beta2Complement = T(1 - self.beta2)
         let decay = T(weightDecay), shrink = T(1 - constants.learningRate * weightDecay)
         let stepSize = T(constants.learningRate / constants.biasCorrection1)
-        let correction2 = T(constants.biasCorrection2Sqrt), eps = T(epsilon)
+        let correction2 = T(constants.biasCorrection2Sqrt), eps = T(epsilon), decoupled = decoupled
         for i in 0..<count {
             var gradient = g[i]
             if decay != 0 {

@@ -55,23 +55,39 @@ public final class SGD: Optimizer {
                 }
                 state = [momentumBuffers[index]!]
             }
+            let constants = Constants(learningRate: learningRate, weightDecay: weightDecay, momentum: momentum,
+                                      dampening: dampening, nesterov: nesterov, isFirstStep: isFirstStep)
             FusedUpdate.run(parameter, state: state, operation: "SGD.step",
-                            float: { update($0, $1, $2.first, $3, isFirstStep: isFirstStep) },
-                            double: { update($0, $1, $2.first, $3, isFirstStep: isFirstStep) })
+                            float: { SGD.update($0, $1, $2.first, $3, constants) },
+                            double: { SGD.update($0, $1, $2.first, $3, constants) })
         }
     }
 
-    private func update<T: BinaryFloatingPoint>(_ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ buffer: UnsafeMutablePointer<T>?,
-                                                _ count: Int, isFirstStep: Bool) {
-        let lr = T(learningRate), decay = T(weightDecay), momentum = T(momentum), keep = T(1 - dampening)
-        for i in 0..<count {
-            var d = g[i]
-            if decay != 0 { d += decay * p[i] }
-            if let buffer {
-                buffer[i] = isFirstStep ? d : momentum * buffer[i] + keep * d
-                d = nesterov ? d + momentum * buffer[i] : buffer[i]
+    /// The hyperparameters of one update, copied out of the optimizer so that the loop
+    /// reads locals, not class properties (which would be checked for exclusive access
+    /// on every element and keep the loop from being vectorised).
+    private struct Constants {
+        var learningRate, weightDecay, momentum, dampening: Double
+        var nesterov, isFirstStep: Bool
+    }
+
+    private static func update<T: BinaryFloatingPoint>(_ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ buffer: UnsafeMutablePointer<T>?,
+                                                       _ count: Int, _ constants: Constants) {
+        let lr = T(constants.learningRate), decay = T(constants.weightDecay)
+        let momentum = T(constants.momentum), keep = T(1 - constants.dampening)
+        guard let buffer else {
+            for i in 0..<count {
+                let d = decay != 0 ? g[i] + decay * p[i] : g[i]
+                p[i] -= lr * d
             }
-            p[i] -= lr * d
+            return
+        }
+        let first = constants.isFirstStep, nesterov = constants.nesterov
+        for i in 0..<count {
+            let d = decay != 0 ? g[i] + decay * p[i] : g[i]
+            let b = first ? d : momentum * buffer[i] + keep * d
+            buffer[i] = b
+            p[i] -= lr * (nesterov ? d + momentum * b : b)
         }
     }
 }
