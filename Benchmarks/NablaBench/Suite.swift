@@ -15,6 +15,7 @@ struct Suite: Sendable {
     static let all: [Suite] = [
         .peak,
         .gemm,
+        .mlp,
     ]
 }
 
