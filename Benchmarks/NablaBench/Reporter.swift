@@ -14,8 +14,20 @@ struct Measurement {
     var isa: String
     /// Median wall time of one repetition, in seconds.
     var medianSeconds: Double
-    /// Floating-point operations per second at the median, in billions.
+    /// Floating-point operations per second at the median, in billions (0 where the case
+    /// is not about arithmetic).
     var gflops: Double
+    /// Bytes read and written per second at the median, in billions, for memory-bound cases.
+    var gbps: Double? = nil
+    /// Microseconds per operation, for overhead-bound cases (autograd on tiny tensors).
+    var microsecondsPerOp: Double? = nil
+
+    /// The figure that matters for the case, with its unit, for the table.
+    var rate: String {
+        if let microsecondsPerOp { return "\(Reporter.rounded(microsecondsPerOp, 3)) us/op" }
+        if let gbps { return "\(Reporter.rounded(gbps, 1)) GB/s" }
+        return "\(Reporter.rounded(gflops, 1)) GFLOP/s"
+    }
 }
 
 /// Prints measurements as they come: a table for people, or JSON lines for scripts.
@@ -39,29 +51,31 @@ final class Reporter {
                 "{\"suite\": \"\(r.suite)\", \"case\": \"\(r.name)\", \"dtype\": \"\(r.dtype)\", "
                     + "\"m\": \(r.m), \"n\": \(r.n), \"k\": \(r.k), \"threads\": \(r.threads), "
                     + "\"isa\": \"\(r.isa)\", \"median_s\": \(r.medianSeconds), "
-                    + "\"gflops\": \(rounded(r.gflops, 2))}")
+                    + "\"gflops\": \(Reporter.rounded(r.gflops, 2))"
+                    + (r.gbps.map { ", \"gbps\": \(Reporter.rounded($0, 2))" } ?? "")
+                    + (r.microsecondsPerOp.map { ", \"us_per_op\": \(Reporter.rounded($0, 4))" } ?? "") + "}")
         } else {
             if !printedHeader {
                 printedHeader = true
-                print(row(["suite", "case", "dtype", "m", "n", "k", "threads", "isa", "median ms", "GFLOP/s"]))
+                print(row(["suite", "case", "dtype", "m", "n", "k", "threads", "isa", "median ms", "rate"]))
             }
             print(
                 row([
                     r.suite, r.name, r.dtype, "\(r.m)", "\(r.n)", "\(r.k)", "\(r.threads)", r.isa,
-                    "\(rounded(r.medianSeconds * 1000, 4))", "\(rounded(r.gflops, 1))",
+                    "\(Reporter.rounded(r.medianSeconds * 1000, 4))", r.rate,
                 ]))
         }
         fflush(nil)
     }
 
     private func row(_ cells: [String]) -> String {
-        let widths = [6, 18, 8, 6, 6, 6, 8, 8, 12, 9]
+        let widths = [10, 22, 8, 6, 6, 6, 8, 8, 12, 16]
         return zip(cells, widths).map { cell, width in
             cell.count >= width ? cell : String(repeating: " ", count: width - cell.count) + cell
         }.joined(separator: " ")
     }
 
-    private func rounded(_ x: Double, _ digits: Int) -> Double {
+    static func rounded(_ x: Double, _ digits: Int) -> Double {
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         return (x * scale).rounded() / scale
