@@ -15,6 +15,9 @@ struct Suite: Sendable {
     static let all: [Suite] = [
         .peak,
         .gemm,
+        .elementwise,
+        .reduce,
+        .autograd,
         .mlp,
     ]
 }
