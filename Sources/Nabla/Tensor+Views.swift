@@ -63,7 +63,7 @@ extension Tensor {
 
     /// A view with a new shape over the same storage, like PyTorch's `view`. One size may
     /// be `-1` (inferred). Traps when the element count differs, or when the strides do
-    /// not allow reading the memory with the new shape (use ``reshape(_:)``).
+    /// not allow reading the memory with the new shape (use ``reshape(_:)-([Int])``).
     public func view(_ shape: [Int]) -> Tensor {
         let newShape = inferredShape(shape, operation: "view")
         guard let newStrides = viewStrides(for: newShape) else {
@@ -74,7 +74,7 @@ extension Tensor {
             .recordingGradient("ViewBackward0", inputs: [self]) { g in [g.reshape(input.shape)] }
     }
 
-    /// ``view(_:)`` with the sizes given one by one: `x.view(2, -1)`.
+    /// ``view(_:)-([Int])`` with the sizes given one by one: `x.view(2, -1)`.
     public func view(_ shape: Int...) -> Tensor { view(shape) }
 
     /// A tensor with a new shape and the same elements: a view when the strides allow
@@ -91,7 +91,7 @@ extension Tensor {
             .recordingGradient("ReshapeAliasBackward0", inputs: [self]) { g in [g.reshape(input.shape)] }
     }
 
-    /// ``reshape(_:)`` with the sizes given one by one.
+    /// ``reshape(_:)-([Int])`` with the sizes given one by one.
     public func reshape(_ shape: Int...) -> Tensor { reshape(shape) }
 
     /// Merges dims `startDim...endDim` into one (all dims by default), like PyTorch's
@@ -162,12 +162,12 @@ extension Tensor {
             .recordingGradient("PermuteBackward0", inputs: [self]) { g in [g.permute(inverse)] }
     }
 
-    /// ``permute(_:)`` with the dims given one by one: `x.permute(2, 0, 1)`.
+    /// ``permute(_:)-([Int])`` with the dims given one by one: `x.permute(2, 0, 1)`.
     public func permute(_ dims: Int...) -> Tensor { permute(dims) }
 
     /// The transpose of a matrix (a 0-d or 1-d tensor is returned as it is), like
     /// PyTorch's `.T`. Traps for more than two dimensions: use ``mT`` or
-    /// ``permute(_:)`` there.
+    /// ``permute(_:)-([Int])`` there.
     public var T: Tensor {
         precondition(ndim <= 2, "T: expects a tensor with at most 2 dimensions, got shape \(shape); use mT to transpose the last two dims or permute(_:)")
         return ndim == 2 ? transpose(0, 1) : alias("TBackward0")

@@ -11,7 +11,7 @@ public enum Device: String, Sendable, Hashable, CustomStringConvertible {
 /// storage offset over a shared, reference-counted storage.
 ///
 /// Tensors are reference types, as in PyTorch: `let b = a` names the same tensor, and
-/// views (``view(_:)``, ``transpose(_:_:)``, slices...) are new tensors over the same
+/// views (``view(_:)-([Int])``, ``transpose(_:_:)``, slices...) are new tensors over the same
 /// storage, so an in-place write through one is visible through all of them.
 ///
 /// Misuse (a shape that does not fit, a dim out of range) is a programmer error and traps

@@ -196,3 +196,17 @@ func referenceBinary(_ a: Tensor, _ b: Tensor, _ f: @escaping (Double, Double) -
         #expect(z.toArray(Float.self) == [3, 0, 0, 0, 4, 3])
     }
 }
+
+@Suite struct OutputLayoutTests {
+    @Test func elementwiseResultsKeepTheLayoutOfTransposedInputs() {
+        let a = Tensor.randn([3, 5], generator: Generator(seed: 4)).T
+        let b = Tensor.randn([3, 5], generator: Generator(seed: 5)).T
+        let sum = a + b
+        #expect(sum.shape == [5, 3])
+        #expect(sum.strides == [1, 5])
+        #expect(sum.toArray(Float.self) == zip(a.toArray(Float.self), b.toArray(Float.self)).map { $0 + $1 })
+        #expect(a.exp().strides == [1, 5])
+        #expect((Tensor.zeros(5, 3) + a).isContiguous)
+        #expect((a + Tensor.zeros(3)).strides == [1, 5])
+    }
+}

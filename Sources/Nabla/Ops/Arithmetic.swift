@@ -50,7 +50,7 @@ extension Tensor {
         }
         let shape = broadcastShape(a.shape, b.shape, operation: operation)
         let compute = computeType(for: dtype)
-        let out = Tensor(uninitializedShape: shape, dtype: compute, zeroed: false, operation: operation)
+        let out = elementwiseOutput(shape: shape, dtype: compute, like: [a, b], operation: operation)
         let ca = a.detach().to(compute), cb = b.detach().to(compute)
         if let kernel = Op.floatKernel, compute == .float32 || compute == .float64 {
             let pa = ca.broadcastLayout(to: shape), pb = cb.broadcastLayout(to: shape)
@@ -70,7 +70,9 @@ extension Tensor {
     }
 
     /// Below this many elements an operation's fixed costs dominate, so same-shape
-    /// contiguous operands skip the broadcasting engine (autograd on tiny tensors lives here).
+    /// contiguous operands skip the broadcasting engine (autograd on tiny tensors lives
+    /// here). Only for correctly rounded operations (+ - * /, min, max), whose results are
+    /// the same bits on either path.
     static let smallTensorLimit = 256
 
     private static func smallBinary<Op: BinaryNumericOperation, T: NumericElement>(_: Op.Type, _ a: Tensor, _ b: Tensor, _: T.Type) -> Tensor {

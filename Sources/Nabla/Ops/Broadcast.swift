@@ -29,6 +29,33 @@ extension Tensor {
         return asStrided(shape: shape, strides: StridedCopy.broadcastStrides(of: self, to: shape), storageOffset: storageOffset)
     }
 
+    /// A fresh output for an element-wise operation over `inputs`: laid out in the same
+    /// dimension order as the first input that has the output's shape, when that input is
+    /// dense (a permutation of a contiguous layout, like a transpose), as PyTorch does, so
+    /// that `x.T + y.T` walks memory sequentially; row-major otherwise.
+    static func elementwiseOutput(shape: [Int], dtype: DType, like inputs: [Tensor], operation: String) -> Tensor {
+        if let model = inputs.first(where: { $0.shape == shape }), !model.isContiguous, let order = model.denseDimensionOrder() {
+            let permutedShape = order.map { shape[$0] }
+            let storage = Tensor(uninitializedShape: permutedShape, dtype: dtype, zeroed: false, operation: operation)
+            var strides = [Int](repeating: 0, count: shape.count)
+            for (position, dim) in order.enumerated() { strides[dim] = storage.strides[position] }
+            return storage.asStrided(shape: shape, strides: strides, storageOffset: 0)
+        }
+        return Tensor(uninitializedShape: shape, dtype: dtype, zeroed: false, operation: operation)
+    }
+
+    /// The dims from outermost to innermost when the tensor covers its elements densely
+    /// without overlap (its strides are a permutation of contiguous strides), else nil.
+    func denseDimensionOrder() -> [Int]? {
+        let order = (0..<ndim).sorted { strides[$0] > strides[$1] || (strides[$0] == strides[$1] && $0 < $1) }
+        var expected = 1
+        for dim in order.reversed() where shape[dim] != 1 {
+            if strides[dim] != expected { return nil }
+            expected *= shape[dim]
+        }
+        return order
+    }
+
     /// The kind of a dtype for promotion: bool < integer < floating point.
     private static func category(_ dtype: DType) -> Int {
         dtype == .bool ? 0 : (dtype.isFloatingPoint ? 2 : 1)

@@ -91,10 +91,10 @@ extension Tensor {
         let dtype: DType = self.dtype.isFloatingPoint ? self.dtype : .float32
         let compute = Tensor.computeType(for: dtype)
         let input = detach().to(compute)
-        let out = Tensor(uninitializedShape: shape, dtype: compute, zeroed: false, operation: operation)
-        if numel <= Tensor.smallTensorLimit && isContiguous && compute == self.dtype {
-            Tensor.withFloatType(compute, operation: operation) { type in Tensor.runSmallUnary(Op.self, input, out, type) }
-        } else if let kernel = Op.floatKernel {
+        let out = Tensor.elementwiseOutput(shape: shape, dtype: compute, like: [input], operation: operation)
+        // Functions with a vector kernel always use it, even for tiny tensors, so that a
+        // value does not depend on the size or layout of the tensor it is in.
+        if let kernel = Op.floatKernel {
             if compute == .float32 {
                 Elementwise.unary(kernel, shape: shape, output: out.pointer(as: Float.self), outputStrides: out.strides,
                                   input: input.pointer(as: Float.self), inputStrides: input.strides)
@@ -108,11 +108,6 @@ extension Tensor {
             }
         }
         return compute == dtype ? out : out.to(dtype)
-    }
-
-    private static func runSmallUnary<Op: UnaryFloatFunction, T: FloatElement>(_: Op.Type, _ x: Tensor, _ out: Tensor, _: T.Type) {
-        let source = x.pointer(as: T.self), destination = out.pointer(as: T.self)
-        for i in 0..<x.numel { destination[i] = Op.apply(source[i]) }
     }
 
     private static func runUnary<Op: UnaryFloatFunction, T: FloatElement>(_: Op.Type, _ x: Tensor, _ out: Tensor, _: T.Type) {
