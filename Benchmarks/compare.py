@@ -1,0 +1,581 @@
+#!/usr/bin/env python3
+"""Nabla against NumPy and PyTorch, side by side, in one command.
+
+Runs every case of `nabla-bench --json` and the same workload in NumPy and in PyTorch
+(same shapes, dtypes, layouts and, for training steps, the same model, loss and
+optimizer), interleaved case by case and round by round so that machine drift hits all
+three alike, with one thread count for all of them. Prints a Markdown table and writes
+it, the raw figures and a GEMM chart under Benchmarks/results/.
+
+    swift build -c release --product nabla-bench
+    python3 Benchmarks/compare.py                  # all suites, 1 thread, 3 rounds
+    python3 Benchmarks/compare.py gemm --threads 2 # one suite, two threads
+    python3 Benchmarks/compare.py --quick          # 1 round, no 2048 GEMM
+
+NumPy is required; PyTorch is optional (its column is left empty when it can't be
+imported). This script builds nothing: it runs the binary given by --bench.
+
+NumPy and PyTorch run in worker processes of this same script, started with
+OPENBLAS_NUM_THREADS / OMP_NUM_THREADS / MKL_NUM_THREADS set before they import
+anything (BLAS libraries read them once, at load time); PyTorch also gets
+torch.set_num_threads. Nabla gets NABLA_NUM_THREADS and `--threads`.
+
+Each measurement is timed as nabla-bench's medianTime does: one warm-up call, then at
+least --repeats calls and at least 0.2 s in all, and the median call. The table shows
+the median over rounds of those medians.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+BUILD_COMMAND = "swift build -c release --product nabla-bench"
+
+SQUARE = [64, 128, 256, 512, 1024, 2048]
+# (name, m, n, k, A stored transposed, B stored transposed), as GEMMSuite.swift lays them out.
+GEMM = [(f"square-{n}", n, n, n, False, False) for n in SQUARE] + [
+    ("mlp-forward", 64, 256, 784, False, True),
+    ("mlp-grad-input", 64, 784, 256, False, False),
+    ("mlp-grad-weight", 256, 784, 64, True, False),
+]
+SIDE = 2048  # element-wise inputs are SIDE x SIDE float32
+ELEMENTWISE = [("add", 2), ("mul", 2), ("relu", 1), ("exp", 1), ("tanh", 1), ("sigmoid", 1)]
+MLP = [(256, 64), (512, 256)]  # (hidden, batch) of a 784-hidden-10 network
+CHAIN = 200  # operations in the autograd chain
+
+
+class Case:
+    """One workload: what nabla-bench calls it and what the peers need to rebuild it."""
+
+    def __init__(self, suite, name, dtype, filter_text, libraries, unit, **shape):
+        self.suite, self.name, self.dtype = suite, name, dtype
+        self.filter = filter_text  # nabla-bench --filter text selecting this case
+        self.libraries = libraries  # which of nabla, numpy, torch run it
+        self.unit = unit  # GFLOP/s, GB/s, us/op or ms/step
+        self.shape = shape
+
+    @property
+    def key(self):
+        return f"{self.suite}/{self.name}/{self.dtype}"
+
+    def request(self, repeats):
+        return {"suite": self.suite, "case": self.name, "dtype": self.dtype, "repeats": repeats, **self.shape}
+
+    def rate(self, seconds):
+        """The figure shown in the table for a median time (higher is better except for times)."""
+        s = self.shape
+        if self.unit == "GFLOP/s":
+            return s["flops"] / seconds / 1e9
+        if self.unit == "GB/s":
+            return s["bytes"] / seconds / 1e9
+        if self.unit == "us/op":
+            return seconds / CHAIN * 1e6
+        return seconds * 1e3  # ms/step
+
+    @property
+    def higher_is_better(self):
+        return self.unit in ("GFLOP/s", "GB/s")
+
+
+def all_cases(quick):
+    everything = []
+    for dtype in ("float32", "float64"):
+        # The FMA count per call is the binary's own; Nabla.measure reads it from the row.
+        everything.append(Case("peak", "fma", dtype, dtype, ("nabla",), "GFLOP/s", flops=0))
+    for name, m, n, k, ta, tb in GEMM:
+        if quick and name == "square-2048":
+            continue
+        for dtype in ("float32", "float64"):
+            everything.append(Case("gemm", name, dtype, f"{name} {dtype}", ("nabla", "numpy", "torch"), "GFLOP/s",
+                                   m=m, n=n, k=k, ta=ta, tb=tb, flops=2 * m * n * k))
+    for layout in ("contiguous", "transposed"):
+        for op, inputs in ELEMENTWISE:
+            name = f"{op}-{layout}"
+            everything.append(Case("elementwise", name, "float32", name, ("nabla", "numpy", "torch"), "GB/s",
+                                   m=SIDE, n=SIDE, bytes=(inputs + 1) * 4 * SIDE * SIDE))
+    count = SIDE * SIDE
+    everything += [
+        Case("reduce", "sum", "float32", "sum", ("nabla", "numpy", "torch"), "GB/s", m=1, n=count, bytes=4 * count),
+        # "max" also selects softmax in nabla-bench (substring filter); the extra row is ignored.
+        Case("reduce", "max", "float32", "max", ("nabla", "numpy", "torch"), "GB/s", m=1, n=count, bytes=4 * count),
+        Case("reduce", "softmax", "float32", "softmax", ("nabla", "numpy", "torch"), "GB/s",
+             m=1024, n=4096, bytes=8 * 1024 * 4096),
+        Case("autograd", "chain-200", "float32", "chain-200", ("nabla", "torch"), "us/op", m=4),
+    ]
+    for hidden, batch in MLP:
+        for optimizer in ("sgd", "adam"):
+            name = f"784-{hidden}-10-b{batch}-{optimizer}"
+            everything.append(Case("mlp", name, "float32", name, ("nabla", "torch"), "ms/step",
+                                   hidden=hidden, batch=batch, optimizer=optimizer))
+    return everything
+
+
+# ---------------------------------------------------------------------------------------
+# Workers: one process per peer library, answering one JSON request per line.
+
+
+def median_time(body, repeats, minimum=0.2):
+    """nabla-bench's medianTime: a warm-up call, then >= repeats calls and >= minimum s."""
+    body()
+    times, total = [], 0.0
+    clock = time.perf_counter
+    while len(times) < repeats or (total < minimum and len(times) < 1000):
+        start = clock()
+        body()
+        elapsed = clock() - start
+        times.append(elapsed)
+        total += elapsed
+    return statistics.median(times)
+
+
+def numpy_workload(np, r):
+    """A zero-argument callable doing the request's work in NumPy."""
+    rng = np.random.default_rng(1)
+    dtype = np.dtype(r["dtype"])
+    suite, name = r["suite"], r["case"]
+    if suite == "gemm":
+        m, n, k = r["m"], r["n"], r["k"]
+        # A transposed layout is a transposed view of a row-major array, as in nabla-bench;
+        # matmul hands it to BLAS with a transpose flag, without a copy.
+        a = rng.random((k, m), dtype=dtype).T if r["ta"] else rng.random((m, k), dtype=dtype)
+        b = rng.random((n, k), dtype=dtype).T if r["tb"] else rng.random((k, n), dtype=dtype)
+        c = np.empty((m, n), dtype=dtype)
+        return lambda: np.matmul(a, b, out=c)
+    if suite == "elementwise":
+        op, layout = name.split("-")
+        x = rng.standard_normal((SIDE, SIDE), dtype=np.float32)
+        y = rng.standard_normal((SIDE, SIDE), dtype=np.float32)
+        if layout == "transposed":
+            x, y = x.T, y.T
+        # NumPy has no relu or sigmoid: the usual NumPy expressions stand in for them.
+        return {
+            "add": lambda: x + y,
+            "mul": lambda: x * y,
+            "relu": lambda: np.maximum(x, 0),
+            "exp": lambda: np.exp(x),
+            "tanh": lambda: np.tanh(x),
+            "sigmoid": lambda: 1 / (1 + np.exp(-x)),
+        }[op]
+    if suite == "reduce":
+        flat = rng.standard_normal(SIDE * SIDE, dtype=np.float32)
+        logits = rng.standard_normal((1024, 4096), dtype=np.float32)
+
+        def softmax():
+            e = np.exp(logits - logits.max(axis=-1, keepdims=True))
+            return e / e.sum(axis=-1, keepdims=True)
+
+        return {"sum": lambda: flat.sum(), "max": lambda: flat.max(), "softmax": softmax}[name]
+    raise ValueError(f"no NumPy workload for {suite}")
+
+
+def torch_workload(torch, r):
+    """A zero-argument callable doing the request's work in PyTorch."""
+    torch.manual_seed(1)
+    dtype = getattr(torch, r["dtype"])
+    suite, name = r["suite"], r["case"]
+    if suite == "gemm":
+        m, n, k = r["m"], r["n"], r["k"]
+        a = torch.rand(k, m, dtype=dtype).T if r["ta"] else torch.rand(m, k, dtype=dtype)
+        b = torch.rand(n, k, dtype=dtype).T if r["tb"] else torch.rand(k, n, dtype=dtype)
+        c = torch.empty(m, n, dtype=dtype)
+        return lambda: torch.matmul(a, b, out=c)
+    if suite == "elementwise":
+        op, layout = name.split("-")
+        x, y = torch.randn(SIDE, SIDE), torch.randn(SIDE, SIDE)
+        if layout == "transposed":
+            x, y = x.T, y.T
+        return {
+            "add": lambda: x + y,
+            "mul": lambda: x * y,
+            "relu": lambda: torch.relu(x),
+            "exp": lambda: torch.exp(x),
+            "tanh": lambda: torch.tanh(x),
+            "sigmoid": lambda: torch.sigmoid(x),
+        }[op]
+    if suite == "reduce":
+        flat, logits = torch.randn(SIDE * SIDE), torch.randn(1024, 4096)
+        return {"sum": lambda: flat.sum(), "max": lambda: flat.max(), "softmax": lambda: torch.softmax(logits, -1)}[name]
+    if suite == "autograd":
+        x = torch.randn(4, requires_grad=True)
+        c = torch.randn(4)
+
+        def chain():
+            y = x
+            for i in range(CHAIN):
+                j = i % 4
+                if j == 0:
+                    y = y * c
+                elif j == 1:
+                    y = y.tanh()
+                elif j == 2:
+                    y = y + c
+                else:
+                    y = y.sigmoid()
+            y.sum().backward()
+            x.grad = None
+
+        return chain
+    if suite == "mlp":
+        nn = torch.nn
+        hidden, batch = r["hidden"], r["batch"]
+        model = nn.Sequential(nn.Linear(784, hidden), nn.ReLU(), nn.Linear(hidden, 10))
+        x = torch.randn(batch, 784)
+        y = torch.randint(0, 10, (batch,))
+        if r["optimizer"] == "sgd":
+            optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+        else:
+            optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        loss_function = nn.CrossEntropyLoss()
+
+        def step():
+            optimizer.zero_grad()
+            loss_function(model(x), y).backward()
+            optimizer.step()
+
+        return step
+    raise ValueError(f"no PyTorch workload for {suite}")
+
+
+def worker(library, threads):
+    """Serves requests on stdin; the thread variables were set by the parent before start."""
+    out = sys.stdout
+    try:
+        if library == "numpy":
+            import numpy as module
+
+            info = module.show_config(mode="dicts")["Build Dependencies"]["blas"]
+            version = f"NumPy {module.__version__} ({info.get('name')} {info.get('version')})"
+            make = numpy_workload
+        else:
+            import torch as module
+
+            module.set_num_threads(threads)
+            blas = re.search(r"BLAS_INFO=(\w+)", module.__config__.show())
+            version = f"PyTorch {module.__version__} (BLAS {blas[1] if blas else 'unknown'})"
+            make = torch_workload
+    except Exception as error:  # an absent or broken install: the column is skipped
+        print(json.dumps({"ready": False, "error": f"{type(error).__name__}: {error}"}), file=out, flush=True)
+        return
+    print(json.dumps({"ready": True, "version": version}), file=out, flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        body = make(module, request)
+        seconds = median_time(body, request["repeats"])
+        del body
+        print(json.dumps({"median_s": seconds}), file=out, flush=True)
+
+
+class Peer:
+    """A worker process for NumPy or PyTorch, or None-like when its library is absent."""
+
+    def __init__(self, library, threads):
+        self.library = library
+        env = dict(os.environ)
+        for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            env[variable] = str(threads)
+        self.process = subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__), "--worker", library, "--threads", str(threads)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+        hello = json.loads(self.process.stdout.readline() or '{"ready": false, "error": "worker died"}')
+        self.ready = hello["ready"]
+        self.version = hello.get("version")
+        self.error = hello.get("error")
+        if not self.ready:
+            self.process.wait()
+
+    def measure(self, case, repeats):
+        self.process.stdin.write(json.dumps(case.request(repeats)) + "\n")
+        self.process.stdin.flush()
+        reply = self.process.stdout.readline()
+        if not reply:
+            sys.exit(f"compare.py: the {self.library} worker stopped on {case.key}")
+        return json.loads(reply)["median_s"]
+
+    def close(self):
+        if self.ready:
+            self.process.stdin.close()
+            self.process.wait()
+
+
+# ---------------------------------------------------------------------------------------
+# Nabla
+
+
+class Nabla:
+    def __init__(self, binary, threads):
+        self.binary, self.threads = binary, threads
+        self.env = dict(os.environ, NABLA_NUM_THREADS=str(threads))
+        self.isa = None
+
+    def measure(self, case, repeats):
+        command = [self.binary, case.suite, "--json", "--threads", str(self.threads),
+                   "--repeats", str(repeats), "--filter", case.filter]
+        result = subprocess.run(command, capture_output=True, text=True, env=self.env)
+        if result.returncode != 0:
+            sys.exit(f"compare.py: {' '.join(command)} failed ({result.returncode}):\n{result.stderr}")
+        for line in result.stdout.splitlines():
+            row = json.loads(line)
+            if row["case"] == case.name and row["dtype"] == case.dtype:
+                self.isa = row["isa"]
+                if case.suite == "peak":
+                    case.shape["flops"] = row["gflops"] * 1e9 * row["median_s"]
+                return row["median_s"]
+        sys.exit(f"compare.py: {' '.join(command)} printed no row for {case.key}")
+
+
+# ---------------------------------------------------------------------------------------
+# Report
+
+
+def machine_description():
+    model, flags = platform.processor() or platform.machine(), set()
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name") and model in ("", platform.machine(), platform.processor()):
+                    model = line.split(":", 1)[1].strip()
+                elif line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    isa = "AVX-512" if "avx512f" in flags else "AVX2+FMA" if "avx2" in flags else None
+    return f"{os.cpu_count()} CPUs, {model}" + (f", {isa}" if isa else "")
+
+
+def fmt(value):
+    if value is None:
+        return "--"
+    return f"{value:.0f}" if value >= 100 else f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+
+
+def table(cases, results, peers):
+    names = {"numpy": "NumPy", "torch": "PyTorch"}
+    lines = [
+        "| suite | case | dtype | unit | Nabla | NumPy | PyTorch | Nabla vs best peer |",
+        "|---|---|---|---|---:|---:|---:|---|",
+    ]
+    for case in cases:
+        medians = {lib: statistics.median(ts) for lib, ts in results[case.key].items() if ts}
+        rates = {lib: case.rate(t) for lib, t in medians.items()}
+        peer_times = {lib: t for lib, t in medians.items() if lib != "nabla"}
+        if "nabla" in medians and peer_times:
+            best = min(peer_times, key=peer_times.get)
+            speedup = peer_times[best] / medians["nabla"]
+            verdict = f"{speedup:.2f}x vs {names[best]}" + (" (behind)" if speedup < 0.95 else "")
+        else:
+            verdict = "Nabla only" if case.libraries == ("nabla",) else "--"
+        lines.append(
+            f"| {case.suite} | {case.name} | {case.dtype} | {case.unit} | {fmt(rates.get('nabla'))} | "
+            f"{fmt(rates.get('numpy'))} | {fmt(rates.get('torch'))} | {verdict} |")
+    return "\n".join(lines)
+
+
+def svg_chart(cases, results, title):
+    """GFLOP/s against n for square GEMM, one panel per dtype, the FMA peak dashed."""
+    colors = {"nabla": "#d62728", "numpy": "#1f77b4", "torch": "#ff7f0e", "peak": "#555555"}
+    labels = {"nabla": "Nabla", "numpy": "NumPy", "torch": "PyTorch", "peak": "Nabla FMA peak"}
+    series = {}  # (dtype, library) -> [(n, GFLOP/s)]
+    peaks = {}
+    for case in cases:
+        for lib, times in results[case.key].items():
+            if not times:
+                continue
+            rate = case.rate(statistics.median(times))
+            if case.suite == "peak":
+                peaks[case.dtype] = rate
+            elif case.suite == "gemm" and case.name.startswith("square-"):
+                series.setdefault((case.dtype, lib), []).append((case.shape["n"], rate))
+    dtypes = [d for d in ("float32", "float64") if any(key[0] == d for key in series)]
+    if not dtypes:
+        return None
+    import math
+
+    width, height, panel_w, panel_h = 1000, 440, 400, 300
+    left0, top = 70, 60
+    gap = 90
+    top_rate = max([r for pts in series.values() for _, r in pts] + list(peaks.values()))
+    y_max = max(10, math.ceil(top_rate * 1.1 / 20) * 20)
+    ns = sorted({n for pts in series.values() for n, _ in pts})
+    x_lo, x_hi = math.log2(ns[0]), math.log2(ns[-1])
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="{width / 2}" y="24" text-anchor="middle" font-size="15">{title}</text>']
+    for index, dtype in enumerate(dtypes):
+        left = left0 + index * (panel_w + gap)
+
+        def x(n):
+            return left + (math.log2(n) - x_lo) / max(x_hi - x_lo, 1) * panel_w
+
+        def y(rate):
+            return top + panel_h - rate / y_max * panel_h
+
+        out.append(f'<text x="{left + panel_w / 2}" y="{top - 10}" text-anchor="middle" font-size="13">'
+                   f'{dtype} GEMM (square n x n)</text>')
+        step = 20 if y_max <= 200 else 50
+        for tick in range(0, int(y_max) + 1, step):
+            out.append(f'<line x1="{left}" y1="{y(tick):.1f}" x2="{left + panel_w}" y2="{y(tick):.1f}" '
+                       f'stroke="#e5e5e5"/>')
+            out.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{tick}</text>')
+        for n in ns:
+            out.append(f'<line x1="{x(n):.1f}" y1="{top + panel_h}" x2="{x(n):.1f}" y2="{top + panel_h + 5}" '
+                       f'stroke="black"/>')
+            out.append(f'<text x="{x(n):.1f}" y="{top + panel_h + 18}" text-anchor="middle">{n}</text>')
+        out.append(f'<rect x="{left}" y="{top}" width="{panel_w}" height="{panel_h}" fill="none" stroke="black"/>')
+        out.append(f'<text x="{left + panel_w / 2}" y="{top + panel_h + 36}" text-anchor="middle">'
+                   f'n (log scale)</text>')
+        out.append(f'<text transform="translate({left - 45},{top + panel_h / 2}) rotate(-90)" '
+                   f'text-anchor="middle">GFLOP/s</text>')
+        if dtype in peaks:
+            out.append(f'<line x1="{left}" y1="{y(peaks[dtype]):.1f}" x2="{left + panel_w}" '
+                       f'y2="{y(peaks[dtype]):.1f}" stroke="{colors["peak"]}" stroke-width="1.5" '
+                       f'stroke-dasharray="6,4"/>')
+            out.append(f'<text x="{left + 4}" y="{y(peaks[dtype]) - 5:.1f}" fill="{colors["peak"]}">'
+                       f'peak {peaks[dtype]:.0f}</text>')
+        for lib in ("nabla", "numpy", "torch"):
+            points = sorted(series.get((dtype, lib), []))
+            if not points:
+                continue
+            path = " ".join(f"{x(n):.1f},{y(r):.1f}" for n, r in points)
+            out.append(f'<polyline points="{path}" fill="none" stroke="{colors[lib]}" stroke-width="2"/>')
+            for n, r in points:
+                out.append(f'<circle cx="{x(n):.1f}" cy="{y(r):.1f}" r="3" fill="{colors[lib]}"/>')
+    shown = [lib for lib in ("nabla", "numpy", "torch") if any(key[1] == lib for key in series)]
+    shown += ["peak"] if peaks else []
+    legend_x = left0
+    for lib in shown:
+        dash = ' stroke-dasharray="6,4"' if lib == "peak" else ""
+        out.append(f'<line x1="{legend_x}" y1="{height - 22}" x2="{legend_x + 26}" y2="{height - 22}" '
+                   f'stroke="{colors[lib]}" stroke-width="2"{dash}/>')
+        out.append(f'<text x="{legend_x + 32}" y="{height - 18}">{labels[lib]}</text>')
+        legend_x += 60 + 8 * len(labels[lib])
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog="\n".join(__doc__.splitlines()[2:]))
+    parser.add_argument("suites", nargs="*", help="suites to run (default: all): peak gemm elementwise reduce "
+                        "autograd mlp")
+    parser.add_argument("--threads", type=int, default=1, help="threads for every library (default 1)")
+    parser.add_argument("--rounds", type=int, help="rounds of interleaved runs (default 3, --quick 1)")
+    parser.add_argument("--repeats", type=int, default=5, help="minimum timed calls per measurement (default 5)")
+    parser.add_argument("--filter", help="only cases whose name contains this text")
+    parser.add_argument("--bench", default=os.path.join(".build", "release", "nabla-bench"),
+                        help="the nabla-bench binary (default .build/release/nabla-bench)")
+    parser.add_argument("--out", default=os.path.join(HERE, "results"), help="folder for the results")
+    parser.add_argument("--quick", action="store_true", help="one round, GEMM up to n = 1024")
+    parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out")
+    parser.add_argument("--worker", choices=("numpy", "torch"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.threads < 1:
+        parser.error("--threads must be at least 1")
+    if args.worker:
+        worker(args.worker, args.threads)
+        return
+
+    known = ["peak", "gemm", "elementwise", "reduce", "autograd", "mlp"]
+    unknown = [s for s in args.suites if s not in known]
+    if unknown:
+        parser.error(f"unknown suite {', '.join(unknown)} (known: {', '.join(known)})")
+    if not (os.path.isfile(args.bench) and os.access(args.bench, os.X_OK)):
+        print(f"compare.py: no nabla-bench at {args.bench}; build it first (from the package root):\n"
+              f"    {BUILD_COMMAND}\nor pass --bench PATH.", file=sys.stderr)
+        sys.exit(2)
+    rounds = args.rounds or (1 if args.quick else 3)
+    suites = args.suites or known
+    cases = [c for c in all_cases(args.quick)
+             if c.suite in suites and (not args.filter or args.filter in c.name)]
+    # The chart's ceiling: measure the peak whenever GEMM runs.
+    if any(c.suite == "gemm" for c in cases) and not any(c.suite == "peak" for c in cases):
+        cases = [c for c in all_cases(args.quick) if c.suite == "peak"] + cases
+    if not cases:
+        parser.error("no case selected")
+
+    nabla = Nabla(args.bench, args.threads)
+    peers = {}
+    for library in ("numpy", "torch"):
+        if library == "torch" and args.no_torch:
+            continue
+        if not any(library in c.libraries for c in cases):
+            continue
+        peer = Peer(library, args.threads)
+        if peer.ready:
+            peers[library] = peer
+        elif library == "numpy":
+            sys.exit(f"compare.py: NumPy is required ({peer.error}); pip install numpy")
+        else:
+            print(f"compare.py: PyTorch skipped ({peer.error})", file=sys.stderr)
+
+    results = {c.key: {lib: [] for lib in c.libraries if lib == "nabla" or lib in peers} for c in cases}
+    started = time.time()
+    for round_index in range(rounds):
+        for number, case in enumerate(cases):
+            libraries = list(results[case.key])
+            # Rotate who goes first each round so that no library always runs on a cold cache.
+            shift = round_index % len(libraries)
+            order = libraries[shift:] + libraries[:shift]
+            figures = []
+            for lib in order:
+                runner = nabla if lib == "nabla" else peers[lib]
+                seconds = runner.measure(case, args.repeats)
+                results[case.key][lib].append(seconds)
+                figures.append(f"{lib} {fmt(case.rate(seconds))}")
+            print(f"\r\x1b[2K[round {round_index + 1}/{rounds} case {number + 1}/{len(cases)} "
+                  f"{time.time() - started:.0f}s] {case.suite} {case.name} {case.dtype}: "
+                  f"{', '.join(figures)} {case.unit}", end="", file=sys.stderr, flush=True)
+    print("\r\x1b[2K", end="", file=sys.stderr)
+    for peer in peers.values():
+        peer.close()
+
+    date = datetime.date.today().isoformat()
+    machine = machine_description()
+    versions = ", ".join([f"Nabla (nabla-bench, ISA {nabla.isa})"] + [p.version for p in peers.values()])
+    header = (f"{machine}; {args.threads} thread{'s' if args.threads != 1 else ''}; {date}; {rounds} round"
+              f"{'s' if rounds != 1 else ''}, median of per-round medians.\n{versions}.\n\n"
+              "Higher is better for GFLOP/s and GB/s, lower for us/op and ms/step. "
+              "\"Nabla vs best peer\" is the best peer's time divided by Nabla's: above 1x Nabla is faster.\n")
+    markdown = header + "\n" + table(cases, results, peers) + "\n"
+    print(markdown)
+
+    os.makedirs(args.out, exist_ok=True)
+    suffix = "" if args.threads == 1 else f"-threads{args.threads}"
+    with open(os.path.join(args.out, f"comparison{suffix}.md"), "w") as f:
+        f.write(markdown)
+    with open(os.path.join(args.out, f"comparison{suffix}.json"), "w") as f:
+        json.dump({
+            "date": date, "machine": machine, "threads": args.threads, "rounds": rounds,
+            "repeats": args.repeats, "isa": nabla.isa, "versions": versions,
+            "command": " ".join(["python3", "Benchmarks/compare.py"] + sys.argv[1:]),
+            "cases": [{"suite": c.suite, "case": c.name, "dtype": c.dtype, "unit": c.unit, "shape": c.shape,
+                       "seconds": results[c.key],
+                       "median_s": {lib: statistics.median(ts) for lib, ts in results[c.key].items()},
+                       "rate": {lib: c.rate(statistics.median(ts)) for lib, ts in results[c.key].items()}}
+                      for c in cases],
+        }, f, indent=1)
+        f.write("\n")
+    chart = svg_chart(cases, results, f"GEMM, {args.threads} thread{'s' if args.threads != 1 else ''}, {machine}")
+    written = [f"comparison{suffix}.md", f"comparison{suffix}.json"]
+    if chart:
+        with open(os.path.join(args.out, f"gemm{suffix}.svg"), "w") as f:
+            f.write(chart)
+        written.append(f"gemm{suffix}.svg")
+    print(f"wrote {', '.join(os.path.join(os.path.relpath(args.out), w) for w in written)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
