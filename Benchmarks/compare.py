@@ -373,9 +373,9 @@ def table(cases, results, peers):
             verdict = f"{speedup:.2f}x vs {names[best]}" + (" (behind)" if speedup < 0.95 else "")
         else:
             verdict = "Nabla only" if case.libraries == ("nabla",) else "--"
-        lines.append(
-            f"| {case.suite} | {case.name} | {case.dtype} | {case.unit} | {fmt(rates.get('nabla'))} | "
-            f"{fmt(rates.get('numpy'))} | {fmt(rates.get('torch'))} | {verdict} |")
+        cells = [fmt(rates[lib]) if lib in rates else "--" if lib in case.libraries else "n/a"
+                 for lib in ("nabla", "numpy", "torch")]
+        lines.append(f"| {case.suite} | {case.name} | {case.dtype} | {case.unit} | {' | '.join(cells)} | {verdict} |")
     return "\n".join(lines)
 
 
@@ -475,8 +475,8 @@ def main():
     parser.add_argument("--rounds", type=int, help="rounds of interleaved runs (default 3, --quick 1)")
     parser.add_argument("--repeats", type=int, default=5, help="minimum timed calls per measurement (default 5)")
     parser.add_argument("--filter", help="only cases whose name contains this text")
-    parser.add_argument("--bench", default=os.path.join(".build", "release", "nabla-bench"),
-                        help="the nabla-bench binary (default .build/release/nabla-bench)")
+    parser.add_argument("--bench", default=os.path.join(ROOT, ".build", "release", "nabla-bench"),
+                        help="the nabla-bench binary (default: .build/release/nabla-bench in the package)")
     parser.add_argument("--out", default=os.path.join(HERE, "results"), help="folder for the results")
     parser.add_argument("--quick", action="store_true", help="one round, GEMM up to n = 1024")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out")
@@ -523,6 +523,8 @@ def main():
 
     results = {c.key: {lib: [] for lib in c.libraries if lib == "nabla" or lib in peers} for c in cases}
     started = time.time()
+    # On a terminal the progress line overwrites itself; in a log every result keeps its line.
+    erase, end = ("\r\x1b[2K", "") if sys.stderr.isatty() else ("", "\n")
     for round_index in range(rounds):
         for number, case in enumerate(cases):
             libraries = list(results[case.key])
@@ -535,10 +537,10 @@ def main():
                 seconds = runner.measure(case, args.repeats)
                 results[case.key][lib].append(seconds)
                 figures.append(f"{lib} {fmt(case.rate(seconds))}")
-            print(f"\r\x1b[2K[round {round_index + 1}/{rounds} case {number + 1}/{len(cases)} "
+            print(f"{erase}[round {round_index + 1}/{rounds} case {number + 1}/{len(cases)} "
                   f"{time.time() - started:.0f}s] {case.suite} {case.name} {case.dtype}: "
-                  f"{', '.join(figures)} {case.unit}", end="", file=sys.stderr, flush=True)
-    print("\r\x1b[2K", end="", file=sys.stderr)
+                  f"{', '.join(figures)} {case.unit}", end=end, file=sys.stderr, flush=True)
+    print(erase, end="", file=sys.stderr)
     for peer in peers.values():
         peer.close()
 
@@ -548,7 +550,8 @@ def main():
     header = (f"{machine}; {args.threads} thread{'s' if args.threads != 1 else ''}; {date}; {rounds} round"
               f"{'s' if rounds != 1 else ''}, median of per-round medians.\n{versions}.\n\n"
               "Higher is better for GFLOP/s and GB/s, lower for us/op and ms/step. "
-              "\"Nabla vs best peer\" is the best peer's time divided by Nabla's: above 1x Nabla is faster.\n")
+              "\"Nabla vs best peer\" is the best peer's time divided by Nabla's: above 1x Nabla is faster, "
+              "\"(behind)\" marks cases under 0.95x. n/a: the library has no such workload here; --: not run.\n")
     markdown = header + "\n" + table(cases, results, peers) + "\n"
     print(markdown)
 
