@@ -57,28 +57,32 @@ struct AdamAlgorithm {
         var biasCorrection2Sqrt: Double
     }
 
-    private func update<T: BinaryFloatingPoint>(_ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ state: [UnsafeMutablePointer<T>],
-                                                _ count: Int, _ constants: Constants) {
+    private func update<T: FusedScalar>(_ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ state: [UnsafeMutablePointer<T>],
+                                        _ count: Int, _ constants: Constants) {
         let m = state[0], v = state[1], vMax = amsgrad ? state[2] : nil
         let beta1Complement = T(1 - beta1), beta2 = T(beta2), beta2Complement = T(1 - self.beta2)
         let decay = T(weightDecay), shrink = T(1 - constants.learningRate * weightDecay)
         let stepSize = T(constants.learningRate / constants.biasCorrection1)
         let correction2 = T(constants.biasCorrection2Sqrt), eps = T(epsilon), decoupled = decoupled
-        for i in 0..<count {
-            var gradient = g[i]
+        FusedUpdate.forEachChunk(count) { i, lanes in
+            var gradient = FusedUpdate.load(g, i, lanes)
+            var parameter = FusedUpdate.load(p, i, lanes)
             if decay != 0 {
-                if decoupled { p[i] *= shrink } else { gradient += decay * p[i] }
+                if decoupled { parameter *= shrink } else { gradient += decay * parameter }
             }
             // lerp(m, g, 1 - beta1), as PyTorch writes it for weights below 0.5.
-            m[i] += beta1Complement * (gradient - m[i])
-            v[i] = v[i] * beta2 + beta2Complement * gradient * gradient
-            var second = v[i]
+            var first = FusedUpdate.load(m, i, lanes)
+            first += beta1Complement * (gradient - first)
+            FusedUpdate.store(first, m, i, lanes)
+            var second = FusedUpdate.load(v, i, lanes) * beta2 + beta2Complement * gradient * gradient
+            FusedUpdate.store(second, v, i, lanes)
             if let vMax {
-                vMax[i] = Swift.max(vMax[i], second)
-                second = vMax[i]
+                second = pointwiseMax(FusedUpdate.load(vMax, i, lanes), second)
+                FusedUpdate.store(second, vMax, i, lanes)
             }
             let denominator = second.squareRoot() / correction2 + eps
-            p[i] -= stepSize * (m[i] / denominator)
+            parameter -= stepSize * (first / denominator)
+            FusedUpdate.store(parameter, p, i, lanes)
         }
     }
 }

@@ -73,3 +73,50 @@ enum FusedUpdate {
         }
     }
 }
+
+/// The element types the fused updates run on, with the vector they are computed in:
+/// eight lanes, so that the baseline x86-64 build uses SSE registers in pairs and the
+/// loops never fall back to scalar `sqrtf` calls.
+typealias FusedScalar = BinaryFloatingPoint & SIMDScalar
+
+extension FusedUpdate {
+    /// Eight lanes of `T`.
+    typealias Lanes<T: FusedScalar> = SIMD8<T>
+
+    /// Runs `body(offset, lanes)` over `0..<count` eight elements at a time, the last call
+    /// with the remaining `lanes < 8`.
+    @inline(__always)
+    static func forEachChunk(_ count: Int, _ body: (Int, Int) -> Void) {
+        var offset = 0
+        while offset + 8 <= count {
+            body(offset, 8)
+            offset += 8
+        }
+        if offset < count { body(offset, count - offset) }
+    }
+
+    /// The `lanes` elements at `pointer + offset` (zeros beyond them).
+    @inline(__always)
+    static func load<T: FusedScalar>(_ pointer: UnsafePointer<T>, _ offset: Int, _ lanes: Int) -> Lanes<T> {
+        if lanes == 8 { return UnsafeRawPointer(pointer + offset).loadUnaligned(as: Lanes<T>.self) }
+        var vector = Lanes<T>()
+        for k in 0..<lanes { vector[k] = pointer[offset + k] }
+        return vector
+    }
+
+    /// ``load(_:_:_:)`` from a mutable pointer.
+    @inline(__always)
+    static func load<T: FusedScalar>(_ pointer: UnsafeMutablePointer<T>, _ offset: Int, _ lanes: Int) -> Lanes<T> {
+        load(UnsafePointer(pointer), offset, lanes)
+    }
+
+    /// Writes the first `lanes` elements of `vector` at `pointer + offset`.
+    @inline(__always)
+    static func store<T: FusedScalar>(_ vector: Lanes<T>, _ pointer: UnsafeMutablePointer<T>, _ offset: Int, _ lanes: Int) {
+        if lanes == 8 {
+            UnsafeMutableRawPointer(pointer + offset).storeBytes(of: vector, as: Lanes<T>.self)
+            return
+        }
+        for k in 0..<lanes { pointer[offset + k] = vector[k] }
+    }
+}

@@ -57,30 +57,36 @@ public final class RMSprop: Optimizer {
         }
     }
 
-    private func update<T: BinaryFloatingPoint>(_ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ state: [UnsafeMutablePointer<T>], _ count: Int) {
+    private func update<T: FusedScalar>(_ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ state: [UnsafeMutablePointer<T>], _ count: Int) {
         let square = state[0]
         let buffer = momentum > 0 ? state[1] : nil
         let average = centered ? state[momentum > 0 ? 2 : 1] : nil
         let alpha = T(alpha), complement = T(1 - self.alpha), eps = T(epsilon)
         let decay = T(weightDecay), momentum = T(momentum), lr = T(learningRate)
-        for i in 0..<count {
-            var gradient = g[i]
-            if decay != 0 { gradient += decay * p[i] }
-            square[i] = square[i] * alpha + complement * gradient * gradient
-            var denominator: T
+        FusedUpdate.forEachChunk(count) { i, lanes in
+            var gradient = FusedUpdate.load(g, i, lanes)
+            var parameter = FusedUpdate.load(p, i, lanes)
+            if decay != 0 { gradient += decay * parameter }
+            let squares = FusedUpdate.load(square, i, lanes) * alpha + complement * gradient * gradient
+            FusedUpdate.store(squares, square, i, lanes)
+            var denominator: FusedUpdate.Lanes<T>
             if let average {
-                average[i] += complement * (gradient - average[i])
-                denominator = (square[i] - average[i] * average[i]).squareRoot()
+                var mean = FusedUpdate.load(average, i, lanes)
+                mean += complement * (gradient - mean)
+                FusedUpdate.store(mean, average, i, lanes)
+                denominator = (squares - mean * mean).squareRoot()
             } else {
-                denominator = square[i].squareRoot()
+                denominator = squares.squareRoot()
             }
             denominator += eps
             if let buffer {
-                buffer[i] = buffer[i] * momentum + gradient / denominator
-                p[i] -= lr * buffer[i]
+                let b = FusedUpdate.load(buffer, i, lanes) * momentum + gradient / denominator
+                FusedUpdate.store(b, buffer, i, lanes)
+                parameter -= lr * b
             } else {
-                p[i] -= lr * (gradient / denominator)
+                parameter -= lr * (gradient / denominator)
             }
+            FusedUpdate.store(parameter, p, i, lanes)
         }
     }
 }

@@ -71,23 +71,21 @@ public final class SGD: Optimizer {
         var nesterov, isFirstStep: Bool
     }
 
-    private static func update<T: BinaryFloatingPoint>(_ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ buffer: UnsafeMutablePointer<T>?,
-                                                       _ count: Int, _ constants: Constants) {
+    private static func update<T: FusedScalar>(_ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ buffer: UnsafeMutablePointer<T>?,
+                                               _ count: Int, _ constants: Constants) {
         let lr = T(constants.learningRate), decay = T(constants.weightDecay)
         let momentum = T(constants.momentum), keep = T(1 - constants.dampening)
-        guard let buffer else {
-            for i in 0..<count {
-                let d = decay != 0 ? g[i] + decay * p[i] : g[i]
-                p[i] -= lr * d
-            }
-            return
-        }
         let first = constants.isFirstStep, nesterov = constants.nesterov
-        for i in 0..<count {
-            let d = decay != 0 ? g[i] + decay * p[i] : g[i]
-            let b = first ? d : momentum * buffer[i] + keep * d
-            buffer[i] = b
-            p[i] -= lr * (nesterov ? d + momentum * b : b)
+        FusedUpdate.forEachChunk(count) { i, lanes in
+            var d = FusedUpdate.load(g, i, lanes)
+            if decay != 0 { d += decay * FusedUpdate.load(p, i, lanes) }
+            var step = d
+            if let buffer {
+                let b = first ? d : momentum * FusedUpdate.load(buffer, i, lanes) + keep * d
+                FusedUpdate.store(b, buffer, i, lanes)
+                step = nesterov ? d + momentum * b : b
+            }
+            FusedUpdate.store(FusedUpdate.load(p, i, lanes) - lr * step, p, i, lanes)
         }
     }
 }
