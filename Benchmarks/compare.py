@@ -8,7 +8,7 @@ three alike, with one thread count for all of them. Prints a Markdown table and 
 it, the raw figures and a GEMM chart under Benchmarks/results/.
 
     swift build -c release --product nabla-bench
-    python3 Benchmarks/compare.py                  # all suites, 1 thread, 3 rounds
+    python3 Benchmarks/compare.py                  # all suites, 1 thread, 5 rounds
     python3 Benchmarks/compare.py gemm --threads 2 # one suite, two threads
     python3 Benchmarks/compare.py --quick          # 1 round, no 2048 GEMM
 
@@ -472,7 +472,7 @@ def main():
     parser.add_argument("suites", nargs="*", help="suites to run (default: all): peak gemm elementwise reduce "
                         "autograd mlp")
     parser.add_argument("--threads", type=int, default=1, help="threads for every library (default 1)")
-    parser.add_argument("--rounds", type=int, help="rounds of interleaved runs (default 3, --quick 1)")
+    parser.add_argument("--rounds", type=int, help="rounds of interleaved runs (default 5, --quick 1)")
     parser.add_argument("--repeats", type=int, default=5, help="minimum timed calls per measurement (default 5)")
     parser.add_argument("--filter", help="only cases whose name contains this text")
     parser.add_argument("--bench", default=os.path.join(ROOT, ".build", "release", "nabla-bench"),
@@ -496,7 +496,7 @@ def main():
         print(f"compare.py: no nabla-bench at {args.bench}; build it first (from the package root):\n"
               f"    {BUILD_COMMAND}\nor pass --bench PATH.", file=sys.stderr)
         sys.exit(2)
-    rounds = args.rounds or (1 if args.quick else 3)
+    rounds = args.rounds or (1 if args.quick else 5)
     suites = args.suites or known
     cases = [c for c in all_cases(args.quick)
              if c.suite in suites and (not args.filter or args.filter in c.name)]
