@@ -47,6 +47,7 @@ public enum KernelISA: Int, CaseIterable, Comparable, Sendable, CustomStringConv
         }
     }
 
+    /// Orders the paths from least to most capable (baseline, AVX2, AVX-512; NEON apart).
     public static func < (lhs: KernelISA, rhs: KernelISA) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// The instruction sets this binary holds kernels for and this CPU can run, weakest

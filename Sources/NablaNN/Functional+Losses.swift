@@ -27,7 +27,11 @@ extension Functional {
     /// (PyTorch's `F.binary_cross_entropy`): `-w (y log x + (1 - y) log(1 - x))`, each
     /// logarithm clamped at -100 as PyTorch clamps it, so that 0 and 1 give finite losses.
     ///
-    /// - Parameter weight: A rescaling weight broadcast against the elements.
+    /// - Parameters:
+    ///   - input: Probabilities in `0...1`.
+    ///   - target: Targets of the input's shape.
+    ///   - weight: A rescaling weight broadcast against the elements.
+    ///   - reduction: How the per-element losses are combined.
     public static func binaryCrossEntropy(_ input: Tensor, _ target: Tensor, weight: Tensor? = nil, reduction: Reduction = .mean) -> Tensor {
         checkSameShape(input, target, operation: "binaryCrossEntropy")
         let logX = input.log().clamp(min: -100)
@@ -42,7 +46,10 @@ extension Functional {
     /// `(1 - y) x + ((p - 1) y + 1) softplus(-x)`.
     ///
     /// - Parameters:
+    ///   - input: Logits.
+    ///   - target: Targets of the input's shape.
     ///   - weight: A rescaling weight broadcast against the elements.
+    ///   - reduction: How the per-element losses are combined.
     ///   - posWeight: The weight `p` of positive examples, broadcast along the last dim
     ///     (one per class).
     public static func binaryCrossEntropyWithLogits(_ input: Tensor, _ target: Tensor, weight: Tensor? = nil, posWeight: Tensor? = nil,
@@ -119,6 +126,9 @@ extension Functional {
     /// floating-point tensor of the input's shape).
     ///
     /// - Parameters:
+    ///   - input: Logits with classes along dim 1 (or dim 0 for a 1-d input).
+    ///   - target: Class indices or class probabilities, as above.
+    ///   - reduction: How the per-sample losses are combined.
     ///   - weight: One weight per class (`[C]`); with indices, the mean divides by the
     ///     summed weights of the targets.
     ///   - labelSmoothing: Mixes the target with the uniform distribution:

@@ -1,12 +1,12 @@
 /// PyTorch's `torch.nn.functional`: the stateless forms of the layers and losses.
 ///
 /// The modules (``ReLU``, ``Linear``, ``CrossEntropyLoss``...) call these; use them
-/// directly in a custom ``Module/forward(_:)``. The activations are the ``Tensor``
+/// directly in a custom ``Module/forward(_:)``. The activations are the ``Nabla/Tensor``
 /// methods of the same name, listed here so that the functional vocabulary is complete.
 public enum Functional {
     /// `input @ weight^T + bias` for an input of shape `[..., inFeatures]` and a weight of
     /// PyTorch's layout `[outFeatures, inFeatures]` (PyTorch's `F.linear`): see
-    /// ``Tensor/linear(weight:bias:)``, one GEMM call forward and one per gradient backward.
+    /// ``Nabla/Tensor/linear(weight:bias:)``, one GEMM call forward and one per gradient backward.
     public static func linear(_ input: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
         input.linear(weight: weight, bias: bias)
     }
@@ -39,7 +39,11 @@ public enum Functional {
     /// In training, each element zeroed with probability `p` and the rest scaled by
     /// `1 / (1 - p)` (PyTorch's `F.dropout`); the input itself when `training` is false.
     ///
-    /// - Parameter generator: The source of the mask (the default generator when nil).
+    /// - Parameters:
+    ///   - input: The activations.
+    ///   - p: The probability of zeroing an element.
+    ///   - training: Whether to drop (in evaluation mode dropout is the identity).
+    ///   - generator: The source of the mask (the default generator when nil).
     public static func dropout(_ input: Tensor, p: Double = 0.5, training: Bool = true, generator: Generator? = nil) -> Tensor {
         precondition((0...1).contains(p), "dropout: p must be in 0...1, got \(p)")
         precondition(input.dtype.isFloatingPoint, "dropout: input must be floating point, got \(input.dtype)")

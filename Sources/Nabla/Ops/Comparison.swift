@@ -12,6 +12,11 @@ enum LessEqualOperation: ComparisonOperation { @inline(__always) static func app
 enum GreaterOperation: ComparisonOperation { @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> Bool { a > b } }
 enum GreaterEqualOperation: ComparisonOperation { @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> Bool { a >= b } }
 
+/// The gradient of relu in one pass: the incoming gradient where the output is positive.
+enum ReluBackwardOperation: BinaryNumericOperation {
+    @inline(__always) static func apply<T: NumericElement>(_ gradient: T, _ output: T) -> T { output > 0 ? gradient : 0 }
+}
+
 /// Powers of numbers of any numeric element type (computed in double precision).
 enum PowOperation: BinaryNumericOperation {
     @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T {
@@ -153,7 +158,9 @@ extension Tensor {
         let zero = Tensor.scalar(0, dtype: dtype)
         let out = Tensor.binary(MaximumOperation.self, self, zero, dtype: dtype, operation: "relu")
         let savedOut = out.detach()
-        return out.recordingGradient("ReluBackward0", inputs: [self], saving: [savedOut]) { g in [g * (savedOut .> 0.0).to(g.dtype)] }
+        return out.recordingGradient("ReluBackward0", inputs: [self], saving: [savedOut]) { g in
+            [Tensor.binary(ReluBackwardOperation.self, g, savedOut, dtype: g.dtype, operation: "relu backward")]
+        }
     }
 
     /// Element-wise `x` for positive `x`, `negativeSlope * x` otherwise.

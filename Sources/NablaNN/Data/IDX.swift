@@ -6,9 +6,9 @@ import Foundation
 public enum IDX {
     /// Loads an IDX file (uncompressed: run `gunzip` on the `.gz` files downloaded).
     ///
-    /// Element types map to dtypes as follows: unsigned bytes to ``DType/uint8``, signed
-    /// bytes, shorts and ints to ``DType/int32``, floats to ``DType/float32`` and doubles to
-    /// ``DType/float64``.
+    /// Element types map to dtypes as follows: unsigned bytes to ``Nabla/DType/uint8``, signed
+    /// bytes, shorts and ints to ``Nabla/DType/int32``, floats to ``Nabla/DType/float32`` and doubles to
+    /// ``Nabla/DType/float64``.
     ///
     /// - Throws: ``NablaNNError/fileSystem(path:reason:)`` when the file cannot be read,
     ///   ``NablaNNError/invalidFile(path:format:reason:)`` when it is not a complete IDX file.

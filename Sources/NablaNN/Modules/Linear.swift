@@ -17,6 +17,8 @@ public final class Linear: Module {
     /// A layer mapping `inFeatures` to `outFeatures`, with PyTorch's initialisation.
     ///
     /// - Parameters:
+    ///   - inFeatures: The size of each input sample.
+    ///   - outFeatures: The size of each output sample.
     ///   - bias: Whether the layer adds a learned bias.
     ///   - dtype: The parameters' dtype (float32 or float64).
     ///   - generator: The random generator for the initial values (the default one when nil).

@@ -1,6 +1,6 @@
 /// A layer or a model: PyTorch's `nn.Module`.
 ///
-/// Subclass it, store parameters (``Tensor``s) and sub-modules in properties, and
+/// Subclass it, store parameters (``Nabla/Tensor``s) and sub-modules in properties, and
 /// override ``forward(_:)``; calling the module runs `forward`:
 ///
 /// ```swift
@@ -152,7 +152,7 @@ open class Module: CustomStringConvertible {
         for parameter in parameters() { parameter.zeroGrad() }
     }
 
-    /// Sets ``Tensor/requiresGrad`` on every parameter and returns the module (PyTorch's
+    /// Sets ``Nabla/Tensor/requiresGrad`` on every parameter and returns the module (PyTorch's
     /// `requires_grad_()`): `requiringGrad(false)` freezes the module, so `backward()`
     /// computes no gradient for it and optimizers leave it unchanged.
     @discardableResult

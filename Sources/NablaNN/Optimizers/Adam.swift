@@ -107,6 +107,8 @@ public final class Adam: Optimizer {
     /// An optimizer for `parameters` with PyTorch's defaults.
     ///
     /// - Parameters:
+    ///   - parameters: The tensors to update (each must require gradients).
+    ///   - lr: The learning rate.
     ///   - betas: The decay rates of the first and second moment estimates.
     ///   - eps: Added to the denominator for numerical stability.
     ///   - weightDecay: The L2 penalty added to the gradient (coupled, unlike ``AdamW``).
@@ -139,6 +141,8 @@ public final class AdamW: Optimizer {
     /// An optimizer for `parameters` with PyTorch's defaults (weight decay 0.01).
     ///
     /// - Parameters:
+    ///   - parameters: The tensors to update (each must require gradients).
+    ///   - lr: The learning rate.
     ///   - betas: The decay rates of the first and second moment estimates.
     ///   - eps: Added to the denominator for numerical stability.
     ///   - weightDecay: The decoupled weight decay coefficient.

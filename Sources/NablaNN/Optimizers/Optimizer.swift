@@ -13,7 +13,7 @@
 /// }
 /// ```
 ///
-/// Parameters whose ``Tensor/grad`` is nil (frozen ones, or ones the loss does not
+/// Parameters whose ``Nabla/Tensor/grad`` is nil (frozen ones, or ones the loss does not
 /// reach) are skipped, as PyTorch skips them. Each update is one fused loop over the
 /// parameter's memory, run without recording gradients, so it neither builds a graph
 /// nor disturbs the next forward pass.
