@@ -4,8 +4,12 @@ import Glibc
 import Darwin
 #endif
 
+import NablaKernels
+
 // Reductions over all or some dims, with `keepdim`, and their gradients. Each output
 // element reduces its inputs in one fixed order, so results do not depend on threads.
+// float32 and float64 run on the strided NablaKernels reductions (no copy of the input);
+// integers, bool and float16 go through float64 or int64 rows.
 
 extension Tensor {
     /// Sorted, deduplicated, non-negative dims to reduce (`nil` means all).
@@ -57,6 +61,29 @@ extension Tensor {
     /// The dtype sums and products give: int64 for integers and bool, as in PyTorch.
     private var accumulationType: DType { dtype.isFloatingPoint ? dtype : .int64 }
 
+    /// Whether the reduction kernels take this dtype.
+    var hasReductionKernels: Bool { dtype == .float32 || dtype == .float64 }
+
+    /// The output strides the kernels expect: a contiguous output with the reduced dims
+    /// kept as size 1.
+    private func keptOutputStrides(_ dims: [Int]) -> [Int] {
+        Tensor.contiguousStrides(for: reducedShape(dims, keepdim: true))
+    }
+
+    /// `sum` on the kernels (float32 and float64).
+    private func kernelSum(_ dims: [Int], keepdim: Bool) -> Tensor {
+        let out = Tensor(uninitializedShape: reducedShape(dims, keepdim: keepdim), dtype: dtype, zeroed: false, operation: "sum")
+        let outputStrides = keptOutputStrides(dims)
+        if dtype == .float32 {
+            Reduce.sum(shape: shape, dims: dims, output: out.pointer(as: Float.self), outputStrides: outputStrides,
+                       input: pointer(as: Float.self), inputStrides: strides)
+        } else {
+            Reduce.sum(shape: shape, dims: dims, output: out.pointer(as: Double.self), outputStrides: outputStrides,
+                       input: pointer(as: Double.self), inputStrides: strides)
+        }
+        return out
+    }
+
     // MARK: Sum, mean, product
 
     /// The sum of all elements (a 0-d tensor).
@@ -69,7 +96,9 @@ extension Tensor {
     public func sum(dims: [Int]?, keepdim: Bool = false) -> Tensor {
         let reduced = reductionDims(dims, operation: "sum")
         let out: Tensor
-        if accumulationType == .int64 {
+        if hasReductionKernels {
+            out = kernelSum(reduced, keepdim: keepdim)
+        } else if accumulationType == .int64 {
             let (rows, outer, inner) = reductionRows(reduced, as: .int64)
             let base = rows.rawData.assumingMemoryBound(to: Int64.self)
             let sums = (0..<outer).map { row in (0..<inner).reduce(Int64(0)) { $0 &+ base[row * inner + $1] } }
@@ -181,17 +210,33 @@ extension Tensor {
         let d = normalizedDim(dim, operation: name)
         let reduced = ndim == 0 ? [] : [d]
         precondition(ndim == 0 || shape[d] > 0, "\(name): cannot reduce the empty dim \(dim) of shape \(shape)")
-        let (rows, outer, inner) = reductionRows(reduced, as: .float64)
-        let base = rows.rawData.assumingMemoryBound(to: Double.self)
-        var values = [Double](repeating: 0, count: outer), indices = [Int](repeating: 0, count: outer)
-        for row in 0..<outer {
-            let buffer = UnsafeBufferPointer(start: base + row * inner, count: inner)
-            indices[row] = Tensor.winner(buffer, largest: largest)
-            values[row] = buffer[indices[row]]
-        }
         let outShape = reducedShape(reduced, keepdim: keepdim)
-        let indexTensor = Tensor(elements: indices, shape: outShape, dtype: .int64)
-        let valueTensor = Tensor(elements: values, shape: outShape, dtype: dtype)
+        let indexTensor: Tensor, values: Tensor
+        if hasReductionKernels {
+            values = Tensor(uninitializedShape: outShape, dtype: dtype, zeroed: false, operation: name)
+            indexTensor = Tensor(uninitializedShape: outShape, dtype: .int64, zeroed: false, operation: name)
+            let outputStrides = keptOutputStrides(reduced)
+            let indices = indexTensor.pointer(as: Int64.self)
+            if dtype == .float32 {
+                Reduce.extreme(largest: largest, shape: shape, dims: reduced, values: values.pointer(as: Float.self), indices: indices,
+                               outputStrides: outputStrides, input: pointer(as: Float.self), inputStrides: strides)
+            } else {
+                Reduce.extreme(largest: largest, shape: shape, dims: reduced, values: values.pointer(as: Double.self), indices: indices,
+                               outputStrides: outputStrides, input: pointer(as: Double.self), inputStrides: strides)
+            }
+        } else {
+            let (rows, outer, inner) = reductionRows(reduced, as: .float64)
+            let base = rows.rawData.assumingMemoryBound(to: Double.self)
+            var winners = [Double](repeating: 0, count: outer), positions = [Int](repeating: 0, count: outer)
+            for row in 0..<outer {
+                let buffer = UnsafeBufferPointer(start: base + row * inner, count: inner)
+                positions[row] = Tensor.winner(buffer, largest: largest)
+                winners[row] = buffer[positions[row]]
+            }
+            indexTensor = Tensor(elements: positions, shape: outShape, dtype: .int64)
+            values = Tensor(elements: winners, shape: outShape, dtype: dtype)
+        }
+        let valueTensor = values
             .recordingGradient(largest ? "MaxBackward0" : "MinBackward0", inputs: [self]) { [self] g in
                 let expandedIndex = keepdim || ndim == 0 ? indexTensor : indexTensor.unsqueeze(d)
                 let gradient = keepdim || ndim == 0 ? g : g.unsqueeze(d)
@@ -203,9 +248,24 @@ extension Tensor {
 
     private func extremeOfAll(largest: Bool) -> Tensor {
         precondition(numel > 0, "\(largest ? "max" : "min"): cannot reduce an empty tensor (shape \(shape))")
-        let flat = toArray(Double.self)
-        let best = flat.withUnsafeBufferPointer { Tensor.winner($0, largest: largest) }
-        let value = flat[best]
+        let value: Double
+        if hasReductionKernels {
+            let all = Array(0..<ndim), outputStrides = [Int](repeating: 0, count: ndim)
+            if dtype == .float32 {
+                var result: Float = 0
+                Reduce.extreme(largest: largest, shape: shape, dims: all, values: &result, indices: nil,
+                               outputStrides: outputStrides, input: pointer(as: Float.self), inputStrides: strides)
+                value = Double(result)
+            } else {
+                var result = 0.0
+                Reduce.extreme(largest: largest, shape: shape, dims: all, values: &result, indices: nil,
+                               outputStrides: outputStrides, input: pointer(as: Double.self), inputStrides: strides)
+                value = result
+            }
+        } else {
+            let flat = toArray(Double.self)
+            value = flat[flat.withUnsafeBufferPointer { Tensor.winner($0, largest: largest) }]
+        }
         return Tensor.scalar(value, dtype: dtype)
             .recordingGradient(largest ? "MaxBackward1" : "MinBackward1", inputs: [self], saving: [self]) { [self] g in
                 // Ties share the gradient evenly, as in PyTorch.
@@ -246,7 +306,7 @@ extension Tensor {
     public func logsumexp(dims: [Int]?, keepdim: Bool = false) -> Tensor {
         precondition(dtype.isFloatingPoint, "logsumexp: input dtype must be floating point, got \(dtype)")
         let reduced = reductionDims(dims, operation: "logsumexp")
-        let out = reduceRows(reduced, keepdim: keepdim, dtype: dtype, operation: "logsumexp") { row in
+        let out = hasReductionKernels ? kernelLogSumExp(reduced, keepdim: keepdim) : reduceRows(reduced, keepdim: keepdim, dtype: dtype, operation: "logsumexp") { row in
             guard let top = row.max(), top.isFinite else { return row.contains(where: \.isNaN) ? .nan : (row.max() ?? -.infinity) }
             var total = 0.0
             for value in row { total += Foundation_exp(value - top) }
@@ -256,6 +316,29 @@ extension Tensor {
         return out.recordingGradient("LogsumexpBackward0", inputs: [self], saving: [self, savedOut]) { [self] g in
             [unreduced(g, dims: reduced, keepdim: keepdim) * (self - unreduced(savedOut, dims: reduced, keepdim: keepdim)).exp()]
         }
+    }
+
+    /// `logsumexp` on the kernels: along the dim itself when one dim is reduced, else
+    /// along the last dim of a copy with the reduced dims moved last.
+    private func kernelLogSumExp(_ dims: [Int], keepdim: Bool) -> Tensor {
+        let out = Tensor(uninitializedShape: reducedShape(dims, keepdim: keepdim), dtype: dtype, zeroed: false, operation: "logsumexp")
+        let rows: Tensor, dim: Int, outputStrides: [Int]
+        if dims.count == 1 {
+            (rows, dim, outputStrides) = (self, dims[0], keptOutputStrides(dims))
+        } else {
+            let kept = (0..<ndim).filter { !dims.contains($0) }
+            let inner = dims.reduce(1) { $0 * shape[$1] }
+            let moved = ndim == 0 ? detach() : detach().permute(kept + dims)
+            (rows, dim, outputStrides) = (moved.contiguous().reshape([out.numel, inner]), 1, [1, 1])
+        }
+        if dtype == .float32 {
+            Reduce.rowwise(.logSumExp, shape: rows.shape, dim: dim, output: out.pointer(as: Float.self), outputStrides: outputStrides,
+                           input: rows.pointer(as: Float.self), inputStrides: rows.strides)
+        } else {
+            Reduce.rowwise(.logSumExp, shape: rows.shape, dim: dim, output: out.pointer(as: Double.self), outputStrides: outputStrides,
+                           input: rows.pointer(as: Double.self), inputStrides: rows.strides)
+        }
+        return out
     }
 
     /// `logsumexp` over one dim.

@@ -4,7 +4,11 @@ import Glibc
 import Darwin
 #endif
 
-// softmax and logSoftmax along one dim, numerically stable for large logits.
+import NablaKernels
+
+// softmax and logSoftmax along one dim, numerically stable for large logits. float32 and
+// float64 run on the fused NablaKernels row kernels; float16 and 0-d tensors through
+// float64 rows.
 
 extension Tensor {
     /// Runs `body(row, output)` on each row along `dim` (as contiguous float64 buffers)
@@ -27,12 +31,25 @@ extension Tensor {
         return moved.permute(inverse).contiguous()
     }
 
+    /// A fused row kernel along `d`, into a new contiguous tensor of this shape.
+    private func rowwiseKernel(_ op: RowwiseOperation, alongDim d: Int, operation: String) -> Tensor {
+        let out = Tensor(uninitializedShape: shape, dtype: dtype, zeroed: false, operation: operation)
+        if dtype == .float32 {
+            Reduce.rowwise(op, shape: shape, dim: d, output: out.pointer(as: Float.self), outputStrides: out.strides,
+                           input: pointer(as: Float.self), inputStrides: strides)
+        } else {
+            Reduce.rowwise(op, shape: shape, dim: d, output: out.pointer(as: Double.self), outputStrides: out.strides,
+                           input: pointer(as: Double.self), inputStrides: strides)
+        }
+        return out
+    }
+
     /// `exp(x) / sum(exp(x))` along `dim`: each slice along `dim` becomes a probability
     /// distribution. The maximum is subtracted first, so large logits do not overflow.
     public func softmax(dim: Int) -> Tensor {
         precondition(dtype.isFloatingPoint, "softmax: input dtype must be floating point, got \(dtype)")
         let d = normalizedDim(dim, operation: "softmax")
-        let out = mapRows(alongDim: d, operation: "softmax") { row, result in
+        let out = hasReductionKernels && ndim > 0 ? rowwiseKernel(.softmax, alongDim: d, operation: "softmax") : mapRows(alongDim: d, operation: "softmax") { row, result in
             let top = row.max() ?? 0
             let shift = top.isFinite ? top : 0
             var total = 0.0
@@ -50,7 +67,7 @@ extension Tensor {
     public func logSoftmax(dim: Int) -> Tensor {
         precondition(dtype.isFloatingPoint, "logSoftmax: input dtype must be floating point, got \(dtype)")
         let d = normalizedDim(dim, operation: "logSoftmax")
-        let out = mapRows(alongDim: d, operation: "logSoftmax") { row, result in
+        let out = hasReductionKernels && ndim > 0 ? rowwiseKernel(.logSoftmax, alongDim: d, operation: "logSoftmax") : mapRows(alongDim: d, operation: "logSoftmax") { row, result in
             let top = row.max() ?? 0
             let shift = top.isFinite ? top : 0
             var total = 0.0

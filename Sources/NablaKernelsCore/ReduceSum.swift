@@ -1,0 +1,264 @@
+/// Reductions over strided memory: generic SIMD bodies that the instruction-set targets
+/// instantiate (see ``ReductionPlan`` for how a call is described).
+///
+/// Determinism: every output is computed by one fixed sequence of operations that
+/// depends only on the plan, never on the thread count. Threads split either the outputs,
+/// or (when there are fewer outputs than threads) the fixed leaves of the summation tree,
+/// whose partial results are then combined in the same tree as on one thread.
+public enum ReduceEngine {
+    /// Elements per leaf of a row's summation tree. Each leaf is summed in SIMD lanes
+    /// (each lane adds at most `rowLeaf / vector width` terms), and leaves are added
+    /// pairwise, so the rounding error grows with the logarithm of the row length.
+    @inlinable static var rowLeaf: Int { 2048 }
+
+    /// Reduced elements per leaf of a column's summation tree (see ``sum(_:output:input:vector:)``).
+    @inlinable static var columnLeaf: Int { 64 }
+
+    /// Work (in elements) that justifies one more thread: about 100 microseconds.
+    @inlinable static var grain: Int { 1 << 18 }
+
+    // MARK: Sum
+
+    /// Writes the sum of each output's inputs (0 for an empty reduction).
+    ///
+    /// Rows (the last reduced dim) are summed in SIMD lanes within leaves of
+    /// ``rowLeaf`` elements and the leaves pairwise. When the output's innermost dim is
+    /// contiguous in the input and the reduced elements are a single strided dim (the
+    /// gradient of a bias: a sum over dim 0), the sum is vectorised across outputs
+    /// instead: each lane accumulates one output's column, pairwise over blocks of
+    /// ``columnLeaf`` elements.
+    @inlinable
+    public static func sum<V: FloatVector>(
+        _ plan: ReductionPlan, output: UnsafeMutablePointer<V.Scalar>,
+        input: UnsafePointer<V.Scalar>, vector: V.Type
+    ) {
+        let outputs = plan.outputCount
+        guard outputs > 0 else { return }
+        let rows = RowSummer<V>(plan)
+        let inner = plan.outer.shape.count - 1
+        let so = plan.outer.strides[0][inner], si = plan.outer.strides[1][inner]
+        let columnwise = si == 1 && plan.rowStride != 1 && plan.rowOffsets.count == 1
+            && plan.outer.shape[inner] >= V.scalarCount && plan.rowCount > 0
+        let tasks = Parallel.taskCount(work: outputs * Swift.max(plan.reducedCount, 1), grain: grain)
+
+        let walk = { (range: Range<Int>) in
+            plan.outer.forEachRun(in: range) { oo, oi, _, _, m in
+                if columnwise {
+                    columnSums(m, output + oo, so, input + oi, plan.rowCount, plan.rowStride, V.self)
+                } else {
+                    for j in 0..<m { output[oo + j * so] = rows.sum(input + oi + j * si) }
+                }
+            }
+        }
+        if tasks == 1 {
+            walk(0..<outputs)
+        } else if outputs >= tasks || columnwise {
+            Parallel.run(tasks) { task in walk(Parallel.slice(outputs, tasks: tasks, task: task)) }
+        } else {
+            // Fewer outputs than threads: compute every leaf of every output in parallel,
+            // then add them in the same tree as `rows.sum` does.
+            let bases = outputBases(plan)
+            let leaves = rows.leafCount
+            let partials = UnsafeMutableBufferPointer<V.Scalar>.allocate(capacity: outputs * leaves)
+            defer { partials.deallocate() }
+            let partialTasks = Swift.min(tasks, outputs * leaves)
+            Parallel.run(partialTasks) { task in
+                for k in Parallel.slice(outputs * leaves, tasks: partialTasks, task: task) {
+                    partials[k] = rows.leaf(input + bases[k / leaves].input, k % leaves)
+                }
+            }
+            for (o, base) in bases.enumerated() {
+                output[base.output] = RowSummer<V>.combine(partials.baseAddress! + o * leaves, 0, leaves)
+            }
+        }
+    }
+
+    /// Sums of `m` neighbouring columns (outputs `so` apart), each `n` elements `s` apart,
+    /// vectorised across the columns.
+    @inlinable @inline(__always)
+    static func columnSums<V: FloatVector>(
+        _ m: Int, _ out: UnsafeMutablePointer<V.Scalar>, _ so: Int,
+        _ x: UnsafePointer<V.Scalar>, _ n: Int, _ s: Int, _: V.Type
+    ) {
+        let w = V.scalarCount
+        var j = 0
+        while j + 4 * w <= m {
+            let (a, b, c, d) = columnSum4(x + j, s, 0, n, V.self)
+            put(a, out + j * so, so, w)
+            put(b, out + (j + w) * so, so, w)
+            put(c, out + (j + 2 * w) * so, so, w)
+            put(d, out + (j + 3 * w) * so, so, w)
+            j += 4 * w
+        }
+        while j < m {
+            let k = Swift.min(w, m - j)
+            put(columnSum1(x + j, k, s, 0, n, V.self), out + j * so, so, k)
+            j += k
+        }
+    }
+
+    /// Four vectors of column sums over reduced elements `lo..<hi`. The tree (halving
+    /// down to ``columnLeaf`` elements, summed in order) is the same as
+    /// ``columnSum1(_:_:_:_:_:_:)``'s, so a column's sum does not depend on which of the
+    /// two computed it.
+    @inlinable
+    static func columnSum4<V: FloatVector>(
+        _ x: UnsafePointer<V.Scalar>, _ s: Int, _ lo: Int, _ hi: Int, _: V.Type
+    ) -> (V, V, V, V) {
+        let w = V.scalarCount
+        if hi - lo <= columnLeaf {
+            var a = V(), b = V(), c = V(), d = V()
+            for r in lo..<hi {
+                let p = x + r * s
+                a += load(p, V.self); b += load(p + w, V.self)
+                c += load(p + 2 * w, V.self); d += load(p + 3 * w, V.self)
+            }
+            return (a, b, c, d)
+        }
+        let mid = lo + (hi - lo) / 2
+        let l = columnSum4(x, s, lo, mid, V.self), r = columnSum4(x, s, mid, hi, V.self)
+        return (l.0 + r.0, l.1 + r.1, l.2 + r.2, l.3 + r.3)
+    }
+
+    /// One vector of column sums (the first `k` lanes are columns; see ``columnSum4(_:_:_:_:_:)``).
+    @inlinable
+    static func columnSum1<V: FloatVector>(
+        _ x: UnsafePointer<V.Scalar>, _ k: Int, _ s: Int, _ lo: Int, _ hi: Int, _: V.Type
+    ) -> V {
+        if hi - lo <= columnLeaf {
+            var a = V()
+            if k == V.scalarCount {
+                for r in lo..<hi { a += load(x + r * s, V.self) }
+            } else {
+                for r in lo..<hi { a += gather(x + r * s, 1, k, fill: 0, V.self) }
+            }
+            return a
+        }
+        let mid = lo + (hi - lo) / 2
+        return columnSum1(x, k, s, lo, mid, V.self) + columnSum1(x, k, s, mid, hi, V.self)
+    }
+
+    // MARK: Helpers
+
+    /// The output and input offsets of every output, in output order (used when there
+    /// are only a few outputs).
+    @inlinable
+    static func outputBases(_ plan: ReductionPlan) -> [(output: Int, input: Int)] {
+        let inner = plan.outer.shape.count - 1
+        let so = plan.outer.strides[0][inner], si = plan.outer.strides[1][inner]
+        var bases: [(output: Int, input: Int)] = []
+        bases.reserveCapacity(plan.outputCount)
+        plan.outer.forEachRun(in: 0..<plan.outputCount) { oo, oi, _, _, m in
+            for j in 0..<m { bases.append((oo + j * so, oi + j * si)) }
+        }
+        return bases
+    }
+
+    /// The sum of the lanes, as a balanced tree (`SIMD.sum()` is a sequential chain).
+    @inlinable @inline(__always)
+    static func laneSum<V: SIMD>(_ v: V) -> V.Scalar where V.Scalar: FloatingPoint {
+        var v = v
+        var half = V.scalarCount / 2
+        while half >= 1 {
+            for i in 0..<half { v[i] += v[i + half] }
+            half /= 2
+        }
+        return v[0]
+    }
+
+    @inlinable @inline(__always)
+    static func load<V: SIMD>(_ p: UnsafePointer<V.Scalar>, _: V.Type) -> V {
+        UnsafeRawPointer(p).loadUnaligned(as: V.self)
+    }
+
+    /// `count` elements `stride` apart into the first lanes of a vector, `fill` elsewhere.
+    @inlinable @inline(__always)
+    static func gather<V: SIMD>(_ p: UnsafePointer<V.Scalar>, _ stride: Int, _ count: Int, fill: V.Scalar, _: V.Type) -> V {
+        var v = V(repeating: fill)
+        for j in 0..<count { v[j] = p[j * stride] }
+        return v
+    }
+
+    /// Stores the first `count` lanes to elements `stride` apart (one vector store when
+    /// they are a whole contiguous vector).
+    @inlinable @inline(__always)
+    static func put<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<V.Scalar>, _ stride: Int, _ count: Int) {
+        if stride == 1 && count == V.scalarCount {
+            UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+        } else {
+            for j in 0..<count { p[j * stride] = v[j] }
+        }
+    }
+}
+
+/// The summation tree of one output's row-plan reduction: `leafCount` leaves (each row
+/// cut into pieces of ``ReduceEngine/rowLeaf`` elements, rows in order), added pairwise.
+@usableFromInline
+struct RowSummer<V: FloatVector> {
+    @usableFromInline let count: Int
+    @usableFromInline let stride: Int
+    @usableFromInline let rowOffsets: [Int]
+    @usableFromInline let leavesPerRow: Int
+
+    @inlinable init(_ plan: ReductionPlan) {
+        count = plan.rowCount
+        stride = plan.rowStride
+        rowOffsets = plan.rowOffsets
+        leavesPerRow = Swift.max(1, (count + ReduceEngine.rowLeaf - 1) / ReduceEngine.rowLeaf)
+    }
+
+    /// The number of leaves (0 for an empty reduction).
+    @inlinable var leafCount: Int { count == 0 ? 0 : rowOffsets.count * leavesPerRow }
+
+    /// The sum of the inputs of the output whose first input is `x`.
+    @inlinable func sum(_ x: UnsafePointer<V.Scalar>) -> V.Scalar {
+        let leaves = leafCount
+        return leaves == 0 ? 0 : sum(x, 0, leaves)
+    }
+
+    @inlinable func sum(_ x: UnsafePointer<V.Scalar>, _ lo: Int, _ hi: Int) -> V.Scalar {
+        if hi - lo == 1 { return leaf(x, lo) }
+        let mid = lo + (hi - lo) / 2
+        return sum(x, lo, mid) + sum(x, mid, hi)
+    }
+
+    /// `partials[lo..<hi]` added in the tree of ``sum(_:_:_:)``.
+    @inlinable static func combine(_ partials: UnsafePointer<V.Scalar>, _ lo: Int, _ hi: Int) -> V.Scalar {
+        if hi - lo == 0 { return 0 }
+        if hi - lo == 1 { return partials[lo] }
+        let mid = lo + (hi - lo) / 2
+        return combine(partials, lo, mid) + combine(partials, mid, hi)
+    }
+
+    /// The sum of leaf `index`.
+    @inlinable func leaf(_ x: UnsafePointer<V.Scalar>, _ index: Int) -> V.Scalar {
+        let start = (index % leavesPerRow) * ReduceEngine.rowLeaf
+        let n = Swift.min(ReduceEngine.rowLeaf, count - start)
+        let p = x + rowOffsets[index / leavesPerRow] + start * stride
+        let w = V.scalarCount
+        var i = 0
+        if stride == 1 {
+            var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+            while i + 4 * w <= n {
+                a0 += ReduceEngine.load(p + i, V.self)
+                a1 += ReduceEngine.load(p + i + w, V.self)
+                a2 += ReduceEngine.load(p + i + 2 * w, V.self)
+                a3 += ReduceEngine.load(p + i + 3 * w, V.self)
+                i += 4 * w
+            }
+            while i + w <= n {
+                a0 += ReduceEngine.load(p + i, V.self)
+                i += w
+            }
+            if i < n { a1 += ReduceEngine.gather(p + i, 1, n - i, fill: 0, V.self) }
+            return ReduceEngine.laneSum((a0 + a1) + (a2 + a3))
+        }
+        var a = V()
+        while i < n {
+            let k = Swift.min(w, n - i)
+            a += ReduceEngine.gather(p + i * stride, stride, k, fill: 0, V.self)
+            i += k
+        }
+        return ReduceEngine.laneSum(a)
+    }
+}
