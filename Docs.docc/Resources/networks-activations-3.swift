@@ -10,5 +10,5 @@ func activationFunctions() {
     print(Softmax(dim: 1)(z))
     // tensor([[0.0159, 0.1173, 0.8668]])
     print(Softmax(dim: 1)(z).sum())
-    // tensor(1.)
+    // tensor(1.0000)
 }

@@ -32,5 +32,5 @@ func stackingLayers() {
     print(probabilities.shape)
     // [3, 10]
     print(probabilities.sum(dim: 1))
-    // tensor([1., 1., 1.], grad_fn=<SumBackward1>)
+    // tensor([1.0000, 1.0000, 1.0000], grad_fn=<SumBackward1>)
 }
