@@ -22,10 +22,14 @@ public enum Reduce {
     /// The sum over `dims` of a `Float` tensor, into `output` (0 where nothing is reduced).
     ///
     /// - Parameters:
-    ///   - shape, inputStrides, input: the input (strides in elements, any sign).
-    ///   - dims: the dims to reduce (any order, no repeats; may be empty).
-    ///   - output, outputStrides: the output, its strides given over `shape` as if the
-    ///     reduced dims were kept with size 1 (their entries are not read).
+    ///   - shape: The input's shape.
+    ///   - dims: The dims to reduce (any order, no repeats; may be empty).
+    ///   - output: The first output element.
+    ///   - outputStrides: The output's strides given over `shape` as if the reduced dims
+    ///     were kept with size 1 (their entries are not read).
+    ///   - input: The first input element.
+    ///   - inputStrides: The input's strides in elements (any sign).
+    ///   - isa: The instruction set to run on.
     ///
     /// Summation is pairwise over blocks, vectorised along the reduced elements when they
     /// are contiguous and across outputs when the outputs' innermost dim is (a sum over
@@ -137,10 +141,14 @@ public enum Reduce {
     /// The sum over `dims` of a `Double` tensor, into `output` (0 where nothing is reduced).
     ///
     /// - Parameters:
-    ///   - shape, inputStrides, input: the input (strides in elements, any sign).
-    ///   - dims: the dims to reduce (any order, no repeats; may be empty).
-    ///   - output, outputStrides: the output, its strides given over `shape` as if the
-    ///     reduced dims were kept with size 1 (their entries are not read).
+    ///   - shape: The input's shape.
+    ///   - dims: The dims to reduce (any order, no repeats; may be empty).
+    ///   - output: The first output element.
+    ///   - outputStrides: The output's strides given over `shape` as if the reduced dims
+    ///     were kept with size 1 (their entries are not read).
+    ///   - input: The first input element.
+    ///   - inputStrides: The input's strides in elements (any sign).
+    ///   - isa: The instruction set to run on.
     ///
     /// Summation is pairwise over blocks, vectorised along the reduced elements when they
     /// are contiguous and across outputs when the outputs' innermost dim is (a sum over

@@ -22,11 +22,11 @@ public enum ReduceEngine {
     /// Writes the sum of each output's inputs (0 for an empty reduction).
     ///
     /// Rows (the last reduced dim) are summed in SIMD lanes within leaves of
-    /// ``rowLeaf`` elements and the leaves pairwise. When the output's innermost dim is
+    /// `rowLeaf` elements and the leaves pairwise. When the output's innermost dim is
     /// contiguous in the input and the reduced elements are a single strided dim (the
     /// gradient of a bias: a sum over dim 0), the sum is vectorised across outputs
     /// instead: each lane accumulates one output's column, pairwise over blocks of
-    /// ``columnLeaf`` elements.
+    /// `columnLeaf` elements.
     @inlinable
     public static func sum<V: FloatVector>(
         _ plan: ReductionPlan, output: UnsafeMutablePointer<V.Scalar>,
@@ -98,7 +98,7 @@ public enum ReduceEngine {
     }
 
     /// Four vectors of column sums over reduced elements `lo..<hi`. The tree (halving
-    /// down to ``columnLeaf`` elements, summed in order) is the same as
+    /// down to `columnLeaf` elements, summed in order) is the same as
     /// ``columnSum1(_:_:_:_:_:_:)``'s, so a column's sum does not depend on which of the
     /// two computed it.
     @inlinable
