@@ -31,6 +31,6 @@ func stackingLayers() {
     let probabilities = model(images)
     print(probabilities.shape)
     // [3, 10]
-    print(probabilities.sum(dim: 1))
-    // tensor([1.0000, 1.0000, 1.0000], grad_fn=<SumBackward1>)
+    print((probabilities.sum(dim: 1) - 1.0).abs() .< 1e-6)
+    // tensor([True, True, True])
 }
