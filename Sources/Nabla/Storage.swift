@@ -20,7 +20,7 @@ import Darwin
 final class Storage: @unchecked Sendable {
     /// How the bytes are given back.
     enum Release {
-        /// Allocated here with `UnsafeMutableRawPointer.allocate`.
+        /// Allocated here, through ``BufferCache``.
         case owned
         /// Given back by calling the function.
         case deallocator(@Sendable (UnsafeMutableRawPointer, Int) -> Void)
@@ -42,7 +42,7 @@ final class Storage: @unchecked Sendable {
     /// Allocates `byteCount` bytes, zero-filled when `zeroed`.
     init(byteCount: Int, zeroed: Bool = true) {
         precondition(byteCount >= 0, "Storage: negative size \(byteCount)")
-        data = .allocate(byteCount: max(byteCount, 1), alignment: Storage.alignment)
+        data = BufferCache.allocate(byteCount: byteCount, alignment: Storage.alignment)
         if zeroed { memset(data, 0, byteCount) }
         self.byteCount = byteCount
         isWritable = true
@@ -59,7 +59,7 @@ final class Storage: @unchecked Sendable {
 
     deinit {
         switch release {
-        case .owned: data.deallocate()
+        case .owned: BufferCache.deallocate(data, byteCount: byteCount)
         case .deallocator(let free): free(data, byteCount)
         case .owner: break
         }
@@ -72,10 +72,10 @@ final class Storage: @unchecked Sendable {
         guard case .owned = release else {
             preconditionFailure("\(operation): cannot grow storage that Nabla does not own (a mapped file or a caller's buffer) from \(byteCount) to \(newByteCount) bytes")
         }
-        let grown = UnsafeMutableRawPointer.allocate(byteCount: newByteCount, alignment: Storage.alignment)
+        let grown = BufferCache.allocate(byteCount: newByteCount, alignment: Storage.alignment)
         grown.copyMemory(from: data, byteCount: byteCount)
         memset(grown + byteCount, 0, newByteCount - byteCount)
-        data.deallocate()
+        BufferCache.deallocate(data, byteCount: byteCount)
         data = grown
         byteCount = newByteCount
     }

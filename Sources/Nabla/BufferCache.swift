@@ -1,0 +1,64 @@
+import Synchronization
+
+/// Keeps freed large buffers for reuse by the next allocation of the same size class.
+///
+/// Element-wise operations allocate a fresh output per call. Above glibc's mmap threshold
+/// every such buffer would be mapped, page-faulted in and unmapped again on each call,
+/// which made a 4M-element `exp` run at a tenth of memory speed. Reusing warm buffers
+/// removes that cost, as PyTorch's and NumPy's allocators do. The cache is small and
+/// bounded: buffers of at least ``minimumSize`` bytes, sizes rounded up to 64 KiB, at most
+/// ``capacity`` bytes held in total.
+enum BufferCache {
+    /// Buffers below this size come from the system allocator's own free lists.
+    static let minimumSize = 1 << 20
+    /// The most memory the cache keeps for reuse.
+    static let capacity = 256 << 20
+    private static let granularity = 64 << 10
+
+    private struct State {
+        /// Addresses of free buffers by rounded size (addresses as integers: the state
+        /// is shared between threads behind the mutex).
+        var free: [Int: [Int]] = [:]
+        var bytes = 0
+    }
+
+    private static let state = Mutex(State())
+
+    /// The size a request for `byteCount` bytes is served with.
+    static func roundedSize(_ byteCount: Int) -> Int {
+        (byteCount + granularity - 1) / granularity * granularity
+    }
+
+    /// A buffer of at least `byteCount` bytes aligned to `alignment`, reused when one
+    /// of the same size class is free.
+    static func allocate(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer {
+        guard byteCount >= minimumSize else {
+            return .allocate(byteCount: Swift.max(byteCount, 1), alignment: alignment)
+        }
+        let size = roundedSize(byteCount)
+        let reused: Int? = state.withLock { state in
+            guard let address = state.free[size]?.popLast() else { return nil }
+            state.bytes -= size
+            return address
+        }
+        if let reused, let pointer = UnsafeMutableRawPointer(bitPattern: reused) { return pointer }
+        return .allocate(byteCount: size, alignment: alignment)
+    }
+
+    /// Gives back a buffer obtained from ``allocate(byteCount:alignment:)`` for
+    /// `byteCount` bytes: kept for reuse while the cache has room, freed otherwise.
+    static func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
+        guard byteCount >= minimumSize else {
+            pointer.deallocate()
+            return
+        }
+        let size = roundedSize(byteCount)
+        let kept = state.withLock { state in
+            guard state.bytes + size <= capacity else { return false }
+            state.free[size, default: []].append(Int(bitPattern: pointer))
+            state.bytes += size
+            return true
+        }
+        if !kept { pointer.deallocate() }
+    }
+}
