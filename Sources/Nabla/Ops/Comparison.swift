@@ -155,8 +155,10 @@ extension Tensor {
 
     /// Element-wise `max(x, 0)` (NaN stays NaN).
     public func relu() -> Tensor {
-        let zero = Tensor.scalar(0, dtype: dtype)
-        let out = Tensor.binary(MaximumOperation.self, self, zero, dtype: dtype, operation: "relu")
+        // Floats use the vector relu kernel; integers are a maximum against 0.
+        let out = dtype == .float32 || dtype == .float64
+            ? unaryFloat(ReluOperation.self, operation: "relu")
+            : Tensor.binary(MaximumOperation.self, self, Tensor.scalar(0, dtype: dtype), dtype: dtype, operation: "relu")
         let savedOut = out.detach()
         return out.recordingGradient("ReluBackward0", inputs: [self], saving: [savedOut]) { g in
             [Tensor.binary(ReluBackwardOperation.self, g, savedOut, dtype: g.dtype, operation: "relu backward")]

@@ -71,6 +71,11 @@ enum GeluTanhOperation: UnaryFloatFunction {
         viaDouble(x) { v in 0.5 * v * (1 + tanh(0.7978845608028654 * (v + 0.044715 * v * v * v))) }
     }
 }
+/// `max(x, 0)`, NaN staying NaN.
+enum ReluOperation: UnaryFloatFunction {
+    static var floatKernel: UnaryFloatOperation? { .relu }
+    static func apply<T: FloatElement>(_ x: T) -> T { x.isNaN || x > 0 ? x : 0 }
+}
 /// Round half to even, like `torch.round`.
 enum RoundOperation: UnaryFloatFunction { static func apply<T: FloatElement>(_ x: T) -> T { x.rounded(.toNearestOrEven) } }
 enum FloorOperation: UnaryFloatFunction { static func apply<T: FloatElement>(_ x: T) -> T { x.rounded(.down) } }
