@@ -26,18 +26,8 @@ extension Tensor {
         let out = Tensor(uninitializedShape: index.shape, dtype: dtype, zeroed: false, operation: "gather")
         let size = itemSize
         let source = rawData, destination = out.rawData
-        var counter = [Int](repeating: 0, count: index.ndim)
-        for (flat, position) in positions.enumerated() {
-            var offset = 0
-            for k in 0..<index.ndim { offset += (k == d ? position : counter[k]) * (ndim == 0 ? 0 : strides[k]) }
+        Tensor.forEachIndexedOffset(index.shape, positions: positions, dim: d, strides: ndim == 0 ? [0] : strides) { flat, offset in
             (destination + flat * size).copyMemory(from: source + offset * size, byteCount: size)
-            var k = index.ndim - 1
-            while k >= 0 {
-                counter[k] += 1
-                if counter[k] < index.shape[k] { break }
-                counter[k] = 0
-                k -= 1
-            }
         }
         let inputShape = shape
         return out.recordingGradient("GatherBackward0", inputs: [self], saving: [index]) { g in
@@ -55,23 +45,33 @@ extension Tensor {
         let positions = checkedIndices(index, size: shape[d], operation: "scatterAdd")
         let values = source.toArray(Double.self)
         var result = contiguous().toArray(Double.self)
-        let contiguousStrides = Tensor.contiguousStrides(for: shape)
-        var counter = [Int](repeating: 0, count: index.ndim)
-        for (flat, position) in positions.enumerated() {
-            var offset = 0
-            for k in 0..<index.ndim { offset += (k == d ? position : counter[k]) * contiguousStrides[k] }
+        Tensor.forEachIndexedOffset(index.shape, positions: positions, dim: d, strides: Tensor.contiguousStrides(for: shape)) { flat, offset in
             result[offset] += values[flat]
-            var k = index.ndim - 1
-            while k >= 0 {
-                counter[k] += 1
-                if counter[k] < index.shape[k] { break }
-                counter[k] = 0
-                k -= 1
-            }
         }
         let out = Tensor(elements: result, shape: shape, dtype: dtype)
         return out.recordingGradient("ScatterAddBackward0", inputs: [self, source], saving: [index]) { g in
             [g, g.gather(dim: d, index: index)]
+        }
+    }
+
+    /// Walks every position of an index tensor of `indexShape` in row-major order and calls
+    /// `body(flat, offset)`: `offset` is the element the position addresses under `strides`
+    /// with its coordinate along `dim` replaced by the index value `positions[flat]` (the
+    /// addressing that gather and scatterAdd share).
+    static func forEachIndexedOffset(_ indexShape: [Int], positions: [Int], dim: Int, strides: [Int],
+                                     _ body: (_ flat: Int, _ offset: Int) -> Void) {
+        var counter = [Int](repeating: 0, count: indexShape.count)
+        for (flat, position) in positions.enumerated() {
+            var offset = 0
+            for k in 0..<indexShape.count { offset += (k == dim ? position : counter[k]) * strides[k] }
+            body(flat, offset)
+            var k = indexShape.count - 1
+            while k >= 0 {
+                counter[k] += 1
+                if counter[k] < indexShape[k] { break }
+                counter[k] = 0
+                k -= 1
+            }
         }
     }
 
