@@ -39,13 +39,17 @@ final class Reporter {
     init(json: Bool) { self.json = json }
 
     /// Shows what is being measured (stderr, overwritten by the next line).
+    /// Whether standard error is a terminal (where escape codes can clear a line).
+    static let stderrIsTerminal = isatty(2) == 1
+
     func progress(_ text: String) {
-        writeStandardError("\r\u{1B}[2K... \(text)")
+        // Progress lines overwrite each other on a terminal; in a log they are lines.
+        writeStandardError(Reporter.stderrIsTerminal ? "\r\u{1B}[2K... \(text)" : "... \(text)\n")
     }
 
     /// Prints one result.
     func report(_ r: Measurement) {
-        writeStandardError("\r\u{1B}[2K")
+        if Reporter.stderrIsTerminal { writeStandardError("\r\u{1B}[2K") }
         if json {
             print(
                 "{\"suite\": \"\(r.suite)\", \"case\": \"\(r.name)\", \"dtype\": \"\(r.dtype)\", "

@@ -40,7 +40,10 @@ func parseArguments() -> ([Suite], Options) {
             guard let text = arguments.popFirst() else { fail("--filter needs a text") }
             options.filter = text
         case "-h", "--help":
-            fail("measures Nabla's kernels; --list shows the suites")
+            print("usage: nabla-bench SUITE... [--threads N] [--json] [--filter TEXT] [--repeats N] | --list")
+            print("Measures Nabla's kernels (release builds only). Suites:")
+            for suite in Suite.all { print("  \(suite.name)\t\(suite.description)") }
+            exit(0)
         default:
             if argument.hasPrefix("-") { fail("unknown option \(argument)") }
             guard let suite = Suite.all.first(where: { $0.name == argument }) else {
