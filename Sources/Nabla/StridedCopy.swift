@@ -41,46 +41,19 @@ enum StridedCopy {
         let src = source.assumingMemoryBound(to: S.self)
         let dst = destination.assumingMemoryBound(to: D.self)
         let sameType = S.self == D.self
-        let rank = shape.count
-        if rank == 0 {
-            dst[0] = sameType ? unsafeBitCast(src[0], to: D.self) : D(nablaDouble: src[0].nablaDouble)
-            return
-        }
-        let inner = shape[rank - 1]
-        let innerSource = sourceStrides[rank - 1]
-        let innerDestination = destinationStrides[rank - 1]
-        var index = [Int](repeating: 0, count: rank)
-        var sourceOffset = 0
-        var destinationOffset = 0
-        while true {
-            var s = sourceOffset
-            var d = destinationOffset
+        ElementwiseLoop.forEachRun(shape: shape, strides: [destinationStrides, sourceStrides]) { run, inner in
+            var d = run.offsets.0, s = run.offsets.1
             if sameType {
-                for _ in 0..<inner {
+                for _ in 0..<run.count {
                     dst[d] = unsafeBitCast(src[s], to: D.self)
-                    s += innerSource
-                    d += innerDestination
+                    d += inner.0; s += inner.1
                 }
             } else {
-                for _ in 0..<inner {
+                for _ in 0..<run.count {
                     dst[d] = D(nablaDouble: src[s].nablaDouble)
-                    s += innerSource
-                    d += innerDestination
+                    d += inner.0; s += inner.1
                 }
             }
-            // Odometer over the outer dimensions.
-            var dim = rank - 2
-            while dim >= 0 {
-                index[dim] += 1
-                sourceOffset += sourceStrides[dim]
-                destinationOffset += destinationStrides[dim]
-                if index[dim] < shape[dim] { break }
-                sourceOffset -= sourceStrides[dim] * shape[dim]
-                destinationOffset -= destinationStrides[dim] * shape[dim]
-                index[dim] = 0
-                dim -= 1
-            }
-            if dim < 0 { return }
         }
     }
 }
