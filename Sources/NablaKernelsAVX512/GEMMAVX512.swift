@@ -6,9 +6,9 @@ enum AVX512Float: GEMMKernelConfig {
     typealias Scalar = Float
     typealias Vector = SIMD16<Float>
     static var mr: Int { 12 }
-    static var kc: Int { 192 }
-    static var mc: Int { 144 }
-    static var nc: Int { 4096 }
+    static var kc: Int { 1024 }
+    static var mc: Int { 48 }
+    static var nc: Int { 1024 }
 
     @inline(__always) static func splat(_ x: Float) -> SIMD16<Float> { SIMD16<Float>(repeating: x) }
 
@@ -53,9 +53,9 @@ enum AVX512Double: GEMMKernelConfig {
     typealias Scalar = Double
     typealias Vector = SIMD8<Double>
     static var mr: Int { 12 }
-    static var kc: Int { 192 }
-    static var mc: Int { 72 }
-    static var nc: Int { 2048 }
+    static var kc: Int { 512 }
+    static var mc: Int { 48 }
+    static var nc: Int { 1024 }
 
     @inline(__always) static func splat(_ x: Double) -> SIMD8<Double> { SIMD8<Double>(repeating: x) }
 

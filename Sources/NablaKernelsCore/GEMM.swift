@@ -128,7 +128,10 @@ public enum GEMM<K: GEMMKernelConfig> {
         let packsA = !direct
         let packsB = !direct || ops.csB != 1
         let ncMax = min(K.nc, (n &+ nr &- 1) / nr &* nr)
-        let kcMax = min(K.kc, k)
+        // Depth blocks of equal size (k = 1100 is two blocks of 550, not 1024 and 76): a
+        // thin last block would pay a full pass over C for little work.
+        let kBlocks = (k &+ K.kc &- 1) / K.kc
+        let kcMax = (k &+ kBlocks &- 1) / kBlocks
         let mcMax = packsA ? min(K.mc, m) : m
         let aCount = packsA ? (mcMax &+ mr &- 1) / mr &* mr &* kcMax : 0
         let bCount = packsB ? ncMax &* kcMax : nr &* kcMax
@@ -142,7 +145,7 @@ public enum GEMM<K: GEMMKernelConfig> {
             let nc = min(K.nc, n &- jc)
             var pc = 0
             while pc < k {
-                let kc = min(K.kc, k &- pc)
+                let kc = min(kcMax, k &- pc)
                 let betaHere: Scalar = pc == 0 ? beta : 1
                 let bBlock = ops.b + (pc &* ops.rsB &+ jc &* ops.csB)
                 if packsB {
@@ -194,7 +197,7 @@ public enum GEMM<K: GEMMKernelConfig> {
                     }
                     ic &+= mcMax
                 }
-                pc &+= K.kc
+                pc &+= kcMax
             }
             jc &+= K.nc
         }

@@ -16,9 +16,33 @@ extension GEMM {
             let panel = dst + i0 &* depth
             if csA == 1 {
                 // Row-major A (or a transposed column-major one): each row is contiguous.
-                for i in 0..<height {
+                // Four rows at a time go through 4 x 4 register transposes (four vector
+                // loads, four vector stores); the rows left over go one element at a time.
+                var i = 0
+                while i &+ 4 <= height {
+                    let rows = src + i &* rsA
+                    var p = 0
+                    while p &+ 4 <= depth {
+                        let r = rows + p
+                        let (t0, t1, t2, t3) = transpose4(
+                            load4(r), load4(r + rsA), load4(r + 2 &* rsA), load4(r + 3 &* rsA))
+                        let out = panel + (p &* mr &+ i)
+                        store4(t0, to: out)
+                        store4(t1, to: out + mr)
+                        store4(t2, to: out + 2 &* mr)
+                        store4(t3, to: out + 3 &* mr)
+                        p &+= 4
+                    }
+                    while p < depth {
+                        for q in 0..<4 { panel[p &* mr &+ i &+ q] = rows[q &* rsA &+ p] }
+                        p &+= 1
+                    }
+                    i &+= 4
+                }
+                while i < height {
                     let row = src + i &* rsA
                     for p in 0..<depth { panel[p &* mr &+ i] = row[p] }
+                    i &+= 1
                 }
             } else {
                 for p in 0..<depth {
@@ -61,10 +85,36 @@ extension GEMM {
                     for j in width..<nr { out[j] = 0 }
                 }
             } else {
-                // Transposed B: read each column contiguously (when rsB is 1), write strided.
-                for j in 0..<width {
+                // Transposed B: read each column contiguously (when rsB is 1), four columns
+                // at a time through 4 x 4 register transposes; any other layout, and the
+                // columns and depths left over, one element at a time.
+                var j = 0
+                if rsB == 1 {
+                    while j &+ 4 <= width {
+                        let columns = src + j &* csB
+                        var p = 0
+                        while p &+ 4 <= depth {
+                            let r = columns + p
+                            let (t0, t1, t2, t3) = transpose4(
+                                load4(r), load4(r + csB), load4(r + 2 &* csB), load4(r + 3 &* csB))
+                            let out = panel + (p &* nr &+ j)
+                            store4(t0, to: out)
+                            store4(t1, to: out + nr)
+                            store4(t2, to: out + 2 &* nr)
+                            store4(t3, to: out + 3 &* nr)
+                            p &+= 4
+                        }
+                        while p < depth {
+                            for q in 0..<4 { panel[p &* nr &+ j &+ q] = columns[q &* csB &+ p] }
+                            p &+= 1
+                        }
+                        j &+= 4
+                    }
+                }
+                while j < width {
                     let column = src + j &* csB
                     for p in 0..<depth { panel[p &* nr &+ j] = column[p &* rsB] }
+                    j &+= 1
                 }
                 if width < nr {
                     for p in 0..<depth {
@@ -75,5 +125,31 @@ extension GEMM {
             }
             j0 &+= nr
         }
+    }
+
+    /// Four consecutive elements (no alignment assumed).
+    @inlinable @inline(__always)
+    static func load4(_ p: UnsafePointer<Scalar>) -> SIMD4<Scalar> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Scalar>.self)
+    }
+
+    /// Stores four consecutive elements (no alignment assumed).
+    @inlinable @inline(__always)
+    static func store4(_ v: SIMD4<Scalar>, to p: UnsafeMutablePointer<Scalar>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Scalar>.self)
+    }
+
+    /// The transpose of the 4 x 4 block whose rows are `x0...x3`: the packing routines'
+    /// way of turning four rows into four columns with shuffles instead of scalar moves.
+    @inlinable @inline(__always)
+    static func transpose4(
+        _ x0: SIMD4<Scalar>, _ x1: SIMD4<Scalar>, _ x2: SIMD4<Scalar>, _ x3: SIMD4<Scalar>
+    ) -> (SIMD4<Scalar>, SIMD4<Scalar>, SIMD4<Scalar>, SIMD4<Scalar>) {
+        (
+            SIMD4(x0[0], x1[0], x2[0], x3[0]),
+            SIMD4(x0[1], x1[1], x2[1], x3[1]),
+            SIMD4(x0[2], x1[2], x2[2], x3[2]),
+            SIMD4(x0[3], x1[3], x2[3], x3[3])
+        )
     }
 }

@@ -236,12 +236,15 @@ struct GEMMTests {
 
     @Test("larger odd shapes, all transposes, sliced and strided operands", arguments: KernelISA.available)
     func gemmMatchesReferenceOnLargerShapes(isa: KernelISA) {
-        // Shapes past every blocking edge: kc (256), mc (384 on AVX-512 float), nc (4096),
-        // the packed path (more than 2^24 multiply-adds), threads, and gemv-like extremes.
+        // Shapes past every blocking edge: kc (1024 / 512 on AVX-512, 256 on AVX2, so
+        // k = 1100 is two or three equal depth blocks), mc (48 on AVX-512, 130 = 2 x 48 +
+        // 2 x 12 + 10), nc (1024 on AVX-512), the packed path (more than 2^24 multiply-adds),
+        // threads, and gemv-like extremes.
         let shapes = [
             (97, 131, 67), (64, 256, 784), (64, 784, 256), (256, 784, 64), (255, 257, 129),
             (301, 299, 300), (13, 301, 290), (301, 7, 250), (1, 300, 300), (300, 1, 300),
             (300, 300, 1), (400, 200, 220), (26, 4100, 160), (53, 61, 600),
+            (40, 400, 1100), (130, 1100, 130), (50, 70, 1100),
         ]
         let all = Layout.allCases
         for (index, (m, n, k)) in shapes.enumerated() {
