@@ -6,9 +6,9 @@ enum AVX2Float: GEMMKernelConfig {
     typealias Scalar = Float
     typealias Vector = SIMD8<Float>
     static var mr: Int { 6 }
-    static var kc: Int { 256 }
-    static var mc: Int { 192 }
-    static var nc: Int { 4096 }
+    static var kc: Int { 512 }
+    static var mc: Int { 96 }
+    static var nc: Int { 1024 }
 
     @inline(__always) static func splat(_ x: Float) -> SIMD8<Float> { SIMD8<Float>(repeating: x) }
 
@@ -54,8 +54,8 @@ enum AVX2Double: GEMMKernelConfig {
     typealias Vector = SIMD4<Double>
     static var mr: Int { 6 }
     static var kc: Int { 256 }
-    static var mc: Int { 96 }
-    static var nc: Int { 2048 }
+    static var mc: Int { 48 }
+    static var nc: Int { 1024 }
 
     @inline(__always) static func splat(_ x: Double) -> SIMD4<Double> { SIMD4<Double>(repeating: x) }
 

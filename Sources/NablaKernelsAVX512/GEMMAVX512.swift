@@ -54,7 +54,7 @@ enum AVX512Double: GEMMKernelConfig {
     typealias Vector = SIMD8<Double>
     static var mr: Int { 12 }
     static var kc: Int { 512 }
-    static var mc: Int { 48 }
+    static var mc: Int { 24 }
     static var nc: Int { 1024 }
 
     @inline(__always) static func splat(_ x: Double) -> SIMD8<Double> { SIMD8<Double>(repeating: x) }
