@@ -16,33 +16,31 @@ extension GEMM {
             let panel = dst + i0 &* depth
             if csA == 1 {
                 // Row-major A (or a transposed column-major one): each row is contiguous.
-                // Four rows at a time go through 4 x 4 register transposes (four vector
-                // loads, four vector stores); the rows left over go one element at a time.
-                var i = 0
-                while i &+ 4 <= height {
-                    let rows = src + i &* rsA
-                    var p = 0
-                    while p &+ 4 <= depth {
-                        let r = rows + p
+                // Four depths at a time, each group of four rows goes through a 4 x 4
+                // register transpose (four vector loads, four vector stores), so the panel
+                // is written front to back in one pass; rows past the last group of four
+                // and depths past the last multiple of four go one element at a time.
+                let grouped = height & ~3
+                var p = 0
+                while p &+ 4 <= depth {
+                    let out = panel + p &* mr
+                    var i = 0
+                    while i < grouped {
+                        let r = src + (i &* rsA &+ p)
                         let (t0, t1, t2, t3) = transpose4(
                             load4(r), load4(r + rsA), load4(r + 2 &* rsA), load4(r + 3 &* rsA))
-                        let out = panel + (p &* mr &+ i)
-                        store4(t0, to: out)
-                        store4(t1, to: out + mr)
-                        store4(t2, to: out + 2 &* mr)
-                        store4(t3, to: out + 3 &* mr)
-                        p &+= 4
+                        store4(t0, to: out + i)
+                        store4(t1, to: out + (mr &+ i))
+                        store4(t2, to: out + (2 &* mr &+ i))
+                        store4(t3, to: out + (3 &* mr &+ i))
+                        i &+= 4
                     }
-                    while p < depth {
-                        for q in 0..<4 { panel[p &* mr &+ i &+ q] = rows[q &* rsA &+ p] }
-                        p &+= 1
-                    }
-                    i &+= 4
+                    p &+= 4
                 }
-                while i < height {
+                for i in 0..<height {
                     let row = src + i &* rsA
-                    for p in 0..<depth { panel[p &* mr &+ i] = row[p] }
-                    i &+= 1
+                    let from = i < grouped ? p : 0
+                    for q in from..<depth { panel[q &* mr &+ i] = row[q] }
                 }
             } else {
                 for p in 0..<depth {
