@@ -20,6 +20,9 @@ OPENBLAS_NUM_THREADS / OMP_NUM_THREADS / MKL_NUM_THREADS set before they import
 anything (BLAS libraries read them once, at load time); PyTorch also gets
 torch.set_num_threads. Nabla gets NABLA_NUM_THREADS and `--threads`.
 
+For GEMM it also prints Nabla's rate as a share of the `peak` suite's FMA rate, taken
+round by round and summarised by the median.
+
 Each measurement is timed as nabla-bench's medianTime does: one warm-up call, then at
 least --repeats calls and at least 0.2 s in all, and the median call. The table shows
 the median over rounds of those medians.
@@ -357,6 +360,30 @@ def fmt(value):
     return f"{value:.0f}" if value >= 100 else f"{value:.1f}" if value >= 10 else f"{value:.2f}"
 
 
+def peak_shares(cases, results):
+    """Nabla's GEMM rates as a share of the FMA peak, one line per GEMM case.
+
+    Each round measured the peak just before its GEMM cases, so the share is taken round
+    by round (a GEMM figure over the same round's peak) and the median of those is shown.
+    """
+    peaks = {c.dtype: c for c in cases if c.suite == "peak"}
+    lines = []
+    for case in cases:
+        peak = peaks.get(case.dtype)
+        if case.suite != "gemm" or peak is None:
+            continue
+        pairs = zip(results[case.key].get("nabla", []), results[peak.key].get("nabla", []))
+        shares = [case.rate(t) / peak.rate(tp) for t, tp in pairs]
+        if shares:
+            lines.append(f"| {case.name} | {case.dtype} | {100 * statistics.median(shares):.0f}% "
+                         f"| {100 * min(shares):.0f}-{100 * max(shares):.0f}% |")
+    if not lines:
+        return ""
+    return ("\nNabla's GEMM as a share of the `peak` suite's FMA rate (median over rounds of the "
+            "round's GEMM rate over the round's peak):\n\n| case | dtype | share of peak | range |\n"
+            "|---|---|---:|---|\n" + "\n".join(lines) + "\n")
+
+
 def table(cases, results, peers):
     names = {"numpy": "NumPy", "torch": "PyTorch"}
     lines = [
@@ -552,7 +579,7 @@ def main():
               "Higher is better for GFLOP/s and GB/s, lower for us/op and ms/step. "
               "\"Nabla vs best peer\" is the best peer's time divided by Nabla's: above 1x Nabla is faster, "
               "\"(behind)\" marks cases under 0.95x. n/a: the library has no such workload here; --: not run.\n")
-    markdown = header + "\n" + table(cases, results, peers) + "\n"
+    markdown = header + "\n" + table(cases, results, peers) + "\n" + peak_shares(cases, results)
     print(markdown)
 
     os.makedirs(args.out, exist_ok=True)
