@@ -136,9 +136,15 @@ public enum GEMM<K: GEMMKernelConfig> {
         let aCount = packsA ? (mcMax &+ mr &- 1) / mr &* mr &* kcMax : 0
         let bCount = packsB ? ncMax &* kcMax : nr &* kcMax
         let aBytes = (aCount &* MemoryLayout<Scalar>.stride &+ 63) & ~63
-        let memory = GEMMScratch.memory(byteCount: aBytes &+ bCount &* MemoryLayout<Scalar>.stride)
+        let bBytes = (bCount &* MemoryLayout<Scalar>.stride &+ 63) & ~63
+        // One micro-tile of results for C tiles that are strided or ragged (see
+        // `microKernel`); a stack buffer of this size would be heap-allocated on every call.
+        let tileCount = 12 &* nr
+        let memory = GEMMScratch.memory(
+            byteCount: aBytes &+ bBytes &+ tileCount &* MemoryLayout<Scalar>.stride)
         let aBuffer = memory.bindMemory(to: Scalar.self, capacity: aCount)
         let bBuffer = (memory + aBytes).bindMemory(to: Scalar.self, capacity: bCount)
+        let tileBuffer = (memory + aBytes + bBytes).bindMemory(to: Scalar.self, capacity: tileCount)
 
         var jc = 0
         while jc < n {
@@ -183,13 +189,13 @@ public enum GEMM<K: GEMMKernelConfig> {
                                 packedTile(
                                     rows: rows, depth: kc, a: UnsafePointer(aBuffer + ir &* kc),
                                     b: bPanel, rsB: rsPanel, alpha: alpha, beta: betaHere,
-                                    c: cTile, rsC: ops.rsC, csC: ops.csC, cols: cols)
+                                    c: cTile, rsC: ops.rsC, csC: ops.csC, cols: cols, tile: tileBuffer)
                             } else {
                                 stridedTile(
                                     rows: rows, depth: kc, a: aBlock + ir &* ops.rsA,
                                     rsA: ops.rsA, csA: ops.csA,
                                     b: bPanel, rsB: rsPanel, alpha: alpha, beta: betaHere,
-                                    c: cTile, rsC: ops.rsC, csC: ops.csC, cols: cols)
+                                    c: cTile, rsC: ops.rsC, csC: ops.csC, cols: cols, tile: tileBuffer)
                             }
                             ir &+= mr
                         }
@@ -208,33 +214,34 @@ public enum GEMM<K: GEMMKernelConfig> {
     static func packedTile(
         rows: Int, depth: Int, a: UnsafePointer<Scalar>,
         b: UnsafePointer<Scalar>, rsB: Int, alpha: Scalar, beta: Scalar,
-        c: UnsafeMutablePointer<Scalar>, rsC: Int, csC: Int, cols: Int
+        c: UnsafeMutablePointer<Scalar>, rsC: Int, csC: Int, cols: Int,
+        tile: UnsafeMutablePointer<Scalar>
     ) {
         switch rows {
         case 1 where K.mr >= 1:
-            microKernel(rows: 1, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 1, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 2 where K.mr >= 2:
-            microKernel(rows: 2, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 2, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 3 where K.mr >= 3:
-            microKernel(rows: 3, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 3, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 4 where K.mr >= 4:
-            microKernel(rows: 4, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 4, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 5 where K.mr >= 5:
-            microKernel(rows: 5, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 5, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 6 where K.mr >= 6:
-            microKernel(rows: 6, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 6, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 7 where K.mr >= 7:
-            microKernel(rows: 7, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 7, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 8 where K.mr >= 8:
-            microKernel(rows: 8, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 8, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 9 where K.mr >= 9:
-            microKernel(rows: 9, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 9, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 10 where K.mr >= 10:
-            microKernel(rows: 10, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 10, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 11 where K.mr >= 11:
-            microKernel(rows: 11, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 11, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 12 where K.mr >= 12:
-            microKernel(rows: 12, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 12, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         default: preconditionFailure("GEMM micro-tile with \(rows) rows, more than mr = \(K.mr)")
         }
     }
@@ -244,33 +251,34 @@ public enum GEMM<K: GEMMKernelConfig> {
     static func stridedTile(
         rows: Int, depth: Int, a: UnsafePointer<Scalar>, rsA: Int, csA: Int,
         b: UnsafePointer<Scalar>, rsB: Int, alpha: Scalar, beta: Scalar,
-        c: UnsafeMutablePointer<Scalar>, rsC: Int, csC: Int, cols: Int
+        c: UnsafeMutablePointer<Scalar>, rsC: Int, csC: Int, cols: Int,
+        tile: UnsafeMutablePointer<Scalar>
     ) {
         switch rows {
         case 1 where K.mr >= 1:
-            microKernel(rows: 1, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 1, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 2 where K.mr >= 2:
-            microKernel(rows: 2, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 2, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 3 where K.mr >= 3:
-            microKernel(rows: 3, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 3, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 4 where K.mr >= 4:
-            microKernel(rows: 4, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 4, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 5 where K.mr >= 5:
-            microKernel(rows: 5, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 5, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 6 where K.mr >= 6:
-            microKernel(rows: 6, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 6, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 7 where K.mr >= 7:
-            microKernel(rows: 7, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 7, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 8 where K.mr >= 8:
-            microKernel(rows: 8, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 8, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 9 where K.mr >= 9:
-            microKernel(rows: 9, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 9, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 10 where K.mr >= 10:
-            microKernel(rows: 10, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 10, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 11 where K.mr >= 11:
-            microKernel(rows: 11, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 11, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 12 where K.mr >= 12:
-            microKernel(rows: 12, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols)
+            microKernel(rows: 12, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         default: preconditionFailure("GEMM micro-tile with \(rows) rows, more than mr = \(K.mr)")
         }
     }

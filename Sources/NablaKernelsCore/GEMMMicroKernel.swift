@@ -9,14 +9,17 @@ extension GEMM {
     /// row-major operand provides. `cols` may be less than `nr` only when B's columns past
     /// `cols` are readable (packed panels are zero-padded).
     ///
-    /// `beta == 0` never reads C, so NaN there is overwritten as BLAS specifies.
+    /// `beta == 0` never reads C, so NaN there is overwritten as BLAS specifies. A C tile
+    /// that is not `nr` contiguous columns goes through `tile` (room for `12 * nr`
+    /// elements, the caller's per-thread scratch) and is scattered from there.
     @inlinable @inline(__always)
     static func microKernel(
         rows: Int, depth: Int,
         a: UnsafePointer<Scalar>, rsA: Int, csA: Int,
         b: UnsafePointer<Scalar>, rsB: Int,
         alpha: Scalar, beta: Scalar,
-        c: UnsafeMutablePointer<Scalar>, rsC: Int, csC: Int, cols: Int
+        c: UnsafeMutablePointer<Scalar>, rsC: Int, csC: Int, cols: Int,
+        tile: UnsafeMutablePointer<Scalar>
     ) {
         let zero = K.splat(0)
         var c0a = zero, c0b = zero, c1a = zero, c1b = zero,
@@ -52,24 +55,22 @@ extension GEMM {
         let av = K.splat(alpha)
         let bv = K.splat(beta)
         let contiguous = cols == K.nr && csC == 1
-        withUnsafeTemporaryAllocation(of: Scalar.self, capacity: 12 &* K.nr) { buffer in
-            let tile = buffer.baseAddress!
-            @inline(__always) func put(_ r: Int, _ x0: K.Vector, _ x1: K.Vector) {
-                var y0 = K.multiply(av, x0)
-                var y1 = K.multiply(av, x1)
-                if contiguous {
-                    let row = c + r &* rsC
-                    if beta != 0 {
-                        K.multiplyAdd(&y0, bv, K.load(row))
-                        K.multiplyAdd(&y1, bv, K.load(row + w))
-                    }
-                    K.store(y0, to: row)
-                    K.store(y1, to: row + w)
-                } else {
-                    K.store(y0, to: tile + r &* K.nr)
-                    K.store(y1, to: tile + r &* K.nr + w)
+        @inline(__always) func put(_ r: Int, _ x0: K.Vector, _ x1: K.Vector) {
+            var y0 = K.multiply(av, x0)
+            var y1 = K.multiply(av, x1)
+            if contiguous {
+                let row = c + r &* rsC
+                if beta != 0 {
+                    K.multiplyAdd(&y0, bv, K.load(row))
+                    K.multiplyAdd(&y1, bv, K.load(row + w))
                 }
+                K.store(y0, to: row)
+                K.store(y1, to: row + w)
+            } else {
+                K.store(y0, to: tile + r &* K.nr)
+                K.store(y1, to: tile + r &* K.nr + w)
             }
+        }
         put(0, c0a, c0b)
         if rows > 1 { put(1, c1a, c1b) }
         if rows > 2 { put(2, c2a, c2b) }
@@ -82,9 +83,8 @@ extension GEMM {
         if rows > 9 { put(9, c9a, c9b) }
         if rows > 10 { put(10, c10a, c10b) }
         if rows > 11 { put(11, c11a, c11b) }
-            if !contiguous {
-                scatter(rows: rows, cols: cols, tile: tile, beta: beta, c: c, rsC: rsC, csC: csC)
-            }
+        if !contiguous {
+            scatter(rows: rows, cols: cols, tile: tile, beta: beta, c: c, rsC: rsC, csC: csC)
         }
     }
 
