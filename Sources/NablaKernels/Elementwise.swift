@@ -1,16 +1,3 @@
-#if canImport(NablaKernelsAVX512)
-import NablaKernelsAVX512
-#endif
-#if canImport(NablaKernelsAVX2)
-import NablaKernelsAVX2
-#endif
-#if canImport(NablaKernelsX86)
-import NablaKernelsX86
-#endif
-#if canImport(NablaKernelsNEON)
-import NablaKernelsNEON
-#endif
-
 /// Element-wise kernels over strided memory, on the instruction set of this process.
 ///
 /// Every function takes one `shape` and, per operand, a pointer to its first element and
@@ -32,27 +19,7 @@ public enum Elementwise {
         input: UnsafePointer<Float>, inputStrides: [Int],
         isa: KernelISA = .current
     ) {
-        precondition(KernelISA.available.contains(isa), "Elementwise.unary: no \(isa) kernels for this CPU")
-        switch isa {
-        #if canImport(NablaKernelsAVX512)
-        case .avx512:
-            elementwiseUnaryAVX512(op, shape: shape, output: output, outputStrides: outputStrides, input: input, inputStrides: inputStrides)
-        #endif
-        #if canImport(NablaKernelsAVX2)
-        case .avx2:
-            elementwiseUnaryAVX2(op, shape: shape, output: output, outputStrides: outputStrides, input: input, inputStrides: inputStrides)
-        #endif
-        #if canImport(NablaKernelsX86)
-        case .x86Baseline:
-            elementwiseUnaryX86(op, shape: shape, output: output, outputStrides: outputStrides, input: input, inputStrides: inputStrides)
-        #endif
-        #if canImport(NablaKernelsNEON)
-        case .neon:
-            elementwiseUnaryNEON(op, shape: shape, output: output, outputStrides: outputStrides, input: input, inputStrides: inputStrides)
-        #endif
-        default:
-            preconditionFailure("Elementwise.unary: no \(isa) kernels in this build")
-        }
+        Float.kernels(on: isa, for: "Elementwise.unary").unary(op, shape, output, outputStrides, input, inputStrides)
     }
 
     /// `output = op(lhs, rhs)` in `Float` (SIMD kernels; see ``BinaryFloatOperation``).
@@ -64,35 +31,8 @@ public enum Elementwise {
         rhs: UnsafePointer<Float>, rhsStrides: [Int],
         isa: KernelISA = .current
     ) {
-        precondition(KernelISA.available.contains(isa), "Elementwise.binary: no \(isa) kernels for this CPU")
-        switch isa {
-        #if canImport(NablaKernelsAVX512)
-        case .avx512:
-            elementwiseBinaryAVX512(
-                op, shape: shape, output: output, outputStrides: outputStrides,
-                lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides)
-        #endif
-        #if canImport(NablaKernelsAVX2)
-        case .avx2:
-            elementwiseBinaryAVX2(
-                op, shape: shape, output: output, outputStrides: outputStrides,
-                lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides)
-        #endif
-        #if canImport(NablaKernelsX86)
-        case .x86Baseline:
-            elementwiseBinaryX86(
-                op, shape: shape, output: output, outputStrides: outputStrides,
-                lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides)
-        #endif
-        #if canImport(NablaKernelsNEON)
-        case .neon:
-            elementwiseBinaryNEON(
-                op, shape: shape, output: output, outputStrides: outputStrides,
-                lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides)
-        #endif
-        default:
-            preconditionFailure("Elementwise.binary: no \(isa) kernels in this build")
-        }
+        Float.kernels(on: isa, for: "Elementwise.binary").binary(
+            op, shape, output, outputStrides, lhs, lhsStrides, rhs, rhsStrides)
     }
 
     /// `output = op(input)` in `Double` (SIMD kernels; see ``UnaryFloatOperation``).
@@ -103,27 +43,7 @@ public enum Elementwise {
         input: UnsafePointer<Double>, inputStrides: [Int],
         isa: KernelISA = .current
     ) {
-        precondition(KernelISA.available.contains(isa), "Elementwise.unary: no \(isa) kernels for this CPU")
-        switch isa {
-        #if canImport(NablaKernelsAVX512)
-        case .avx512:
-            elementwiseUnaryAVX512(op, shape: shape, output: output, outputStrides: outputStrides, input: input, inputStrides: inputStrides)
-        #endif
-        #if canImport(NablaKernelsAVX2)
-        case .avx2:
-            elementwiseUnaryAVX2(op, shape: shape, output: output, outputStrides: outputStrides, input: input, inputStrides: inputStrides)
-        #endif
-        #if canImport(NablaKernelsX86)
-        case .x86Baseline:
-            elementwiseUnaryX86(op, shape: shape, output: output, outputStrides: outputStrides, input: input, inputStrides: inputStrides)
-        #endif
-        #if canImport(NablaKernelsNEON)
-        case .neon:
-            elementwiseUnaryNEON(op, shape: shape, output: output, outputStrides: outputStrides, input: input, inputStrides: inputStrides)
-        #endif
-        default:
-            preconditionFailure("Elementwise.unary: no \(isa) kernels in this build")
-        }
+        Double.kernels(on: isa, for: "Elementwise.unary").unary(op, shape, output, outputStrides, input, inputStrides)
     }
 
     /// `output = op(lhs, rhs)` in `Double` (SIMD kernels; see ``BinaryFloatOperation``).
@@ -135,34 +55,7 @@ public enum Elementwise {
         rhs: UnsafePointer<Double>, rhsStrides: [Int],
         isa: KernelISA = .current
     ) {
-        precondition(KernelISA.available.contains(isa), "Elementwise.binary: no \(isa) kernels for this CPU")
-        switch isa {
-        #if canImport(NablaKernelsAVX512)
-        case .avx512:
-            elementwiseBinaryAVX512(
-                op, shape: shape, output: output, outputStrides: outputStrides,
-                lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides)
-        #endif
-        #if canImport(NablaKernelsAVX2)
-        case .avx2:
-            elementwiseBinaryAVX2(
-                op, shape: shape, output: output, outputStrides: outputStrides,
-                lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides)
-        #endif
-        #if canImport(NablaKernelsX86)
-        case .x86Baseline:
-            elementwiseBinaryX86(
-                op, shape: shape, output: output, outputStrides: outputStrides,
-                lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides)
-        #endif
-        #if canImport(NablaKernelsNEON)
-        case .neon:
-            elementwiseBinaryNEON(
-                op, shape: shape, output: output, outputStrides: outputStrides,
-                lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides)
-        #endif
-        default:
-            preconditionFailure("Elementwise.binary: no \(isa) kernels in this build")
-        }
+        Double.kernels(on: isa, for: "Elementwise.binary").binary(
+            op, shape, output, outputStrides, lhs, lhsStrides, rhs, rhsStrides)
     }
 }
