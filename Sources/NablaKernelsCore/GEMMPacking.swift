@@ -26,13 +26,7 @@ extension GEMM {
                     let out = panel + p &* mr
                     var i = 0
                     while i < grouped {
-                        let r = src + (i &* rsA &+ p)
-                        let (t0, t1, t2, t3) = transpose4(
-                            load4(r), load4(r + rsA), load4(r + 2 &* rsA), load4(r + 3 &* rsA))
-                        store4(t0, to: out + i)
-                        store4(t1, to: out + (mr &+ i))
-                        store4(t2, to: out + (2 &* mr &+ i))
-                        store4(t3, to: out + (3 &* mr &+ i))
+                        transpose4x4(from: src + (i &* rsA &+ p), stride: rsA, to: out + i, stride: mr)
                         i &+= 4
                     }
                     p &+= 4
@@ -92,14 +86,7 @@ extension GEMM {
                         let columns = src + j &* csB
                         var p = 0
                         while p &+ 4 <= depth {
-                            let r = columns + p
-                            let (t0, t1, t2, t3) = transpose4(
-                                load4(r), load4(r + csB), load4(r + 2 &* csB), load4(r + 3 &* csB))
-                            let out = panel + (p &* nr &+ j)
-                            store4(t0, to: out)
-                            store4(t1, to: out + nr)
-                            store4(t2, to: out + 2 &* nr)
-                            store4(t3, to: out + 3 &* nr)
+                            transpose4x4(from: columns + p, stride: csB, to: panel + (p &* nr &+ j), stride: nr)
                             p &+= 4
                         }
                         while p < depth {
@@ -125,29 +112,25 @@ extension GEMM {
         }
     }
 
-    /// Four consecutive elements (no alignment assumed).
+    /// Copies a 4 x 4 block transposed: the block's rows are four contiguous elements at
+    /// `src`, `src + stride`, `src + 2 * stride` and `src + 3 * stride`; its column `q`
+    /// becomes the four contiguous elements at `dst + q * dstStride`. Four vector loads,
+    /// shuffles and four vector stores, where element moves would take sixteen of each:
+    /// how both packing routines turn rows into a panel's columns.
     @inlinable @inline(__always)
-    static func load4(_ p: UnsafePointer<Scalar>) -> SIMD4<Scalar> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Scalar>.self)
-    }
-
-    /// Stores four consecutive elements (no alignment assumed).
-    @inlinable @inline(__always)
-    static func store4(_ v: SIMD4<Scalar>, to p: UnsafeMutablePointer<Scalar>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Scalar>.self)
-    }
-
-    /// The transpose of the 4 x 4 block whose rows are `x0...x3`: the packing routines'
-    /// way of turning four rows into four columns with shuffles instead of scalar moves.
-    @inlinable @inline(__always)
-    static func transpose4(
-        _ x0: SIMD4<Scalar>, _ x1: SIMD4<Scalar>, _ x2: SIMD4<Scalar>, _ x3: SIMD4<Scalar>
-    ) -> (SIMD4<Scalar>, SIMD4<Scalar>, SIMD4<Scalar>, SIMD4<Scalar>) {
-        (
-            SIMD4(x0[0], x1[0], x2[0], x3[0]),
-            SIMD4(x0[1], x1[1], x2[1], x3[1]),
-            SIMD4(x0[2], x1[2], x2[2], x3[2]),
-            SIMD4(x0[3], x1[3], x2[3], x3[3])
-        )
+    static func transpose4x4(
+        from src: UnsafePointer<Scalar>, stride: Int,
+        to dst: UnsafeMutablePointer<Scalar>, stride dstStride: Int
+    ) {
+        let raw = UnsafeRawPointer(src)
+        let rowStride = stride &* MemoryLayout<Scalar>.stride
+        let x0 = raw.loadUnaligned(as: SIMD4<Scalar>.self)
+        let x1 = raw.loadUnaligned(fromByteOffset: rowStride, as: SIMD4<Scalar>.self)
+        let x2 = raw.loadUnaligned(fromByteOffset: 2 &* rowStride, as: SIMD4<Scalar>.self)
+        let x3 = raw.loadUnaligned(fromByteOffset: 3 &* rowStride, as: SIMD4<Scalar>.self)
+        for q in 0..<4 {
+            UnsafeMutableRawPointer(dst + q &* dstStride).storeBytes(
+                of: SIMD4(x0[q], x1[q], x2[q], x3[q]), as: SIMD4<Scalar>.self)
+        }
     }
 }
