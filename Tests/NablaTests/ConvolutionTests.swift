@@ -64,6 +64,7 @@ func referenceConv2d(_ x: Tensor, _ w: Tensor, bias: Tensor?, stride: (Int, Int)
         try check("c4", bias: true) { $0.conv2d(weight: $1, bias: $2, padding: 1, groups: 6) }
         try check("c5", bias: true) { $0.conv2d(weight: $1, bias: $2, stride: 2) }
         try check("c6", bias: true) { $0.conv2d(weight: $1, bias: $2, padding: .same, dilation: 2) }
+        try check("c7", bias: true) { $0.pad([2, 2, 2, 2], mode: .reflect).conv2d(weight: $1, bias: $2) }
         try check("c8", bias: true) { $0.conv1d(weight: $1, bias: $2, stride: 2, padding: 2) }
         try check("t1", bias: true) { $0.convTranspose2d(weight: $1, bias: $2, stride: 2, padding: 1, outputPadding: 1) }
         try check("t2", bias: false) { $0.convTranspose2d(weight: $1, bias: $2, stride: [2, 1], groups: 2) }
