@@ -19,6 +19,7 @@ struct Suite: Sendable {
         .reduce,
         .autograd,
         .mlp,
+        .conv,
     ]
 }
 

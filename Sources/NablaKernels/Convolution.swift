@@ -228,22 +228,27 @@ public enum Convolution {
 }
 
 /// The convolution kernels, written once for both element types.
+///
+/// The GEMM view of one group: `C[M x P] = W[M x K] * B[K x P]`, with `M` the group's output
+/// channels, `K` = ``ConvolutionShape/reductionLength`` and `P` the output pixels of all
+/// images side by side. The columns are cut into blocks of at most `chunk`; a block may span
+/// images (small late-stage planes then still make long GEMMs), and its B panel is gathered
+/// right before its product.
 enum ConvolutionEngine<Scalar: KernelScalar & BinaryFloatingPoint> {
-    /// Elements of one task's column panel: 64K (256 KiB of `Float`), which stays in L2
-    /// while the GEMM packs it.
-    static var panelElements: Int { 1 << 16 }
+    /// Elements of one task's column panel: up to 1M (4 MiB of `Float`); the GEMM blocks
+    /// it further for the caches.
+    static var panelElements: Int { 1 << 20 }
 
-    /// Output pixels per column panel: as many as fit `panelElements` for a reduction of
-    /// `rows`, a multiple of 32 (the widest micro-kernel), at least 32, at most `pixels`,
-    /// and small enough that `planes` planes give every thread work.
-    static func chunkLength(rows: Int, pixels: Int, planes: Int) -> Int {
-        var chunk = max(32, panelElements / max(1, rows) / 32 * 32)
+    /// Columns per block: as many as fit `panelElements` for a reduction of `rows`, a
+    /// multiple of 32 (the widest micro-kernel) between 256 and 4096, at most `columns`,
+    /// and small enough that every thread gets a block.
+    static func chunkLength(rows: Int, columns: Int) -> Int {
+        var chunk = min(4096, max(256, panelElements / max(1, rows) / 32 * 32))
         let threads = Parallel.threadCount
-        if planes < threads {
-            let wanted = (threads + planes - 1) / planes
-            chunk = min(chunk, max(32, (pixels + wanted - 1) / wanted))
+        if columns < chunk * threads {
+            chunk = min(chunk, max(32, (columns + threads - 1) / threads))
         }
-        return min(chunk, max(1, pixels))
+        return max(1, min(chunk, columns))
     }
 
     /// Tasks for `work` multiply-adds spread over `items` independent items.
@@ -255,6 +260,38 @@ enum ConvolutionEngine<Scalar: KernelScalar & BinaryFloatingPoint> {
                      b: UnsafePointer<Scalar>, rsB: Int, csB: Int, beta: Scalar,
                      c: UnsafeMutablePointer<Scalar>, rsC: Int, csC: Int) {
         Scalar.kernels(on: KernelISA.current, for: "convolution").gemm(m, n, k, 1, a, rsA, csA, b, rsB, csB, beta, c, rsC, csC)
+    }
+
+    /// Calls `body(image, firstPixel, count, offset)` for each image's run of the columns
+    /// `start..<start + length` (column `image * pixels + pixel`); `offset` is the run's
+    /// position in the block.
+    @inline(__always)
+    static func segments(start: Int, length: Int, pixels: Int,
+                         _ body: (_ image: Int, _ pixel: Int, _ count: Int, _ offset: Int) -> Void) {
+        var column = start, offset = 0
+        let end = start + length
+        while column < end {
+            let image = column / pixels, pixel = column - image * pixels
+            let count = min(pixels - pixel, end - column)
+            body(image, pixel, count, offset)
+            column += count
+            offset += count
+        }
+    }
+
+    /// Per-task buffers: the column panel and, for blocks that span images, the block of
+    /// output (or output-gradient) rows.
+    final class Scratch {
+        let panel: UnsafeMutablePointer<Scalar>
+        let rows: UnsafeMutablePointer<Scalar>
+        init(panel: Int, rows: Int) {
+            self.panel = .allocate(capacity: max(1, panel))
+            self.rows = .allocate(capacity: max(1, rows))
+        }
+        deinit {
+            panel.deallocate()
+            rows.deallocate()
+        }
     }
 
     // MARK: Forward
@@ -269,50 +306,72 @@ enum ConvolutionEngine<Scalar: KernelScalar & BinaryFloatingPoint> {
             return
         }
         let m = s.outChannels / s.groups, k = s.reductionLength
-        let inPlane = s.inputHeight * s.inputWidth
-        let groupInput = s.inChannels / s.groups * inPlane, groupOutput = m * pixels
-        let planes = s.batch * s.groups
-        let chunk = chunkLength(rows: k, pixels: pixels, planes: planes)
-        let chunks = (pixels + chunk - 1) / chunk
-        let items = planes * chunks
+        let inPlane = s.inputHeight * s.inputWidth, channels = s.inChannels / s.groups
+        let columns = s.batch * pixels
+        let chunk = chunkLength(rows: k, columns: columns)
+        let blocks = (columns + chunk - 1) / chunk
+        let items = s.groups * blocks
         let tasks = taskCount(items: items, work: s.multiplyAdds)
-        let pointwise = s.isPointwise
         Parallel.run(tasks) { task in
-            let panel = pointwise || k == 0 ? nil : UnsafeMutablePointer<Scalar>.allocate(capacity: k * chunk)
-            defer { panel?.deallocate() }
+            let scratch = Scratch(panel: k * chunk, rows: m * chunk)
             for item in Parallel.slice(items, tasks: tasks, task: task) {
-                let plane = item / chunks, first = (item % chunks) * chunk
-                let length = min(chunk, pixels - first)
-                let image = plane / s.groups, group = plane % s.groups
-                let x = input + image * s.inChannels * inPlane + group * groupInput
-                let y = output + image * s.outChannels * pixels + group * groupOutput + first
+                let group = item / blocks, start = (item % blocks) * chunk
+                let length = min(chunk, columns - start)
                 let w = weight + group * m * k
-                if k == 0 {
-                    for row in 0..<m { (y + row * pixels).update(repeating: 0, count: length) }
-                } else if let panel {
-                    gather(s, input: x, first: first, length: length, into: panel)
-                    gemm(m: m, n: length, k: k, a: w, rsA: k, csA: 1, b: panel, rsB: length, csB: 1,
-                         beta: 0, c: y, rsC: pixels, csC: 1)
+                func inputPlane(_ image: Int) -> UnsafePointer<Scalar> { input + (image * s.inChannels + group * channels) * inPlane }
+                func outputPlane(_ image: Int) -> UnsafeMutablePointer<Scalar> { output + (image * s.outChannels + group * m) * pixels }
+                let firstImage = start / pixels
+                if firstImage == (start + length - 1) / pixels {
+                    // One image: the product lands in the output directly.
+                    let pixel = start - firstImage * pixels
+                    let y = outputPlane(firstImage) + pixel
+                    if k == 0 {
+                        for row in 0..<m { (y + row * pixels).update(repeating: 0, count: length) }
+                    } else if s.isPointwise {
+                        gemm(m: m, n: length, k: k, a: w, rsA: k, csA: 1, b: inputPlane(firstImage) + pixel, rsB: inPlane, csB: 1,
+                             beta: 0, c: y, rsC: pixels, csC: 1)
+                    } else {
+                        gather(s, input: inputPlane(firstImage), first: pixel, length: length, into: scratch.panel, rowStride: length)
+                        gemm(m: m, n: length, k: k, a: w, rsA: k, csA: 1, b: scratch.panel, rsB: length, csB: 1,
+                             beta: 0, c: y, rsC: pixels, csC: 1)
+                    }
+                    if let bias { addBias(bias + group * m, rows: m, length: length, to: y, rowStride: pixels) }
                 } else {
-                    gemm(m: m, n: length, k: k, a: w, rsA: k, csA: 1, b: x + first, rsB: inPlane, csB: 1,
-                         beta: 0, c: y, rsC: pixels, csC: 1)
-                }
-                if let bias {
-                    for row in 0..<m {
-                        let value = bias[group * m + row]
-                        let line = y + row * pixels
-                        for j in 0..<length { line[j] += value }
+                    // Several images: one product for all, then each image's columns copied out.
+                    segments(start: start, length: length, pixels: pixels) { image, pixel, count, offset in
+                        gather(s, input: inputPlane(image), first: pixel, length: count, into: scratch.panel + offset, rowStride: length)
+                    }
+                    if k == 0 {
+                        scratch.rows.update(repeating: 0, count: m * length)
+                    } else {
+                        gemm(m: m, n: length, k: k, a: w, rsA: k, csA: 1, b: scratch.panel, rsB: length, csB: 1,
+                             beta: 0, c: scratch.rows, rsC: length, csC: 1)
+                    }
+                    segments(start: start, length: length, pixels: pixels) { image, pixel, count, offset in
+                        let y = outputPlane(image) + pixel
+                        for row in 0..<m { (y + row * pixels).update(from: scratch.rows + row * length + offset, count: count) }
+                        if let bias { addBias(bias + group * m, rows: m, length: count, to: y, rowStride: pixels) }
                     }
                 }
             }
         }
     }
 
+    /// Adds `bias[row]` to `length` values of each of `rows` rows.
+    @inline(__always)
+    static func addBias(_ bias: UnsafePointer<Scalar>, rows: Int, length: Int, to y: UnsafeMutablePointer<Scalar>, rowStride: Int) {
+        for row in 0..<rows {
+            let value = bias[row]
+            let line = y + row * rowStride
+            for j in 0..<length { line[j] += value }
+        }
+    }
+
     /// im2col for output pixels `first..<first + length` of one group of one image: row
-    /// `(channel, kh, kw)` of `panel` holds the input value each pixel multiplies by that
-    /// weight (zero in the padding).
+    /// `(channel, kh, kw)` of `panel` (rows `rowStride` apart) holds the input value each
+    /// pixel multiplies by that weight (zero in the padding).
     static func gather(_ s: ConvolutionShape, input: UnsafePointer<Scalar>, first: Int, length: Int,
-                       into panel: UnsafeMutablePointer<Scalar>) {
+                       into panel: UnsafeMutablePointer<Scalar>, rowStride: Int) {
         let channels = s.inChannels / s.groups
         let inPlane = s.inputHeight * s.inputWidth
         var row = panel
@@ -320,7 +379,7 @@ enum ConvolutionEngine<Scalar: KernelScalar & BinaryFloatingPoint> {
             let plane = input + channel * inPlane
             for kh in 0..<s.kernelHeight {
                 for kw in 0..<s.kernelWidth {
-                    walkRows(s, first: first, length: length, kh: kh, kw: kw) { j, count, ih, ow in
+                    walkRows(s, first: first, length: length, kh: kh) { j, count, ih, ow in
                         let out = row + j
                         guard let ih else {
                             out.update(repeating: 0, count: count)
@@ -340,33 +399,37 @@ enum ConvolutionEngine<Scalar: KernelScalar & BinaryFloatingPoint> {
                         }
                         if hi < count { (out + hi).update(repeating: 0, count: count - hi) }
                     }
-                    row += length
+                    row += rowStride
                 }
             }
         }
     }
 
-    /// col2im, the adjoint of ``gather(_:input:first:length:into:)``: adds each panel value
-    /// to the input position it was gathered from.
-    static func scatterAdd(_ s: ConvolutionShape, panel: UnsafePointer<Scalar>, first: Int, length: Int,
+    /// col2im, the adjoint of ``gather(_:input:first:length:into:rowStride:)``: adds each
+    /// panel value of `channels` to the input position it was gathered from.
+    static func scatterAdd(_ s: ConvolutionShape, panel: UnsafePointer<Scalar>, first: Int, length: Int, rowStride: Int,
                            channels: Range<Int>, into input: UnsafeMutablePointer<Scalar>) {
         let inPlane = s.inputHeight * s.inputWidth
         let rowsPerChannel = s.kernelHeight * s.kernelWidth
         for channel in channels {
             let plane = input + channel * inPlane
-            var row = panel + channel * rowsPerChannel * length
+            var row = panel + channel * rowsPerChannel * rowStride
             for kh in 0..<s.kernelHeight {
                 for kw in 0..<s.kernelWidth {
-                    walkRows(s, first: first, length: length, kh: kh, kw: kw) { j, count, ih, ow in
+                    walkRows(s, first: first, length: length, kh: kh) { j, count, ih, ow in
                         guard let ih else { return }
                         let (lo, hi) = validColumns(s, kw: kw, from: ow, count: count)
                         guard hi > lo else { return }
                         let target = plane + ih * s.inputWidth + (ow + lo) * s.strideWidth - s.padLeft + kw * s.dilationWidth
                         let values = row + j + lo
-                        let step = s.strideWidth
-                        for t in 0..<(hi - lo) { target[t * step] += values[t] }
+                        if s.strideWidth == 1 {
+                            for t in 0..<(hi - lo) { target[t] += values[t] }
+                        } else {
+                            let step = s.strideWidth
+                            for t in 0..<(hi - lo) { target[t * step] += values[t] }
+                        }
                     }
-                    row += length
+                    row += rowStride
                 }
             }
         }
@@ -377,7 +440,7 @@ enum ConvolutionEngine<Scalar: KernelScalar & BinaryFloatingPoint> {
     /// row kernel row `kh` reads there (nil in the padding), `firstColumn` the run's first
     /// output column.
     @inline(__always)
-    static func walkRows(_ s: ConvolutionShape, first: Int, length: Int, kh: Int, kw: Int,
+    static func walkRows(_ s: ConvolutionShape, first: Int, length: Int, kh: Int,
                          _ body: (_ j: Int, _ count: Int, _ inputRow: Int?, _ firstColumn: Int) -> Void) {
         var pixel = first, j = 0
         let end = first + length
@@ -407,6 +470,24 @@ enum ConvolutionEngine<Scalar: KernelScalar & BinaryFloatingPoint> {
         return (lo, hi)
     }
 
+    /// The output-gradient rows of a block as a GEMM operand: the gradient itself when the
+    /// block lies in one image (rows `pixels` apart), else the runs copied side by side
+    /// into `buffer` (rows `length` apart).
+    static func gradientBlock(_ s: ConvolutionShape, outputGradient: UnsafePointer<Scalar>, group: Int, start: Int, length: Int,
+                              buffer: UnsafeMutablePointer<Scalar>) -> (pointer: UnsafePointer<Scalar>, rowStride: Int) {
+        let pixels = s.outputHeight * s.outputWidth, m = s.outChannels / s.groups
+        func plane(_ image: Int) -> UnsafePointer<Scalar> { outputGradient + (image * s.outChannels + group * m) * pixels }
+        let firstImage = start / pixels
+        if firstImage == (start + length - 1) / pixels {
+            return (plane(firstImage) + (start - firstImage * pixels), pixels)
+        }
+        segments(start: start, length: length, pixels: pixels) { image, pixel, count, offset in
+            let dy = plane(image) + pixel
+            for row in 0..<m { (buffer + row * length + offset).update(from: dy + row * pixels, count: count) }
+        }
+        return (UnsafePointer(buffer), length)
+    }
+
     // MARK: Input gradient
 
     static func backwardInput(_ s: ConvolutionShape, outputGradient: UnsafePointer<Scalar>, weight: UnsafePointer<Scalar>,
@@ -419,68 +500,60 @@ enum ConvolutionEngine<Scalar: KernelScalar & BinaryFloatingPoint> {
             depthwiseBackwardInput(s, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
             return
         }
+        inputGradient.update(repeating: 0, count: s.batch * s.inChannels * inPlane)
         let m = s.outChannels / s.groups, k = s.reductionLength
         let channels = s.inChannels / s.groups
-        let groupInput = channels * inPlane, groupOutput = m * pixels
-        let planes = s.batch * s.groups
-        if s.isPointwise {
-            // dX[group] = W[group]^T dY[group]: one product per plane, no scatter.
-            let tasks = taskCount(items: planes, work: s.multiplyAdds)
-            Parallel.run(tasks) { task in
-                for plane in Parallel.slice(planes, tasks: tasks, task: task) {
-                    let image = plane / s.groups, group = plane % s.groups
-                    gemm(m: k, n: pixels, k: m, a: weight + group * m * k, rsA: 1, csA: k,
-                         b: outputGradient + image * s.outChannels * pixels + group * groupOutput, rsB: pixels, csB: 1,
-                         beta: 0, c: inputGradient + image * s.inChannels * inPlane + group * groupInput, rsC: pixels, csC: 1)
-                }
-            }
-            return
-        }
-        (inputGradient).update(repeating: 0, count: s.batch * s.inChannels * inPlane)
         guard pixels > 0, m > 0 else { return }
-        if planes >= Parallel.threadCount || Parallel.taskCount(work: s.multiplyAdds, grain: 1 << 18) == 1 {
-            // Each task owns whole planes (an image's group), so its scatters touch
-            // memory no other task writes.
-            let chunk = chunkLength(rows: k, pixels: pixels, planes: .max)
-            let tasks = taskCount(items: planes, work: s.multiplyAdds)
+        func inputPlane(_ image: Int, _ group: Int) -> UnsafeMutablePointer<Scalar> {
+            inputGradient + (image * s.inChannels + group * channels) * inPlane
+        }
+        let threads = Parallel.taskCount(work: s.multiplyAdds, grain: 1 << 18)
+        if threads <= 1 || s.batch >= threads {
+            // Each task owns whole images, so its scatters touch memory no other task
+            // writes; blocks stay inside the task's images.
+            let tasks = min(threads, s.batch)
             Parallel.run(tasks) { task in
-                let panel = UnsafeMutablePointer<Scalar>.allocate(capacity: k * chunk)
-                defer { panel.deallocate() }
-                for plane in Parallel.slice(planes, tasks: tasks, task: task) {
-                    let image = plane / s.groups, group = plane % s.groups
-                    let dy = outputGradient + image * s.outChannels * pixels + group * groupOutput
-                    let dx = inputGradient + image * s.inChannels * inPlane + group * groupInput
-                    var first = 0
-                    while first < pixels {
-                        let length = min(chunk, pixels - first)
+                let images = Parallel.slice(s.batch, tasks: tasks, task: task)
+                let columns = images.count * pixels, base = images.lowerBound * pixels
+                let chunk = min(columns, max(32, min(4096, panelElements / max(1, k) / 32 * 32)))
+                let scratch = Scratch(panel: k * chunk, rows: m * chunk)
+                for group in 0..<s.groups {
+                    var start = base
+                    while start < base + columns {
+                        let length = min(chunk, base + columns - start)
+                        let dy = gradientBlock(s, outputGradient: outputGradient, group: group, start: start, length: length, buffer: scratch.rows)
                         gemm(m: k, n: length, k: m, a: weight + group * m * k, rsA: 1, csA: k,
-                             b: dy + first, rsB: pixels, csB: 1, beta: 0, c: panel, rsC: length, csC: 1)
-                        scatterAdd(s, panel: panel, first: first, length: length, channels: 0..<channels, into: dx)
-                        first += length
+                             b: dy.pointer, rsB: dy.rowStride, csB: 1, beta: 0, c: scratch.panel, rsC: length, csC: 1)
+                        segments(start: start, length: length, pixels: pixels) { image, pixel, count, offset in
+                            scatterAdd(s, panel: scratch.panel + offset, first: pixel, length: count, rowStride: length,
+                                       channels: 0..<channels, into: inputPlane(image, group))
+                        }
+                        start += length
                     }
                 }
             }
         } else {
-            // Few planes: the product runs threaded, then the scatter splits by channel
-            // (each channel's panel rows land in that channel's plane only).
-            let chunk = min(pixels, max(32, (panelElements * 8) / max(1, k) / 32 * 32))
-            let panel = UnsafeMutablePointer<Scalar>.allocate(capacity: k * chunk)
-            defer { panel.deallocate() }
-            for plane in 0..<planes {
-                let image = plane / s.groups, group = plane % s.groups
-                let dy = outputGradient + image * s.outChannels * pixels + group * groupOutput
-                let dx = inputGradient + image * s.inChannels * inPlane + group * groupInput
-                var first = 0
-                while first < pixels {
-                    let length = min(chunk, pixels - first)
+            // Fewer images than threads: the products run threaded, then the scatter
+            // splits by channel (each channel's panel rows land in that channel's plane).
+            let columns = s.batch * pixels
+            let chunk = min(columns, max(32, min(4096, panelElements / max(1, k) / 32 * 32)))
+            let scratch = Scratch(panel: k * chunk, rows: m * chunk)
+            for group in 0..<s.groups {
+                var start = 0
+                while start < columns {
+                    let length = min(chunk, columns - start)
+                    let dy = gradientBlock(s, outputGradient: outputGradient, group: group, start: start, length: length, buffer: scratch.rows)
                     gemm(m: k, n: length, k: m, a: weight + group * m * k, rsA: 1, csA: k,
-                         b: dy + first, rsB: pixels, csB: 1, beta: 0, c: panel, rsC: length, csC: 1)
-                    let tasks = min(channels, Parallel.threadCount)
+                         b: dy.pointer, rsB: dy.rowStride, csB: 1, beta: 0, c: scratch.panel, rsC: length, csC: 1)
+                    let tasks = min(channels, threads)
                     Parallel.run(tasks) { task in
-                        scatterAdd(s, panel: panel, first: first, length: length,
-                                   channels: Parallel.slice(channels, tasks: tasks, task: task), into: dx)
+                        let mine = Parallel.slice(channels, tasks: tasks, task: task)
+                        segments(start: start, length: length, pixels: pixels) { image, pixel, count, offset in
+                            scatterAdd(s, panel: scratch.panel + offset, first: pixel, length: count, rowStride: length,
+                                       channels: mine, into: inputPlane(image, group))
+                        }
                     }
-                    first += length
+                    start += length
                 }
             }
         }
@@ -500,38 +573,31 @@ enum ConvolutionEngine<Scalar: KernelScalar & BinaryFloatingPoint> {
             depthwiseBackwardWeight(s, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
             return
         }
-        let inPlane = s.inputHeight * s.inputWidth
-        let groupInput = s.inChannels / s.groups * inPlane, groupOutput = m * pixels
-        let planes = s.batch * s.groups
-        let chunk = chunkLength(rows: k, pixels: pixels, planes: planes)
-        let chunks = (pixels + chunk - 1) / chunk
-        let items = planes * chunks
+        let inPlane = s.inputHeight * s.inputWidth, channels = s.inChannels / s.groups
+        let columns = s.batch * pixels
+        let chunk = chunkLength(rows: k, columns: columns)
+        let blocks = (columns + chunk - 1) / chunk
+        let items = s.groups * blocks
         let tasks = taskCount(items: items, work: s.multiplyAdds)
-        // Each task sums its items' products into its own copy of the gradient; the copies
+        // Each task sums its blocks' products into its own copy of the gradient; the copies
         // are added at the end (the weight is small next to the activations).
         let partials = tasks > 1 ? UnsafeMutablePointer<Scalar>.allocate(capacity: tasks * weightCount) : nil
         defer { partials?.deallocate() }
-        let pointwise = s.isPointwise
         Parallel.run(tasks) { task in
             let dw = partials.map { $0 + task * weightCount } ?? weightGradient
             if partials != nil { dw.update(repeating: 0, count: weightCount) }
-            let panel = pointwise ? nil : UnsafeMutablePointer<Scalar>.allocate(capacity: k * chunk)
-            defer { panel?.deallocate() }
+            let scratch = Scratch(panel: k * chunk, rows: m * chunk)
             for item in Parallel.slice(items, tasks: tasks, task: task) {
-                let plane = item / chunks, first = (item % chunks) * chunk
-                let length = min(chunk, pixels - first)
-                let image = plane / s.groups, group = plane % s.groups
-                let x = input + image * s.inChannels * inPlane + group * groupInput
-                let dy = outputGradient + image * s.outChannels * pixels + group * groupOutput + first
-                // dW[group] += dY[:, chunk] * col[:, chunk]^T
-                if let panel {
-                    gather(s, input: x, first: first, length: length, into: panel)
-                    gemm(m: m, n: k, k: length, a: dy, rsA: pixels, csA: 1, b: panel, rsB: 1, csB: length,
-                         beta: 1, c: dw + group * m * k, rsC: k, csC: 1)
-                } else {
-                    gemm(m: m, n: k, k: length, a: dy, rsA: pixels, csA: 1, b: x + first, rsB: 1, csB: inPlane,
-                         beta: 1, c: dw + group * m * k, rsC: k, csC: 1)
+                let group = item / blocks, start = (item % blocks) * chunk
+                let length = min(chunk, columns - start)
+                segments(start: start, length: length, pixels: pixels) { image, pixel, count, offset in
+                    gather(s, input: input + (image * s.inChannels + group * channels) * inPlane, first: pixel, length: count,
+                           into: scratch.panel + offset, rowStride: length)
                 }
+                let dy = gradientBlock(s, outputGradient: outputGradient, group: group, start: start, length: length, buffer: scratch.rows)
+                // dW[group] += dY[:, block] * panel^T
+                gemm(m: m, n: k, k: length, a: dy.pointer, rsA: dy.rowStride, csA: 1, b: scratch.panel, rsB: 1, csB: length,
+                     beta: 1, c: dw + group * m * k, rsC: k, csC: 1)
             }
         }
         if let partials {
