@@ -614,49 +614,34 @@ enum ConvolutionEngine<Scalar: KernelScalar & BinaryFloatingPoint> {
     @inline(__always)
     static func depthwiseSource(_ s: ConvolutionShape, _ channel: Int) -> Int { channel / (s.outChannels / s.groups) }
 
-    /// Output channels in parallel; per output row, each kernel tap adds `w * input row`
-    /// over the columns where the tap falls inside the input (a contiguous, vectorisable
-    /// loop at stride 1).
+    /// One plane of the convolution, for the ISA's plane kernels.
+    static func depthwisePlane(_ s: ConvolutionShape) -> DepthwisePlane {
+        DepthwisePlane(input: (s.inputHeight, s.inputWidth), output: (s.outputHeight, s.outputWidth),
+                       kernel: (s.kernelHeight, s.kernelWidth), stride: (s.strideHeight, s.strideWidth),
+                       padding: (s.padTop, s.padLeft), dilation: (s.dilationHeight, s.dilationWidth))
+    }
+
+    /// Output planes in parallel, each by the ISA's vectorised plane kernel.
     static func depthwiseForward(_ s: ConvolutionShape, input: UnsafePointer<Scalar>, weight: UnsafePointer<Scalar>,
                                  bias: UnsafePointer<Scalar>?, output: UnsafeMutablePointer<Scalar>) {
         let inPlane = s.inputHeight * s.inputWidth, pixels = s.outputHeight * s.outputWidth
         let taps = s.kernelHeight * s.kernelWidth
         let planes = s.batch * s.outChannels
+        let plane = depthwisePlane(s)
+        let kernel = Scalar.kernels(on: KernelISA.current, for: "convolution").depthwiseForward
         let tasks = taskCount(items: planes, work: s.multiplyAdds)
         Parallel.run(tasks) { task in
-            for plane in Parallel.slice(planes, tasks: tasks, task: task) {
-                let image = plane / s.outChannels, channel = plane % s.outChannels
-                let x = input + (image * s.inChannels + depthwiseSource(s, channel)) * inPlane
-                let y = output + plane * pixels
-                let w = weight + channel * taps
-                y.update(repeating: bias?[channel] ?? 0, count: pixels)
-                for oh in 0..<s.outputHeight {
-                    let line = y + oh * s.outputWidth
-                    for kh in 0..<s.kernelHeight {
-                        let ih = oh * s.strideHeight - s.padTop + kh * s.dilationHeight
-                        guard ih >= 0 && ih < s.inputHeight else { continue }
-                        let row = x + ih * s.inputWidth
-                        for kw in 0..<s.kernelWidth {
-                            let value = w[kh * s.kernelWidth + kw]
-                            let (lo, hi) = validColumns(s, kw: kw, from: 0, count: s.outputWidth)
-                            guard hi > lo else { continue }
-                            let start = lo * s.strideWidth - s.padLeft + kw * s.dilationWidth
-                            if s.strideWidth == 1 {
-                                let source = row + start - lo
-                                for t in lo..<hi { line[t] += value * source[t] }
-                            } else {
-                                let step = s.strideWidth
-                                for t in lo..<hi { line[t] += value * row[start + (t - lo) * step] }
-                            }
-                        }
-                    }
-                }
+            for index in Parallel.slice(planes, tasks: tasks, task: task) {
+                let image = index / s.outChannels, channel = index % s.outChannels
+                kernel(plane, input + (image * s.inChannels + depthwiseSource(s, channel)) * inPlane, weight + channel * taps,
+                       bias?[channel] ?? 0, false, output + index * pixels)
             }
         }
     }
 
-    /// Input channels in parallel (each gathers from its output channels), the adjoint of
-    /// the forward pass's row loops.
+    /// Input planes in parallel. At stride 1 the input gradient is the forward kernel run
+    /// on the output gradient with the filter flipped and the padding mirrored
+    /// (`dilation * (k - 1) - padding`); other strides scatter element by element.
     static func depthwiseBackwardInput(_ s: ConvolutionShape, outputGradient: UnsafePointer<Scalar>, weight: UnsafePointer<Scalar>,
                                        inputGradient: UnsafeMutablePointer<Scalar>) {
         let inPlane = s.inputHeight * s.inputWidth, pixels = s.outputHeight * s.outputWidth
@@ -664,10 +649,33 @@ enum ConvolutionEngine<Scalar: KernelScalar & BinaryFloatingPoint> {
         let multiplier = s.outChannels / s.groups
         let planes = s.batch * s.inChannels
         let tasks = taskCount(items: planes, work: s.multiplyAdds)
+        let mirroredTop = s.dilationHeight * (s.kernelHeight - 1) - s.padTop
+        let mirroredLeft = s.dilationWidth * (s.kernelWidth - 1) - s.padLeft
+        if s.strideHeight == 1 && s.strideWidth == 1 && mirroredTop >= 0 && mirroredLeft >= 0 {
+            let flipped = UnsafeMutablePointer<Scalar>.allocate(capacity: s.outChannels * taps)
+            defer { flipped.deallocate() }
+            for channel in 0..<s.outChannels {
+                for tap in 0..<taps { flipped[channel * taps + tap] = weight[channel * taps + taps - 1 - tap] }
+            }
+            let plane = DepthwisePlane(input: (s.outputHeight, s.outputWidth), output: (s.inputHeight, s.inputWidth),
+                                       kernel: (s.kernelHeight, s.kernelWidth), stride: (1, 1),
+                                       padding: (mirroredTop, mirroredLeft), dilation: (s.dilationHeight, s.dilationWidth))
+            let kernel = Scalar.kernels(on: KernelISA.current, for: "convolution").depthwiseForward
+            Parallel.run(tasks) { task in
+                for index in Parallel.slice(planes, tasks: tasks, task: task) {
+                    let image = index / s.inChannels, source = index % s.inChannels
+                    for (j, channel) in ((source * multiplier)..<((source + 1) * multiplier)).enumerated() {
+                        kernel(plane, outputGradient + (image * s.outChannels + channel) * pixels, flipped + channel * taps,
+                               0, j > 0, inputGradient + index * inPlane)
+                    }
+                }
+            }
+            return
+        }
         Parallel.run(tasks) { task in
-            for plane in Parallel.slice(planes, tasks: tasks, task: task) {
-                let image = plane / s.inChannels, source = plane % s.inChannels
-                let dx = inputGradient + plane * inPlane
+            for index in Parallel.slice(planes, tasks: tasks, task: task) {
+                let image = index / s.inChannels, source = index % s.inChannels
+                let dx = inputGradient + index * inPlane
                 dx.update(repeating: 0, count: inPlane)
                 for channel in (source * multiplier)..<((source + 1) * multiplier) {
                     let dy = outputGradient + (image * s.outChannels + channel) * pixels
@@ -684,12 +692,7 @@ enum ConvolutionEngine<Scalar: KernelScalar & BinaryFloatingPoint> {
                                 guard hi > lo else { continue }
                                 let start = lo * s.strideWidth - s.padLeft + kw * s.dilationWidth
                                 let step = s.strideWidth
-                                if step == 1 {
-                                    let target = row + start - lo
-                                    for t in lo..<hi { target[t] += value * line[t] }
-                                } else {
-                                    for t in lo..<hi { row[start + (t - lo) * step] += value * line[t] }
-                                }
+                                for t in lo..<hi { row[start + (t - lo) * step] += value * line[t] }
                             }
                         }
                     }
@@ -698,41 +701,20 @@ enum ConvolutionEngine<Scalar: KernelScalar & BinaryFloatingPoint> {
         }
     }
 
-    /// Output channels in parallel: each tap's gradient is a dot product of the output
-    /// gradient with the shifted input, summed over the batch.
+    /// Output channels in parallel: each filter's gradient summed over the batch by the
+    /// ISA's vectorised plane kernel.
     static func depthwiseBackwardWeight(_ s: ConvolutionShape, input: UnsafePointer<Scalar>, outputGradient: UnsafePointer<Scalar>,
                                         weightGradient: UnsafeMutablePointer<Scalar>) {
         let inPlane = s.inputHeight * s.inputWidth, pixels = s.outputHeight * s.outputWidth
         let taps = s.kernelHeight * s.kernelWidth
+        let plane = depthwisePlane(s)
+        let kernel = Scalar.kernels(on: KernelISA.current, for: "convolution").depthwiseWeightGradient
         let tasks = taskCount(items: s.outChannels, work: s.multiplyAdds)
         Parallel.run(tasks) { task in
             for channel in Parallel.slice(s.outChannels, tasks: tasks, task: task) {
-                let dw = weightGradient + channel * taps
                 for image in 0..<s.batch {
-                    let x = input + (image * s.inChannels + depthwiseSource(s, channel)) * inPlane
-                    let dy = outputGradient + (image * s.outChannels + channel) * pixels
-                    for oh in 0..<s.outputHeight {
-                        let line = dy + oh * s.outputWidth
-                        for kh in 0..<s.kernelHeight {
-                            let ih = oh * s.strideHeight - s.padTop + kh * s.dilationHeight
-                            guard ih >= 0 && ih < s.inputHeight else { continue }
-                            let row = x + ih * s.inputWidth
-                            for kw in 0..<s.kernelWidth {
-                                let (lo, hi) = validColumns(s, kw: kw, from: 0, count: s.outputWidth)
-                                guard hi > lo else { continue }
-                                let start = lo * s.strideWidth - s.padLeft + kw * s.dilationWidth
-                                let step = s.strideWidth
-                                var sum: Scalar = 0
-                                if step == 1 {
-                                    let source = row + start - lo
-                                    for t in lo..<hi { sum += line[t] * source[t] }
-                                } else {
-                                    for t in lo..<hi { sum += line[t] * row[start + (t - lo) * step] }
-                                }
-                                dw[kh * s.kernelWidth + kw] += sum
-                            }
-                        }
-                    }
+                    kernel(plane, input + (image * s.inChannels + depthwiseSource(s, channel)) * inPlane,
+                           outputGradient + (image * s.outChannels + channel) * pixels, weightGradient + channel * taps)
                 }
             }
         }

@@ -48,6 +48,15 @@ struct KernelTable<Scalar> {
         _ input: UnsafePointer<Scalar>, _ inputStrides: [Int]
     ) -> Void
 
+    typealias DepthwiseForward = (
+        DepthwisePlane, _ input: UnsafePointer<Scalar>, _ weight: UnsafePointer<Scalar>,
+        _ bias: Scalar, _ accumulate: Bool, _ output: UnsafeMutablePointer<Scalar>
+    ) -> Void
+    typealias DepthwiseWeightGradient = (
+        DepthwisePlane, _ input: UnsafePointer<Scalar>, _ outputGradient: UnsafePointer<Scalar>,
+        _ weightGradient: UnsafeMutablePointer<Scalar>
+    ) -> Void
+
     var gemm: GEMM
     var fmaPeak: (_ iterations: Int) -> (checksum: Scalar, flops: Int)
     var unary: Unary
@@ -55,6 +64,8 @@ struct KernelTable<Scalar> {
     var sum: Sum
     var extreme: Extreme
     var rowwise: Rowwise
+    var depthwiseForward: DepthwiseForward
+    var depthwiseWeightGradient: DepthwiseWeightGradient
 }
 
 /// The element types that have kernels: `Float` and `Double`.
@@ -88,28 +99,32 @@ extension Float: KernelScalar {
             KernelTable(
                 gemm: gemmAVX512, fmaPeak: { fmaPeakAVX512(Self.self, iterations: $0) },
                 unary: elementwiseUnaryAVX512, binary: elementwiseBinaryAVX512,
-                sum: reduceSumAVX512, extreme: reduceExtremeAVX512, rowwise: reduceRowwiseAVX512)
+                sum: reduceSumAVX512, extreme: reduceExtremeAVX512, rowwise: reduceRowwiseAVX512,
+                depthwiseForward: depthwiseForwardAVX512, depthwiseWeightGradient: depthwiseWeightGradientAVX512)
         #endif
         #if canImport(NablaKernelsAVX2)
         case .avx2:
             KernelTable(
                 gemm: gemmAVX2, fmaPeak: { fmaPeakAVX2(Self.self, iterations: $0) },
                 unary: elementwiseUnaryAVX2, binary: elementwiseBinaryAVX2,
-                sum: reduceSumAVX2, extreme: reduceExtremeAVX2, rowwise: reduceRowwiseAVX2)
+                sum: reduceSumAVX2, extreme: reduceExtremeAVX2, rowwise: reduceRowwiseAVX2,
+                depthwiseForward: depthwiseForwardAVX2, depthwiseWeightGradient: depthwiseWeightGradientAVX2)
         #endif
         #if canImport(NablaKernelsX86)
         case .x86Baseline:
             KernelTable(
                 gemm: gemmX86, fmaPeak: { fmaPeakX86(Self.self, iterations: $0) },
                 unary: elementwiseUnaryX86, binary: elementwiseBinaryX86,
-                sum: reduceSumX86, extreme: reduceExtremeX86, rowwise: reduceRowwiseX86)
+                sum: reduceSumX86, extreme: reduceExtremeX86, rowwise: reduceRowwiseX86,
+                depthwiseForward: depthwiseForwardX86, depthwiseWeightGradient: depthwiseWeightGradientX86)
         #endif
         #if canImport(NablaKernelsNEON)
         case .neon:
             KernelTable(
                 gemm: gemmNEON, fmaPeak: { fmaPeakNEON(Self.self, iterations: $0) },
                 unary: elementwiseUnaryNEON, binary: elementwiseBinaryNEON,
-                sum: reduceSumNEON, extreme: reduceExtremeNEON, rowwise: reduceRowwiseNEON)
+                sum: reduceSumNEON, extreme: reduceExtremeNEON, rowwise: reduceRowwiseNEON,
+                depthwiseForward: depthwiseForwardNEON, depthwiseWeightGradient: depthwiseWeightGradientNEON)
         #endif
         default:
             nil
@@ -125,28 +140,32 @@ extension Double: KernelScalar {
             KernelTable(
                 gemm: gemmAVX512, fmaPeak: { fmaPeakAVX512(Self.self, iterations: $0) },
                 unary: elementwiseUnaryAVX512, binary: elementwiseBinaryAVX512,
-                sum: reduceSumAVX512, extreme: reduceExtremeAVX512, rowwise: reduceRowwiseAVX512)
+                sum: reduceSumAVX512, extreme: reduceExtremeAVX512, rowwise: reduceRowwiseAVX512,
+                depthwiseForward: depthwiseForwardAVX512, depthwiseWeightGradient: depthwiseWeightGradientAVX512)
         #endif
         #if canImport(NablaKernelsAVX2)
         case .avx2:
             KernelTable(
                 gemm: gemmAVX2, fmaPeak: { fmaPeakAVX2(Self.self, iterations: $0) },
                 unary: elementwiseUnaryAVX2, binary: elementwiseBinaryAVX2,
-                sum: reduceSumAVX2, extreme: reduceExtremeAVX2, rowwise: reduceRowwiseAVX2)
+                sum: reduceSumAVX2, extreme: reduceExtremeAVX2, rowwise: reduceRowwiseAVX2,
+                depthwiseForward: depthwiseForwardAVX2, depthwiseWeightGradient: depthwiseWeightGradientAVX2)
         #endif
         #if canImport(NablaKernelsX86)
         case .x86Baseline:
             KernelTable(
                 gemm: gemmX86, fmaPeak: { fmaPeakX86(Self.self, iterations: $0) },
                 unary: elementwiseUnaryX86, binary: elementwiseBinaryX86,
-                sum: reduceSumX86, extreme: reduceExtremeX86, rowwise: reduceRowwiseX86)
+                sum: reduceSumX86, extreme: reduceExtremeX86, rowwise: reduceRowwiseX86,
+                depthwiseForward: depthwiseForwardX86, depthwiseWeightGradient: depthwiseWeightGradientX86)
         #endif
         #if canImport(NablaKernelsNEON)
         case .neon:
             KernelTable(
                 gemm: gemmNEON, fmaPeak: { fmaPeakNEON(Self.self, iterations: $0) },
                 unary: elementwiseUnaryNEON, binary: elementwiseBinaryNEON,
-                sum: reduceSumNEON, extreme: reduceExtremeNEON, rowwise: reduceRowwiseNEON)
+                sum: reduceSumNEON, extreme: reduceExtremeNEON, rowwise: reduceRowwiseNEON,
+                depthwiseForward: depthwiseForwardNEON, depthwiseWeightGradient: depthwiseWeightGradientNEON)
         #endif
         default:
             nil

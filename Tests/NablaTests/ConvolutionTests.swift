@@ -87,6 +87,9 @@ func referenceConv2d(_ x: Tensor, _ w: Tensor, bias: Tensor?, stride: (Int, Int)
             (1, 3, 40, 45, 7, 7, 7, (2, 2), (3, 3), (1, 1), 1),
             (1, 16, 32, 32, 24, 3, 3, (1, 1), (1, 1), (1, 1), 1),
             (5, 2, 6, 6, 3, 6, 6, (1, 1), (0, 0), (1, 1), 1),
+            (2, 6, 21, 45, 12, 3, 3, (1, 1), (1, 1), (1, 1), 6),
+            (1, 4, 19, 50, 4, 5, 5, (1, 1), (2, 2), (2, 2), 4),
+            (1, 4, 20, 41, 4, 3, 3, (2, 2), (1, 1), (1, 1), 4),
         ]
         for dtype in [DType.float32, .float64] {
             for (n, c, h, w, o, kh, kw, stride, padding, dilation, groups) in cases {
@@ -113,6 +116,9 @@ func referenceConv2d(_ x: Tensor, _ w: Tensor, bias: Tensor?, stride: (Int, Int)
             (4, 8, 17, 19, 8, 3, 2, 1, 1),
             (1, 12, 20, 20, 12, 3, 1, 1, 12),
             (3, 6, 12, 12, 12, 1, 1, 0, 2),
+            (2, 6, 20, 50, 12, 3, 1, 1, 6),
+            (2, 4, 21, 40, 4, 5, 1, 2, 4),
+            (1, 4, 15, 37, 8, 3, 2, 1, 4),
         ]
         for (n, c, h, w, o, k, stride, padding, groups) in cases {
             let x = Tensor.randn([n, c, h, w], dtype: .float64, generator: generator).requiringGrad()

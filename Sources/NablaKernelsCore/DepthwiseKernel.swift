@@ -1,0 +1,168 @@
+/// The geometry of one depthwise-convolution plane: a single input channel, a single
+/// filter, zero padding. Plain integers, so that ISA entry points take it by value.
+public struct DepthwisePlane: Sendable {
+    /// The input plane's height.
+    public var inputHeight: Int
+    /// The input plane's width.
+    public var inputWidth: Int
+    /// The output plane's height.
+    public var outputHeight: Int
+    /// The output plane's width.
+    public var outputWidth: Int
+    /// The filter's height.
+    public var kernelHeight: Int
+    /// The filter's width.
+    public var kernelWidth: Int
+    /// The step between output rows, in input rows.
+    public var strideHeight: Int
+    /// The step between output columns, in input columns.
+    public var strideWidth: Int
+    /// Implicit zero rows above the input.
+    public var padTop: Int
+    /// Implicit zero columns left of the input.
+    public var padLeft: Int
+    /// The spacing between filter rows.
+    public var dilationHeight: Int
+    /// The spacing between filter columns.
+    public var dilationWidth: Int
+
+    /// A plane geometry from its sizes and steps.
+    ///
+    /// - Parameters:
+    ///   - input: The input plane's height and width.
+    ///   - output: The output plane's height and width.
+    ///   - kernel: The filter's height and width.
+    ///   - stride: The steps along height and width.
+    ///   - padding: The implicit zeros above and left of the input.
+    ///   - dilation: The filter's spacing along height and width.
+    @inlinable
+    public init(input: (Int, Int), output: (Int, Int), kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int)) {
+        (inputHeight, inputWidth) = input
+        (outputHeight, outputWidth) = output
+        (kernelHeight, kernelWidth) = kernel
+        (strideHeight, strideWidth) = stride
+        (padTop, padLeft) = padding
+        (dilationHeight, dilationWidth) = dilation
+    }
+}
+
+/// Depthwise convolution of one plane, vectorised along the width with an ISA's vector
+/// type (the GEMM config's): the ISA targets instantiate it behind non-inlinable entry
+/// points, and NablaKernels spreads planes over threads.
+///
+/// Generic over the config, never over a bare SIMD type, so each ISA's specialisation has
+/// its own symbol (see ``GEMMKernelConfig``).
+public enum DepthwiseKernel<K: GEMMKernelConfig> {
+    /// `output = base + sum over taps of weight[tap] * shifted input`, where `base` is
+    /// `bias` or, with `accumulate`, the output's current values. At stride 1 the interior
+    /// columns (every tap inside the input) run `Vector.scalarCount` outputs at a time with
+    /// all taps accumulated in a register; borders and other strides run lane by lane.
+    ///
+    /// - Parameters:
+    ///   - p: The plane geometry.
+    ///   - input: The input plane, `inputHeight x inputWidth`.
+    ///   - weight: The filter, `kernelHeight x kernelWidth`.
+    ///   - bias: The value every output starts from (ignored with `accumulate`).
+    ///   - accumulate: Add to the output instead of overwriting it.
+    ///   - output: The output plane, `outputHeight x outputWidth`.
+    @inlinable @inline(__always)
+    public static func forward(_ p: DepthwisePlane, input: UnsafePointer<K.Scalar>, weight: UnsafePointer<K.Scalar>,
+                               bias: K.Scalar, accumulate: Bool, output: UnsafeMutablePointer<K.Scalar>) {
+        let lanes = K.Vector.scalarCount
+        // Columns whose every tap is inside the input (stride 1): iw = ow - padLeft + kw * dilation.
+        var interiorLow = 0, interiorHigh = 0
+        if p.strideWidth == 1 {
+            interiorLow = min(p.padLeft, p.outputWidth)
+            interiorHigh = max(interiorLow, min(p.outputWidth, p.inputWidth - (p.kernelWidth - 1) * p.dilationWidth + p.padLeft))
+        }
+        for oh in 0..<p.outputHeight {
+            let line = output + oh &* p.outputWidth
+            var ow = 0
+            while ow < p.outputWidth {
+                if ow == interiorLow && interiorHigh &- interiorLow >= lanes {
+                    var t = interiorLow
+                    while t &+ lanes <= interiorHigh {
+                        var acc = accumulate ? K.load(line + t) : K.splat(bias)
+                        for kh in 0..<p.kernelHeight {
+                            let ih = oh &* p.strideHeight &- p.padTop &+ kh &* p.dilationHeight
+                            guard ih >= 0 && ih < p.inputHeight else { continue }
+                            let row = input + (ih &* p.inputWidth &+ t &- p.padLeft)
+                            let taps = weight + kh &* p.kernelWidth
+                            for kw in 0..<p.kernelWidth {
+                                K.multiplyAdd(&acc, K.splat(taps[kw]), K.load(row + kw &* p.dilationWidth))
+                            }
+                        }
+                        K.store(acc, to: line + t)
+                        t &+= lanes
+                    }
+                    ow = t
+                    continue
+                }
+                line[ow] = element(p, input: input, weight: weight, oh: oh, ow: ow, base: accumulate ? line[ow] : bias)
+                ow &+= 1
+            }
+        }
+    }
+
+    /// One output element with bounds checks on every tap.
+    @inlinable @inline(__always)
+    static func element(_ p: DepthwisePlane, input: UnsafePointer<K.Scalar>, weight: UnsafePointer<K.Scalar>,
+                        oh: Int, ow: Int, base: K.Scalar) -> K.Scalar {
+        var sum = base
+        for kh in 0..<p.kernelHeight {
+            let ih = oh &* p.strideHeight &- p.padTop &+ kh &* p.dilationHeight
+            guard ih >= 0 && ih < p.inputHeight else { continue }
+            let row = input + ih &* p.inputWidth
+            for kw in 0..<p.kernelWidth {
+                let iw = ow &* p.strideWidth &- p.padLeft &+ kw &* p.dilationWidth
+                guard iw >= 0 && iw < p.inputWidth else { continue }
+                sum += weight[kh &* p.kernelWidth &+ kw] * row[iw]
+            }
+        }
+        return sum
+    }
+
+    /// Adds to `weightGradient[tap]` the dot product of the output gradient with the input
+    /// each tap saw (zero in the padding), vectorised along the width at stride 1.
+    ///
+    /// - Parameters:
+    ///   - p: The plane geometry.
+    ///   - input: The input plane, `inputHeight x inputWidth`.
+    ///   - outputGradient: The output plane's gradient, `outputHeight x outputWidth`.
+    ///   - weightGradient: The filter's gradient, `kernelHeight x kernelWidth`, added to.
+    @inlinable @inline(__always)
+    public static func weightGradient(_ p: DepthwisePlane, input: UnsafePointer<K.Scalar>, outputGradient: UnsafePointer<K.Scalar>,
+                                      weightGradient: UnsafeMutablePointer<K.Scalar>) {
+        let lanes = K.Vector.scalarCount
+        for kh in 0..<p.kernelHeight {
+            for kw in 0..<p.kernelWidth {
+                var acc = K.splat(0)
+                var sum: K.Scalar = 0
+                // Output columns whose tap falls inside the input.
+                let base = kw &* p.dilationWidth &- p.padLeft
+                let step = p.strideWidth
+                let low = base < 0 ? min(p.outputWidth, (-base + step - 1) / step) : 0
+                let high = base <= p.inputWidth - 1 ? max(low, min(p.outputWidth, (p.inputWidth - 1 - base) / step + 1)) : low
+                for oh in 0..<p.outputHeight {
+                    let ih = oh &* p.strideHeight &- p.padTop &+ kh &* p.dilationHeight
+                    guard ih >= 0 && ih < p.inputHeight else { continue }
+                    let dy = outputGradient + oh &* p.outputWidth
+                    let row = input + ih &* p.inputWidth
+                    var t = low
+                    if step == 1 {
+                        while t &+ lanes <= high {
+                            K.multiplyAdd(&acc, K.load(dy + t), K.load(row + (t &+ base)))
+                            t &+= lanes
+                        }
+                    }
+                    while t < high {
+                        sum += dy[t] * row[t &* step &+ base]
+                        t &+= 1
+                    }
+                }
+                for lane in 0..<lanes { sum += acc[lane] }
+                weightGradient[kh &* p.kernelWidth &+ kw] += sum
+            }
+        }
+    }
+}
