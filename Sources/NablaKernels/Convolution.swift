@@ -710,11 +710,16 @@ enum ConvolutionEngine<Scalar: KernelScalar & BinaryFloatingPoint> {
         let plane = depthwisePlane(s)
         let kernel = Scalar.kernels(on: KernelISA.current, for: "convolution").depthwiseWeightGradient
         let tasks = taskCount(items: s.outChannels, work: s.multiplyAdds)
+        // 64 zeros, then 64 ones: the plane kernel's tail mask (wider than any vector).
+        let mask = UnsafeMutablePointer<Scalar>.allocate(capacity: 128)
+        defer { mask.deallocate() }
+        mask.update(repeating: 0, count: 64)
+        (mask + 64).update(repeating: 1, count: 64)
         Parallel.run(tasks) { task in
             for channel in Parallel.slice(s.outChannels, tasks: tasks, task: task) {
                 for image in 0..<s.batch {
                     kernel(plane, input + (image * s.inChannels + depthwiseSource(s, channel)) * inPlane,
-                           outputGradient + (image * s.outChannels + channel) * pixels, weightGradient + channel * taps)
+                           outputGradient + (image * s.outChannels + channel) * pixels, weightGradient + channel * taps, mask + 64)
                 }
             }
         }

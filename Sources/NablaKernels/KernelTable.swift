@@ -54,7 +54,7 @@ struct KernelTable<Scalar> {
     ) -> Void
     typealias DepthwiseWeightGradient = (
         DepthwisePlane, _ input: UnsafePointer<Scalar>, _ outputGradient: UnsafePointer<Scalar>,
-        _ weightGradient: UnsafeMutablePointer<Scalar>
+        _ weightGradient: UnsafeMutablePointer<Scalar>, _ mask: UnsafePointer<Scalar>
     ) -> Void
 
     var gemm: GEMM

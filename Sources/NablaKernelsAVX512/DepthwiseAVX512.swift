@@ -18,9 +18,9 @@ public func depthwiseForwardAVX512(
 @inline(never)
 public func depthwiseWeightGradientAVX512(
     _ plane: DepthwisePlane, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
-    weightGradient: UnsafeMutablePointer<Float>
+    weightGradient: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>
 ) {
-    DepthwiseKernel<AVX512Float>.weightGradient(plane, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
+    DepthwiseKernel<AVX512Float>.weightGradient(plane, input: input, outputGradient: outputGradient, weightGradient: weightGradient, mask: mask)
 }
 
 /// `DepthwiseKernel.forward` for `Double` on AVX-512.
@@ -36,8 +36,8 @@ public func depthwiseForwardAVX512(
 @inline(never)
 public func depthwiseWeightGradientAVX512(
     _ plane: DepthwisePlane, input: UnsafePointer<Double>, outputGradient: UnsafePointer<Double>,
-    weightGradient: UnsafeMutablePointer<Double>
+    weightGradient: UnsafeMutablePointer<Double>, mask: UnsafePointer<Double>
 ) {
-    DepthwiseKernel<AVX512Double>.weightGradient(plane, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
+    DepthwiseKernel<AVX512Double>.weightGradient(plane, input: input, outputGradient: outputGradient, weightGradient: weightGradient, mask: mask)
 }
 #endif

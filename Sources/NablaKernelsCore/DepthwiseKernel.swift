@@ -80,28 +80,45 @@ public enum DepthwiseKernel<K: GEMMKernelConfig> {
             var ow = 0
             while ow < p.outputWidth {
                 if ow == interiorLow && interiorHigh &- interiorLow >= lanes {
+                    // The last vector overlaps the one before it instead of leaving a
+                    // scalar tail; it is computed first (from the original values, when
+                    // accumulating) and stored last, so every column is counted once.
+                    let last = interiorHigh &- lanes
+                    let tail = interiorVector(p, input: input, weight: weight, oh: oh, at: last,
+                                              base: accumulate ? K.load(line + last) : K.splat(bias))
                     var t = interiorLow
-                    while t &+ lanes <= interiorHigh {
-                        var acc = accumulate ? K.load(line + t) : K.splat(bias)
-                        for kh in 0..<p.kernelHeight {
-                            let ih = oh &* p.strideHeight &- p.padTop &+ kh &* p.dilationHeight
-                            guard ih >= 0 && ih < p.inputHeight else { continue }
-                            let row = input + (ih &* p.inputWidth &+ t &- p.padLeft)
-                            let taps = weight + kh &* p.kernelWidth
-                            for kw in 0..<p.kernelWidth {
-                                K.multiplyAdd(&acc, K.splat(taps[kw]), K.load(row + kw &* p.dilationWidth))
-                            }
-                        }
-                        K.store(acc, to: line + t)
+                    while t < last {
+                        let value = interiorVector(p, input: input, weight: weight, oh: oh, at: t,
+                                                   base: accumulate ? K.load(line + t) : K.splat(bias))
+                        K.store(value, to: line + t)
                         t &+= lanes
                     }
-                    ow = t
+                    K.store(tail, to: line + last)
+                    ow = interiorHigh
                     continue
                 }
                 line[ow] = element(p, input: input, weight: weight, oh: oh, ow: ow, base: accumulate ? line[ow] : bias)
                 ow &+= 1
             }
         }
+    }
+
+    /// `Vector.scalarCount` interior outputs of row `oh` from column `t` (stride 1, every
+    /// tap inside the input along the width).
+    @inlinable @inline(__always)
+    static func interiorVector(_ p: DepthwisePlane, input: UnsafePointer<K.Scalar>, weight: UnsafePointer<K.Scalar>,
+                               oh: Int, at t: Int, base: K.Vector) -> K.Vector {
+        var acc = base
+        for kh in 0..<p.kernelHeight {
+            let ih = oh &* p.strideHeight &- p.padTop &+ kh &* p.dilationHeight
+            guard ih >= 0 && ih < p.inputHeight else { continue }
+            let row = input + (ih &* p.inputWidth &+ t &- p.padLeft)
+            let taps = weight + kh &* p.kernelWidth
+            for kw in 0..<p.kernelWidth {
+                K.multiplyAdd(&acc, K.splat(taps[kw]), K.load(row + kw &* p.dilationWidth))
+            }
+        }
+        return acc
     }
 
     /// One output element with bounds checks on every tap.
@@ -130,9 +147,12 @@ public enum DepthwiseKernel<K: GEMMKernelConfig> {
     ///   - input: The input plane, `inputHeight x inputWidth`.
     ///   - outputGradient: The output plane's gradient, `outputHeight x outputWidth`.
     ///   - weightGradient: The filter's gradient, `kernelHeight x kernelWidth`, added to.
+    ///   - mask: A pointer with at least `Vector.scalarCount` zeros before it and as many
+    ///     ones from it on: the last, overlapping vector of a row is multiplied by
+    ///     `mask - overlap` so that the columns it shares with the one before count once.
     @inlinable @inline(__always)
     public static func weightGradient(_ p: DepthwisePlane, input: UnsafePointer<K.Scalar>, outputGradient: UnsafePointer<K.Scalar>,
-                                      weightGradient: UnsafeMutablePointer<K.Scalar>) {
+                                      weightGradient: UnsafeMutablePointer<K.Scalar>, mask: UnsafePointer<K.Scalar>) {
         let lanes = K.Vector.scalarCount
         for kh in 0..<p.kernelHeight {
             for kw in 0..<p.kernelWidth {
@@ -149,10 +169,16 @@ public enum DepthwiseKernel<K: GEMMKernelConfig> {
                     let dy = outputGradient + oh &* p.outputWidth
                     let row = input + ih &* p.inputWidth
                     var t = low
-                    if step == 1 {
+                    if step == 1 && high &- low >= lanes {
                         while t &+ lanes <= high {
                             K.multiplyAdd(&acc, K.load(dy + t), K.load(row + (t &+ base)))
                             t &+= lanes
+                        }
+                        if t < high {
+                            let overlap = t &- (high &- lanes)
+                            let masked = K.multiply(K.load(dy + (high &- lanes)), K.load(mask - overlap))
+                            K.multiplyAdd(&acc, masked, K.load(row + (high &- lanes &+ base)))
+                            t = high
                         }
                     }
                     while t < high {

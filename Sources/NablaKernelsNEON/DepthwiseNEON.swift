@@ -18,9 +18,9 @@ public func depthwiseForwardNEON(
 @inline(never)
 public func depthwiseWeightGradientNEON(
     _ plane: DepthwisePlane, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
-    weightGradient: UnsafeMutablePointer<Float>
+    weightGradient: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>
 ) {
-    DepthwiseKernel<NEONFloat>.weightGradient(plane, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
+    DepthwiseKernel<NEONFloat>.weightGradient(plane, input: input, outputGradient: outputGradient, weightGradient: weightGradient, mask: mask)
 }
 
 /// `DepthwiseKernel.forward` for `Double` on NEON.
@@ -36,8 +36,8 @@ public func depthwiseForwardNEON(
 @inline(never)
 public func depthwiseWeightGradientNEON(
     _ plane: DepthwisePlane, input: UnsafePointer<Double>, outputGradient: UnsafePointer<Double>,
-    weightGradient: UnsafeMutablePointer<Double>
+    weightGradient: UnsafeMutablePointer<Double>, mask: UnsafePointer<Double>
 ) {
-    DepthwiseKernel<NEONDouble>.weightGradient(plane, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
+    DepthwiseKernel<NEONDouble>.weightGradient(plane, input: input, outputGradient: outputGradient, weightGradient: weightGradient, mask: mask)
 }
 #endif

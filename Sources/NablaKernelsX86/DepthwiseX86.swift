@@ -18,9 +18,9 @@ public func depthwiseForwardX86(
 @inline(never)
 public func depthwiseWeightGradientX86(
     _ plane: DepthwisePlane, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
-    weightGradient: UnsafeMutablePointer<Float>
+    weightGradient: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>
 ) {
-    DepthwiseKernel<X86Float>.weightGradient(plane, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
+    DepthwiseKernel<X86Float>.weightGradient(plane, input: input, outputGradient: outputGradient, weightGradient: weightGradient, mask: mask)
 }
 
 /// `DepthwiseKernel.forward` for `Double` on baseline x86-64.
@@ -36,8 +36,8 @@ public func depthwiseForwardX86(
 @inline(never)
 public func depthwiseWeightGradientX86(
     _ plane: DepthwisePlane, input: UnsafePointer<Double>, outputGradient: UnsafePointer<Double>,
-    weightGradient: UnsafeMutablePointer<Double>
+    weightGradient: UnsafeMutablePointer<Double>, mask: UnsafePointer<Double>
 ) {
-    DepthwiseKernel<X86Double>.weightGradient(plane, input: input, outputGradient: outputGradient, weightGradient: weightGradient)
+    DepthwiseKernel<X86Double>.weightGradient(plane, input: input, outputGradient: outputGradient, weightGradient: weightGradient, mask: mask)
 }
 #endif

@@ -11,6 +11,8 @@ import Testing
         (7, 70, 5, 5, 1, 1, 2, 2, 2, 2),
         (10, 41, 3, 3, 2, 2, 1, 1, 1, 1),
         (6, 33, 1, 7, 1, 1, 0, 3, 1, 1),
+        (4, 37, 3, 3, 1, 1, 1, 1, 1, 1),
+        (3, 18, 3, 3, 1, 1, 1, 1, 1, 1),
         (5, 20, 3, 3, 1, 1, 0, 0, 1, 1),
     ]
 
@@ -68,7 +70,8 @@ import Testing
             // The weight gradient: dW[tap] = sum over outputs of g * the input the tap saw.
             let g = base
             var dw = [Double](repeating: 1, count: w.count)
-            table.depthwiseWeightGradient(p, x, g, &dw)
+            let mask = [Double](repeating: 0, count: 64) + [Double](repeating: 1, count: 64)
+            mask.withUnsafeBufferPointer { table.depthwiseWeightGradient(p, x, g, &dw, $0.baseAddress! + 64) }
             for tap in w.indices {
                 var unit = [Double](repeating: 0, count: w.count)
                 unit[tap] = 1
