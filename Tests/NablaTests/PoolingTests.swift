@@ -122,6 +122,16 @@ func expectGradcheck(_ shape: [Int], seed: UInt64 = 1, _ comment: String, source
         #expect(x.view(1, 2, 2, 2).maxPool2d(kernelSize: 2).toArray(Double.self)[0].isNaN)
     }
 
+    @Test func dilatedWindowEntirelyInThePaddingIsMinusInfinity() {
+        // Rows -1 and 2 of a 2-row input: PyTorch gives -inf there, and no gradient flows.
+        let x = Tensor.ones([1, 1, 2, 2], dtype: .float64, requiresGrad: true)
+        let y = x.maxPool2d(kernelSize: 2, padding: 1, dilation: 3)
+        #expect(y.shape == [1, 1, 1, 1])
+        #expect(y.toArray(Double.self) == [-.infinity])
+        y.backward(gradient: Tensor.ones([1, 1, 1, 1], dtype: .float64))
+        #expect(x.grad!.toArray(Double.self) == [0, 0, 0, 0])
+    }
+
     @Test func paddedWindowsAndDivisors() throws {
         let x = Tensor.arange(1.0, 10.0, dtype: .float64).view(1, 1, 3, 3)
         // Corner window [1, 2, 4, 5] over a 3 x 3 window with 5 padding zeros.

@@ -118,7 +118,9 @@ enum PoolingKernels {
     }
 
     /// The backward of every max pooling: each output gradient is added to the input
-    /// element its index names.
+    /// element its index names. A dilated window that falls entirely in the padding has
+    /// no input element (its value is `-infinity` and its index, as in PyTorch, lies
+    /// outside the plane): its gradient goes nowhere.
     static func maxPoolBackward<T: BinaryFloatingPoint>(_ gradOutput: UnsafePointer<T>, _ indices: UnsafePointer<Int64>,
                                                         _ gradInput: UnsafeMutablePointer<T>, _ g: PoolGeometry) {
         forEachPlaneRange(g.planes, workPerPlane: g.outPlane) { planes in
@@ -127,7 +129,8 @@ enum PoolingKernels {
                 let sourceIndices = indices + plane * g.outPlane
                 let target = gradInput + plane * g.inPlane
                 for o in 0..<g.outPlane {
-                    target[Int(sourceIndices[o])] += source[o]
+                    let index = Int(sourceIndices[o])
+                    if index >= 0 && index < g.inPlane { target[index] += source[o] }
                 }
             }
         }
