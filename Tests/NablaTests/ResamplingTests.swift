@@ -34,9 +34,11 @@ import Testing
         let all = x.pad([0, 0, 0, 0, 1, 0])
         #expect(all.shape == [2, 3, 4])
         #expect(all.toArray(Double.self) == [Double](repeating: 0, count: 12) + x.toArray(Double.self))
-        // Circular padding may crop too.
-        let rotated = x.pad([-1, 1], mode: .circular)
-        #expect(rotated.toArray(Double.self) == [2, 3, 4, 1, 6, 7, 8, 5, 10, 11, 12, 9])
+        // Circular padding may crop too: PyTorch crops first, then wraps what is left.
+        let cropped = x.pad([-1, 1], mode: .circular)
+        #expect(cropped.toArray(Double.self) == [2, 3, 4, 2, 6, 7, 8, 6, 10, 11, 12, 10])
+        #expect(x.pad([2, -1], mode: .circular).toArray(Double.self) == [2, 3, 1, 2, 3, 6, 7, 5, 6, 7, 10, 11, 9, 10, 11])
+        #expect(x.pad([-4, 0], mode: .circular).shape == [1, 3, 0])
         // Integer tensors, non-contiguous inputs.
         let labels = try Tensor([Int64(1), 2, 3], shape: [3]).pad([1, 2], value: 5)
         #expect(labels.dtype == .int64 && labels.toArray(Int64.self) == [5, 1, 2, 3, 5, 5])
@@ -196,6 +198,13 @@ import Testing
             _ = Tensor.zeros(1, 1, 3).pad([3, 0], mode: .reflect)
         }
         expectMessage(r, ["pad", "reflect", "[3, 0]", "[1, 1, 3]"])
+    }
+
+    @Test func circularPaddingWrappingTwiceTraps() async {
+        let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Tensor.zeros(1, 1, 2).pad([-1, 2], mode: .circular)
+        }
+        expectMessage(r, ["pad", "circular", "[-1, 2]", "[1, 1, 2]", "more than once"])
     }
 
     @Test func oddPaddingAmountsTrap() async {
