@@ -39,6 +39,10 @@ import Testing
         #expect(cropped.toArray(Double.self) == [2, 3, 4, 2, 6, 7, 8, 6, 10, 11, 12, 10])
         #expect(x.pad([2, -1], mode: .circular).toArray(Double.self) == [2, 3, 1, 2, 3, 6, 7, 5, 6, 7, 10, 11, 9, 10, 11])
         #expect(x.pad([-4, 0], mode: .circular).shape == [1, 3, 0])
+        // Reflect and replicate crop too, mirroring and repeating the original edges.
+        #expect(x.pad([-1, 2], mode: .reflect).toArray(Double.self).prefix(5) == [2, 3, 4, 3, 2])
+        #expect(x.pad([-1, 2], mode: .replicate).toArray(Double.self).prefix(5) == [2, 3, 4, 4, 4])
+        #expect(x.pad([2, -3], mode: .reflect).toArray(Double.self).prefix(3) == [3, 2, 1])
         // Integer tensors, non-contiguous inputs.
         let labels = try Tensor([Int64(1), 2, 3], shape: [3]).pad([1, 2], value: 5)
         #expect(labels.dtype == .int64 && labels.toArray(Int64.self) == [5, 1, 2, 3, 5, 5])
@@ -72,6 +76,8 @@ import Testing
         }
         expectGradcheck([2, 3, 4], "constant cropping") { $0.pad([-1, 2, 1, -2, 1, 0], value: 0.5) }
         expectGradcheck([2, 3, 4], "circular cropping") { $0.pad([-1, 2, 1, -2], mode: .circular) }
+        expectGradcheck([2, 3, 4], "reflect cropping") { $0.pad([-1, 2, 1, -1], mode: .reflect) }
+        expectGradcheck([2, 3, 4], "replicate cropping") { $0.pad([3, -2, -1, 2], mode: .replicate) }
     }
 }
 

@@ -119,9 +119,11 @@ extension Tensor {
     ///   at most the number of elements left.
     ///
     /// The non-constant modes pad the last 1, 2 or 3 dims of an input with one or two
-    /// more dims (an optional batch and a channel dim), as PyTorch requires; `.reflect`
-    /// and `.replicate` take non-negative amounts only. The gradient of the padded elements
-    /// flows back to the elements they were copied from.
+    /// more dims (an optional batch and a channel dim), as PyTorch requires. Negative
+    /// amounts remove elements in every mode (`.reflect` and `.replicate` still mirror
+    /// or repeat the input's original edges, as PyTorch's kernels do); only `.zeros` and
+    /// `.circular` may leave a dim empty. The gradient of the padded elements flows back
+    /// to the elements they were copied from.
     ///
     /// - Parameters:
     ///   - amounts: An even number of amounts, at most two per dim.
@@ -156,12 +158,12 @@ extension Tensor {
             case .zeros:
                 break
             case .reflect:
-                guard left >= 0 && right >= 0 && left < size && right < size else {
-                    fatalError("\(operation): reflect padding \(amounts) must be non-negative and less than the size of the padded dim (\(size) in input shape \(shape))")
+                guard left < size && right < size else {
+                    fatalError("\(operation): reflect padding \(amounts) must be less than the size of the padded dim (\(size) in input shape \(shape))")
                 }
             case .replicate:
-                guard left >= 0 && right >= 0 && size > 0 else {
-                    fatalError("\(operation): replicate padding \(amounts) must be non-negative, of a non-empty dim (input shape \(shape))")
+                guard size > 0 else {
+                    fatalError("\(operation): replicate padding \(amounts) of an empty dim (input shape \(shape))")
                 }
             case .circular:
                 let kept = size - Swift.max(-left, 0) - Swift.max(-right, 0)
