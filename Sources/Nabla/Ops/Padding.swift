@@ -84,8 +84,8 @@ enum PaddingKernels {
 
 extension Tensor {
     /// The source position of output position `i` along a dim of `size` padded by
-    /// `before` elements in `mode`, or -1 for a constant.
-    private static func paddingSource(_ i: Int, size: Int, before: Int, mode: PaddingMode) -> Int {
+    /// `before` and `after` elements in `mode`, or -1 for a constant.
+    private static func paddingSource(_ i: Int, size: Int, before: Int, after: Int, mode: PaddingMode) -> Int {
         let j = i - before
         switch mode {
         case .zeros:
@@ -93,7 +93,11 @@ extension Tensor {
         case .replicate:
             return Swift.min(Swift.max(j, 0), size - 1)
         case .circular:
-            return ((j % size) + size) % size
+            // As PyTorch: negative amounts crop first, positive ones wrap the cropped part.
+            let cropBefore = Swift.max(-before, 0)
+            let kept = size - cropBefore - Swift.max(-after, 0)
+            let k = i - Swift.max(before, 0)
+            return cropBefore + ((k % kept) + kept) % kept
         case .reflect:
             if size == 1 { return 0 }
             let period = 2 * (size - 1)
@@ -110,13 +114,16 @@ extension Tensor {
     /// - `.reflect` mirrors the input without repeating the edge (`[a b c]` padded by 2 on
     ///   the left is `c b a b c`); each amount must be less than the dim's size.
     /// - `.replicate` repeats the edge value.
-    /// - `.circular` wraps around; each amount must be at most the dim's size, and negative
-    ///   amounts remove elements.
+    /// - `.circular` wraps around; negative amounts remove elements first (as in PyTorch,
+    ///   the positive amounts then wrap what is left), and each positive amount must be
+    ///   at most the number of elements left.
     ///
     /// The non-constant modes pad the last 1, 2 or 3 dims of an input with one or two
-    /// more dims (an optional batch and a channel dim), as PyTorch requires; `.reflect`
-    /// and `.replicate` take non-negative amounts only. The gradient of the padded elements
-    /// flows back to the elements they were copied from.
+    /// more dims (an optional batch and a channel dim), as PyTorch requires. Negative
+    /// amounts remove elements in every mode (`.reflect` and `.replicate` still mirror
+    /// or repeat the input's original edges, as PyTorch's kernels do); only `.zeros` and
+    /// `.circular` may leave a dim empty. The gradient of the padded elements flows back
+    /// to the elements they were copied from.
     ///
     /// - Parameters:
     ///   - amounts: An even number of amounts, at most two per dim.
@@ -151,20 +158,21 @@ extension Tensor {
             case .zeros:
                 break
             case .reflect:
-                guard left >= 0 && right >= 0 && left < size && right < size else {
-                    fatalError("\(operation): reflect padding \(amounts) must be non-negative and less than the size of the padded dim (\(size) in input shape \(shape))")
+                guard left < size && right < size else {
+                    fatalError("\(operation): reflect padding \(amounts) must be less than the size of the padded dim (\(size) in input shape \(shape))")
                 }
             case .replicate:
-                guard left >= 0 && right >= 0 && size > 0 else {
-                    fatalError("\(operation): replicate padding \(amounts) must be non-negative, of a non-empty dim (input shape \(shape))")
+                guard size > 0 else {
+                    fatalError("\(operation): replicate padding \(amounts) of an empty dim (input shape \(shape))")
                 }
             case .circular:
-                guard left <= size && right <= size && size > 0 else {
-                    fatalError("\(operation): circular padding \(amounts) must be at most the size of the padded dim (\(size) in input shape \(shape)): it would wrap around more than once")
+                let kept = size - Swift.max(-left, 0) - Swift.max(-right, 0)
+                guard size + left + right <= 0 || (left <= kept && right <= kept) else {
+                    fatalError("\(operation): circular padding \(amounts) must be at most the size of the padded dim (\(size) in input shape \(shape), less what negative amounts remove): it would wrap around more than once")
                 }
             }
             let newSize = size + left + right
-            guard newSize >= (mode == .zeros ? 0 : 1) else {
+            guard newSize >= (mode == .zeros || mode == .circular ? 0 : 1) else {
                 fatalError("\(operation): padding \(amounts) of dim \(d) (size \(size)) in input shape \(shape) gives a negative or empty size \(newSize)")
             }
             before.append(left)
@@ -185,14 +193,16 @@ extension Tensor {
             next.reserveCapacity(rowOffsets.count * outSpatial[k])
             for base in rowOffsets {
                 for i in 0..<outSpatial[k] {
-                    let source = Tensor.paddingSource(i, size: inSpatial[k], before: before[k], mode: mode)
+                    let source = Tensor.paddingSource(i, size: inSpatial[k], before: before[k], after: after[k], mode: mode)
                     next.append(base < 0 || source < 0 ? -1 : base + source * inStrides[k])
                 }
             }
             rowOffsets = next
         }
         let last = padded - 1
-        let columnMap = (0..<outSpatial[last]).map { Tensor.paddingSource($0, size: inSpatial[last], before: before[last], mode: mode) }
+        let columnMap = (0..<outSpatial[last]).map {
+            Tensor.paddingSource($0, size: inSpatial[last], before: before[last], after: after[last], mode: mode)
+        }
         let plan = PaddingPlan(outer: shape[0..<first].reduce(1, *), inPlane: inSpatial.reduce(1, *),
                                outPlane: outSpatial.reduce(1, *), rowOffsets: rowOffsets, columnMap: columnMap)
 
