@@ -1,5 +1,5 @@
-/// A model's parameters by name, in order (PyTorch's `state_dict()`): what is saved to
-/// and loaded from `.npz` and `.safetensors` files.
+/// A model's parameters and buffers by name, in order (PyTorch's `state_dict()`): what is
+/// saved to and loaded from `.npz` and `.safetensors` files.
 ///
 /// Names are PyTorch's dotted names, so a dict exported from PyTorch with
 ///
@@ -101,7 +101,7 @@ extension Module {
     ///
     /// Nothing is copied unless every check passes: every name must match and every shape
     /// agree. With `strict: false`, missing and unexpected names are allowed (the
-    /// parameters present are loaded), but shapes must still agree.
+    /// parameters and buffers present are loaded), but shapes must still agree.
     ///
     /// - Throws: ``NablaNNError/stateDictMismatch(missing:unexpected:shapeMismatches:)``
     ///   listing every missing name, unexpected name and shape mismatch.
