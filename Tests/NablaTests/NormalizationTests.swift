@@ -113,6 +113,12 @@ private func referenceBatchNorm(_ x: [Double], n: Int, c: Int, inner: Int, eps: 
         expectGradcheck("layerNorm weight only", gradInputs([3, 6], [6], seed: 4)) {
             $0[0].layerNorm(normalizedShape: [6], weight: $0[1], bias: nil)
         }
+        expectGradcheck("layerNorm bias only", gradInputs([4, 5], [5], seed: 13)) {
+            $0[0].layerNorm(normalizedShape: [5], weight: nil, bias: $0[1])
+        }
+        expectGradcheck("groupNorm bias only", gradInputs([2, 4, 3], [4], seed: 14)) {
+            $0[0].groupNorm(numGroups: 2, weight: nil, bias: $0[1])
+        }
         expectGradcheck("layerNorm", gradInputs([2, 3, 4], seed: 5)) {
             $0[0].layerNorm(normalizedShape: [4], weight: nil, bias: nil)
         }

@@ -28,6 +28,63 @@ private enum NormKernels {
     /// Elements per task below which a pass stays on one thread.
     static let grain = 1 << 15
 
+    /// `(Σ (x - origin), Σ (x - origin)^2)` over `count` contiguous elements, in Double,
+    /// with four independent accumulators so that the loop vectorises.
+    @inline(__always)
+    static func shiftedSums<T: FloatElement>(_ x: UnsafePointer<T>, count: Int, origin: Double) -> (Double, Double) {
+        var a = SIMD4<Double>(repeating: 0), b = SIMD4<Double>(repeating: 0)
+        let o = SIMD4<Double>(repeating: origin)
+        var i = 0
+        while i + 4 <= count {
+            let d = SIMD4<Double>(Double(x[i]), Double(x[i + 1]), Double(x[i + 2]), Double(x[i + 3])) - o
+            a += d
+            b += d * d
+            i += 4
+        }
+        var sa = a.sum(), sb = b.sum()
+        while i < count {
+            let d = Double(x[i]) - origin
+            sa += d
+            sb += d * d
+            i += 1
+        }
+        return (sa, sb)
+    }
+
+    /// `(Σ g * w, Σ g * w * (x - mean))` over `count` contiguous elements, in Double, with
+    /// `w` read element by element (1 when nil).
+    @inline(__always)
+    static func gradientSums<T: FloatElement>(_ g: UnsafePointer<T>, _ x: UnsafePointer<T>, _ w: UnsafePointer<T>?,
+                                              count: Int, mean: Double) -> (Double, Double) {
+        var a = SIMD4<Double>(repeating: 0), b = SIMD4<Double>(repeating: 0)
+        let m = SIMD4<Double>(repeating: mean)
+        var i = 0
+        if let w {
+            while i + 4 <= count {
+                let gw = SIMD4<Double>(Double(g[i]), Double(g[i + 1]), Double(g[i + 2]), Double(g[i + 3]))
+                    * SIMD4<Double>(Double(w[i]), Double(w[i + 1]), Double(w[i + 2]), Double(w[i + 3]))
+                a += gw
+                b += gw * (SIMD4<Double>(Double(x[i]), Double(x[i + 1]), Double(x[i + 2]), Double(x[i + 3])) - m)
+                i += 4
+            }
+        } else {
+            while i + 4 <= count {
+                let gv = SIMD4<Double>(Double(g[i]), Double(g[i + 1]), Double(g[i + 2]), Double(g[i + 3]))
+                a += gv
+                b += gv * (SIMD4<Double>(Double(x[i]), Double(x[i + 1]), Double(x[i + 2]), Double(x[i + 3])) - m)
+                i += 4
+            }
+        }
+        var sa = a.sum(), sb = b.sum()
+        while i < count {
+            let gi = Double(g[i]) * (w.map { Double($0[i]) } ?? 1)
+            sa += gi
+            sb += gi * (Double(x[i]) - mean)
+            i += 1
+        }
+        return (sa, sb)
+    }
+
     /// Per-channel mean and biased variance of `x` (batch norm's batch statistics).
     static func channelMoments<T: FloatElement>(_ x: UnsafePointer<T>, _ layout: NormLayout,
                                                 mean: UnsafeMutablePointer<Double>, variance: UnsafeMutablePointer<Double>) {
@@ -47,15 +104,17 @@ private enum NormKernels {
                 s2[k] = 0
             }
             for n in 0..<outer {
-                for k in 0..<width {
-                    let segment = x + (n * channels + range.lowerBound + k) * inner
-                    let origin = shift[k]
-                    var a = 0.0, b = 0.0
-                    for i in 0..<inner {
-                        let d = Double(segment[i]) - origin
-                        a += d
-                        b += d * d
+                let rowStart = x + n * channels * inner + range.lowerBound * inner
+                if inner == 1 {
+                    for k in 0..<width {
+                        let d = Double(rowStart[k]) - shift[k]
+                        s1[k] += d
+                        s2[k] += d * d
                     }
+                    continue
+                }
+                for k in 0..<width {
+                    let (a, b) = shiftedSums(rowStart + k * inner, count: inner, origin: shift[k])
                     s1[k] += a
                     s2[k] += b
                 }
@@ -113,16 +172,21 @@ private enum NormKernels {
                         sumGXHat[c] = 0
                     }
                     for n in 0..<outer {
+                        if inner == 1 && channelsPerStat == channels {
+                            // Layer norm: one row of statistics per n, the channels contiguous.
+                            let s = n * statsPerOuter, m = mean[s], rs = rstd[s]
+                            let start = n * channels
+                            for c in range {
+                                let gi = Double(g[start + c])
+                                sumG[c] += gi
+                                sumGXHat[c] += gi * (Double(x[start + c]) - m) * rs
+                            }
+                            continue
+                        }
                         for c in range {
                             let s = n * statsPerOuter + c / channelsPerStat
-                            let m = mean[s]
                             let start = (n * channels + c) * inner
-                            var a = 0.0, b = 0.0
-                            for i in start..<(start + inner) {
-                                let gi = Double(g[i])
-                                a += gi
-                                b += gi * (Double(x[i]) - m)
-                            }
+                            let (a, b) = gradientSums(g + start, x + start, nil, count: inner, mean: mean[s])
                             sumG[c] += a
                             sumGXHat[c] += b * rstd[s]
                         }
@@ -152,12 +216,7 @@ private enum NormKernels {
                         continue
                     }
                     let origin = Double(row[0])
-                    var s1 = 0.0, s2 = 0.0
-                    for i in 0..<length {
-                        let d = Double(row[i]) - origin
-                        s1 += d
-                        s2 += d * d
-                    }
+                    let (s1, s2) = shiftedSums(row, count: length, origin: origin)
                     let offset = s1 / count
                     let m = origin + offset
                     let variance = Swift.max(0, (s2 - s1 * offset) / count)
@@ -170,6 +229,18 @@ private enum NormKernels {
                         continue
                     }
                     let firstChannel = (r % groups) * channelsPerRow
+                    if inner == 1 {
+                        // Layer norm: a weight and a bias per element.
+                        let w = weight?.baseAddress.map { $0 + firstChannel }, b = bias?.baseAddress.map { $0 + firstChannel }
+                        if let w, let b {
+                            for i in 0..<length { result[i] = (row[i] * scale + shift) * w[i] + b[i] }
+                        } else if let w {
+                            for i in 0..<length { result[i] = (row[i] * scale + shift) * w[i] }
+                        } else if let b {
+                            for i in 0..<length { result[i] = row[i] * scale + shift + b[i] }
+                        }
+                        continue
+                    }
                     for c in 0..<channelsPerRow {
                         let w = weight?[firstChannel + c] ?? 1, b = bias?[firstChannel + c] ?? 0
                         let a = scale * w, d = shift * w + b
@@ -197,21 +268,28 @@ private enum NormKernels {
                     let m = mean[r], rs = rstd[r]
                     let firstChannel = (r % groups) * channelsPerRow
                     var s1 = 0.0, s2 = 0.0
-                    for c in 0..<channelsPerRow {
-                        let w = Double(weight?[firstChannel + c] ?? 1)
-                        let start = c * inner
-                        var a = 0.0, b = 0.0
-                        for i in start..<(start + inner) {
-                            let gi = Double(gradient[i])
-                            a += gi
-                            b += gi * (Double(row[i]) - m)
+                    let w = weight?.baseAddress.map { $0 + firstChannel }
+                    if inner == 1 {
+                        (s1, s2) = gradientSums(gradient, row, w, count: length, mean: m)
+                    } else {
+                        for c in 0..<channelsPerRow {
+                            let (a, b) = gradientSums(gradient + c * inner, row + c * inner, nil, count: inner, mean: m)
+                            let wc = Double(w?[c] ?? 1)
+                            s1 += a * wc
+                            s2 += b * wc
                         }
-                        s1 += a * w
-                        s2 += b * w
                     }
                     let c2 = -rs * rs * rs * s2 / count
                     let c3 = -c2 * m - rs * s1 / count
-                    let xCoefficient = T(c2), constant = T(c3)
+                    let xCoefficient = T(c2), constant = T(c3), rsT = T(rs)
+                    if inner == 1 {
+                        if let w {
+                            for i in 0..<length { result[i] = gradient[i] * w[i] * rsT + row[i] * xCoefficient + constant }
+                        } else {
+                            for i in 0..<length { result[i] = gradient[i] * rsT + row[i] * xCoefficient + constant }
+                        }
+                        continue
+                    }
                     for c in 0..<channelsPerRow {
                         let gCoefficient = T(rs) * (weight?[firstChannel + c] ?? 1)
                         let start = c * inner
