@@ -28,7 +28,9 @@
 ///   tensors that are not parameters (caches, constants) in `_`-prefixed properties.
 ///
 /// Built-in modules override ``namedDirectParameters()`` and ``namedChildren()`` instead
-/// of reflecting, and a subclass may do the same to name its members explicitly.
+/// of reflecting, and a subclass may do the same to name its members explicitly. State
+/// that is saved but not trained (a batch norm's running statistics) is listed by
+/// ``namedDirectBuffers()``, never found by reflection.
 ///
 /// Replacing a child is assigning the property (`net.fc2 = Linear(256, 5)`), or, for a
 /// ``Sequential``, its subscript: the names always follow the current members.
@@ -65,6 +67,12 @@ open class Module: CustomStringConvertible {
     open func namedChildren() -> [(name: String, module: Module)] {
         reflectedMembers().children
     }
+
+    /// The module's own buffers, not its children's, in order: state that is saved in the
+    /// state dict but is not a parameter, such as a batch norm's `running_mean` (PyTorch's
+    /// `register_buffer`). Buffers are not returned by ``parameters(recurse:)``, so
+    /// optimizers leave them alone. None by default; modules with buffers override it.
+    open func namedDirectBuffers() -> [(name: String, tensor: Tensor)] { [] }
 
     /// The stored properties that are parameters or children, superclass first.
     private func reflectedMembers() -> (parameters: [(name: String, tensor: Tensor)], children: [(name: String, module: Module)]) {
@@ -133,6 +141,27 @@ open class Module: CustomStringConvertible {
 
     /// The parameters, in the order of ``namedParameters(recurse:)``: what an optimizer takes.
     public func parameters(recurse: Bool = true) -> [Tensor] { namedParameters(recurse: recurse).map(\.tensor) }
+
+    /// The buffers with PyTorch's dotted names (`bn.running_mean`), each tensor once
+    /// (PyTorch's `named_buffers()`).
+    ///
+    /// - Parameter recurse: Include the children's buffers (the default).
+    public func namedBuffers(recurse: Bool = true) -> [(name: String, tensor: Tensor)] {
+        guard recurse else { return namedDirectBuffers() }
+        var result: [(name: String, tensor: Tensor)] = []
+        var seen: Set<ObjectIdentifier> = []
+        for (prefix, module) in namedModules() {
+            for (name, tensor) in module.namedDirectBuffers() where seen.insert(ObjectIdentifier(tensor)).inserted {
+                result.append((prefix.isEmpty ? name : "\(prefix).\(name)", tensor))
+            }
+        }
+        return result
+    }
+
+    /// The buffers, in the order of ``namedBuffers(recurse:)``.
+    ///
+    /// - Parameter recurse: Include the children's buffers (the default).
+    public func buffers(recurse: Bool = true) -> [Tensor] { namedBuffers(recurse: recurse).map(\.tensor) }
 
     // MARK: Modes and gradients
 

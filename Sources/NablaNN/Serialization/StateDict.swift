@@ -1,5 +1,5 @@
-/// A model's parameters by name, in order (PyTorch's `state_dict()`): what is saved to
-/// and loaded from `.npz` and `.safetensors` files.
+/// A model's parameters and buffers by name, in order (PyTorch's `state_dict()`): what is
+/// saved to and loaded from `.npz` and `.safetensors` files.
 ///
 /// Names are PyTorch's dotted names, so a dict exported from PyTorch with
 ///
@@ -81,26 +81,27 @@ public struct StateDict: Sendable, ExpressibleByDictionaryLiteral {
 }
 
 extension Module {
-    /// Every parameter under every name it has (a tensor shared by two modules appears
-    /// under both names, as in PyTorch's state dicts).
+    /// Every parameter and buffer under every name it has (a tensor shared by two modules
+    /// appears under both names, as in PyTorch's state dicts): per module, its parameters,
+    /// then its buffers, then its children's entries, in PyTorch's order.
     private func stateEntries(prefix: String) -> [(name: String, tensor: Tensor)] {
-        let own = namedDirectParameters().map { (name: prefix + $0.name, tensor: $0.tensor) }
+        let own = (namedDirectParameters() + namedDirectBuffers()).map { (name: prefix + $0.name, tensor: $0.tensor) }
         return own + namedChildren().flatMap { $0.module.stateEntries(prefix: prefix + $0.name + ".") }
     }
 
-    /// The parameters by PyTorch's dotted names, sharing memory with the model (PyTorch's
-    /// `state_dict()`): save it with ``StateDict/save(npz:)`` or
+    /// The parameters and buffers by PyTorch's dotted names, sharing memory with the model
+    /// (PyTorch's `state_dict()`): save it with ``StateDict/save(npz:)`` or
     /// ``StateDict/save(safetensors:metadata:)``.
     public func stateDict() -> StateDict {
         StateDict(stateEntries(prefix: "").map { (name: $0.name, tensor: $0.tensor.detach()) })
     }
 
-    /// Copies the dict's tensors into the parameters of the same names (PyTorch's
-    /// `load_state_dict`), converting dtypes as needed.
+    /// Copies the dict's tensors into the parameters and buffers of the same names, in
+    /// place (PyTorch's `load_state_dict`), converting dtypes as needed.
     ///
     /// Nothing is copied unless every check passes: every name must match and every shape
     /// agree. With `strict: false`, missing and unexpected names are allowed (the
-    /// parameters present are loaded), but shapes must still agree.
+    /// parameters and buffers present are loaded), but shapes must still agree.
     ///
     /// - Throws: ``NablaNNError/stateDictMismatch(missing:unexpected:shapeMismatches:)``
     ///   listing every missing name, unexpected name and shape mismatch.
