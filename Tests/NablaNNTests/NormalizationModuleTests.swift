@@ -79,18 +79,18 @@ private final class LinearBN: Module {
     }
 
     @Test func modulesPrintLikePyTorch() {
-        #expect(BatchNorm2d(8).description == "BatchNorm2d(8, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)")
+        #expect(BatchNorm2d(8).description == "BatchNorm2d(8, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)")
         #expect(BatchNorm1d(4, momentum: nil, affine: false).description
-            == "BatchNorm1d(4, eps=1e-05, momentum=None, affine=False, track_running_stats=True)")
+            == "BatchNorm1d(4, eps=1e-05, momentum=None, affine=False, bias=True, track_running_stats=True)")
         #expect(BatchNorm1d(16, eps: 0.001, momentum: 0.01, trackRunningStats: false).description
-            == "BatchNorm1d(16, eps=0.001, momentum=0.01, affine=True, track_running_stats=False)")
+            == "BatchNorm1d(16, eps=0.001, momentum=0.01, affine=True, bias=True, track_running_stats=False)")
         #expect(LayerNorm(normalizedShape: [4, 5]).description == "LayerNorm((4, 5), eps=1e-05, elementwise_affine=True)")
         #expect(LayerNorm(normalizedShape: [10], elementwiseAffine: false).description == "LayerNorm((10,), eps=1e-05, elementwise_affine=False)")
         #expect(GroupNorm(numGroups: 2, numChannels: 6).description == "GroupNorm(2, 6, eps=1e-05, affine=True)")
         #expect(Sequential(Linear(2, 3), BatchNorm1d(3)).description == """
             Sequential(
               (0): Linear(in_features=2, out_features=3, bias=True)
-              (1): BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)
+              (1): BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
             )
             """)
     }

@@ -23,6 +23,8 @@ public class BatchNorm: Module {
     public let momentum: Double?
     /// Whether the layer has the learnable ``weight`` and ``bias``.
     public let affine: Bool
+    /// Whether the layer has the learnable ``bias`` (with ``affine``; PyTorch's `bias`).
+    public let hasBias: Bool
     /// Whether the layer keeps running statistics for evaluation mode.
     public let trackRunningStats: Bool
     /// The per-channel scale `[numFeatures]` (initialised to ones), or nil without `affine`.
@@ -41,17 +43,18 @@ public class BatchNorm: Module {
     /// The input ranks the layer accepts, and how to name them in a trap.
     private let inputRanks: [Int]
 
-    init(numFeatures: Int, eps: Double, momentum: Double?, affine: Bool, trackRunningStats: Bool, dtype: DType, inputRanks: [Int]) {
+    init(numFeatures: Int, eps: Double, momentum: Double?, affine: Bool, bias: Bool, trackRunningStats: Bool, dtype: DType, inputRanks: [Int]) {
         guard numFeatures > 0 else { fatalError("BatchNorm: numFeatures must be positive, got \(numFeatures)") }
         guard dtype == .float32 || dtype == .float64 else { fatalError("BatchNorm: dtype must be float32 or float64, got \(dtype)") }
         self.numFeatures = numFeatures
         self.eps = eps
         self.momentum = momentum
         self.affine = affine
+        hasBias = bias
         self.trackRunningStats = trackRunningStats
         self.inputRanks = inputRanks
         weight = affine ? Tensor.ones([numFeatures], dtype: dtype, requiresGrad: true) : nil
-        bias = affine ? Tensor.zeros([numFeatures], dtype: dtype, requiresGrad: true) : nil
+        self.bias = affine && bias ? Tensor.zeros([numFeatures], dtype: dtype, requiresGrad: true) : nil
         runningMean = trackRunningStats ? Tensor.zeros([numFeatures], dtype: dtype) : nil
         runningVar = trackRunningStats ? Tensor.ones([numFeatures], dtype: dtype) : nil
         numBatchesTracked = trackRunningStats ? Tensor.zeros([], dtype: .int64) : nil
@@ -100,11 +103,11 @@ public class BatchNorm: Module {
     /// None.
     public override func namedChildren() -> [(name: String, module: Module)] { [] }
 
-    /// `8, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True`, as PyTorch
-    /// prints it.
+    /// `8, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True`, as
+    /// PyTorch 2.15 prints it.
     public override var extraDescription: String {
         "\(numFeatures), eps=\(eps), momentum=\(momentum.map { "\($0)" } ?? "None"), affine=\(pythonBool(affine)), "
-            + "track_running_stats=\(pythonBool(trackRunningStats))"
+            + "bias=\(pythonBool(hasBias)), track_running_stats=\(pythonBool(trackRunningStats))"
     }
 }
 
@@ -119,11 +122,12 @@ public final class BatchNorm1d: BatchNorm {
     ///   - momentum: The weight of each batch in the running statistics, or nil for a
     ///     cumulative moving average.
     ///   - affine: Whether the layer has a learnable per-channel scale and shift.
+    ///   - bias: Whether the affine layer has the learnable shift.
     ///   - trackRunningStats: Whether to keep running statistics for evaluation mode.
     ///   - dtype: The dtype of the parameters and running statistics (float32 or float64).
     public init(_ numFeatures: Int, eps: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true,
-                trackRunningStats: Bool = true, dtype: DType = .float32) {
-        super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine,
+                bias: Bool = true, trackRunningStats: Bool = true, dtype: DType = .float32) {
+        super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine, bias: bias,
                    trackRunningStats: trackRunningStats, dtype: dtype, inputRanks: [2, 3])
     }
 }
@@ -139,11 +143,12 @@ public final class BatchNorm2d: BatchNorm {
     ///   - momentum: The weight of each batch in the running statistics, or nil for a
     ///     cumulative moving average.
     ///   - affine: Whether the layer has a learnable per-channel scale and shift.
+    ///   - bias: Whether the affine layer has the learnable shift.
     ///   - trackRunningStats: Whether to keep running statistics for evaluation mode.
     ///   - dtype: The dtype of the parameters and running statistics (float32 or float64).
     public init(_ numFeatures: Int, eps: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true,
-                trackRunningStats: Bool = true, dtype: DType = .float32) {
-        super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine,
+                bias: Bool = true, trackRunningStats: Bool = true, dtype: DType = .float32) {
+        super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine, bias: bias,
                    trackRunningStats: trackRunningStats, dtype: dtype, inputRanks: [4])
     }
 }
