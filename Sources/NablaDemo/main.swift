@@ -1,6 +1,8 @@
-// nabla-demo: trains a small MLP on the bundled 8x8 digits and reports its test accuracy.
+// nabla-demo: trains a small MLP (or, with `--model cnn`, a convolutional network) on the
+// bundled 8x8 digits and reports its test accuracy.
 //
-//     swift run -c release nabla-demo
+//     swift run -c release nabla-demo               # the MLP
+//     swift run -c release nabla-demo --model cnn   # the CNN
 //
 // Everything random (the split, the initial weights, the batch order) comes from one
 // seeded generator, so every run prints the same numbers.
@@ -8,8 +10,31 @@
 import Foundation
 import NablaNN
 
+/// The network to train, from `--model mlp|cnn` (the MLP when absent).
+enum ModelKind: String { case mlp, cnn }
+
+func usage() -> Never {
+    print("usage: nabla-demo [--model mlp|cnn]")
+    exit(2)
+}
+
+var modelKind = ModelKind.mlp
+var arguments = CommandLine.arguments.dropFirst()
+while let argument = arguments.popFirst() {
+    switch argument {
+    case "--model":
+        guard let value = arguments.popFirst(), let kind = ModelKind(rawValue: value) else { usage() }
+        modelKind = kind
+    case "-h", "--help":
+        print("nabla-demo: train a classifier on the bundled 8x8 digits (an MLP, or a CNN with --model cnn)")
+        usage()
+    default:
+        usage()
+    }
+}
+
 let seed: UInt64 = 2024
-let epochs = 20
+let epochs = modelKind == .mlp ? 20 : 15
 let batchSize = 32
 let hiddenUnits = 128
 
@@ -36,7 +61,8 @@ let generator = Generator(seed: seed)
 // The data: 1,797 images, pixels scaled from 0...16 to 0...1, split 80/20 after a
 // seeded shuffle (one batch of everything from a shuffling loader).
 let digits = try Digits.load()
-let inputs = (digits.images / 16.0).reshape(-1, 64)
+// The MLP reads each image as 64 numbers; the CNN as a 1 x 8 x 8 picture.
+let inputs = (digits.images / 16.0).reshape(modelKind == .mlp ? [-1, 64] : [-1, 1, 8, 8])
 let everything = DataLoader(TensorDataset(inputs, digits.labels), batchSize: inputs.shape[0], shuffle: true, generator: generator)
 var pass = everything.makeIterator()
 let shuffled = pass.next()!
@@ -46,16 +72,37 @@ let train = TensorDataset(shuffled[0].narrow(0, start: 0, length: trainCount), s
 let testInputs = shuffled[0].narrow(0, start: trainCount, length: testCount)
 let testLabels = shuffled[1].narrow(0, start: trainCount, length: testCount)
 
-let model = Sequential {
-    Linear(64, hiddenUnits, generator: generator)
-    ReLU()
-    Linear(hiddenUnits, 10, generator: generator)
+let model: Sequential
+switch modelKind {
+case .mlp:
+    model = Sequential {
+        Linear(64, hiddenUnits, generator: generator)
+        ReLU()
+        Linear(hiddenUnits, 10, generator: generator)
+    }
+case .cnn:
+    // Two 3x3 convolutions at 8x8, a 2x2 max pool, a third at 4x4, then a linear
+    // classifier on the flattened 64 x 4 x 4 features.
+    model = Sequential {
+        Conv2d(1, 32, kernelSize: 3, padding: 1, generator: generator)
+        BatchNorm2d(32)
+        ReLU()
+        Conv2d(32, 32, kernelSize: 3, padding: 1, generator: generator)
+        BatchNorm2d(32)
+        ReLU()
+        MaxPool2d(kernelSize: 2)
+        Conv2d(32, 64, kernelSize: 3, padding: 1, generator: generator)
+        BatchNorm2d(64)
+        ReLU()
+        Flatten()
+        Linear(64 * 4 * 4, 10, generator: generator)
+    }
 }
 let lossFunction = CrossEntropyLoss()
 let optimizer = Adam(model.parameters(), lr: 3e-3)
 let loader = DataLoader(train, batchSize: batchSize, shuffle: true, generator: generator)
 
-write("Digits: \(trainCount) training and \(testCount) test images of 8x8 pixels" + "\n")
+write("Digits: \(trainCount) training and \(testCount) test images of 8x8 pixels; model: \(modelKind.rawValue)" + "\n")
 write("\(model)\n")
 write("\(model.parameterCount) parameters; Adam, lr 3e-3, batch \(batchSize), \(epochs) epochs, seed \(seed)\n\n")
 
