@@ -53,6 +53,18 @@ GEMM = [(f"square-{n}", n, n, n, False, False) for n in SQUARE] + [
 SIDE = 2048  # element-wise inputs are SIDE x SIDE float32
 ELEMENTWISE = [("add", 2), ("mul", 2), ("relu", 1), ("exp", 1), ("tanh", 1), ("sigmoid", 1)]
 MLP = [(256, 64), (512, 256)]  # (hidden, batch) of a 784-hidden-10 network
+# (name, channels, size, out channels, kernel, stride, padding, groups): nabla-bench's
+# ConvCase.all, ResNet-18's layer shapes and MobileNetV2's depthwise 3x3 at 144 x 56 x 56.
+CONV = [
+    ("7x7s2-3x224", 3, 224, 64, 7, 2, 3, 1),
+    ("3x3-64x56", 64, 56, 64, 3, 1, 1, 1),
+    ("3x3-128x28", 128, 28, 128, 3, 1, 1, 1),
+    ("3x3-256x14", 256, 14, 256, 3, 1, 1, 1),
+    ("3x3-512x7", 512, 7, 512, 3, 1, 1, 1),
+    ("1x1s2-256x14", 256, 14, 512, 1, 2, 0, 1),
+    ("dw3x3-144x56", 144, 56, 144, 3, 1, 1, 144),
+]
+BATCHNORM = (16, 64, 56)  # BatchNorm2d forward (training mode) on 16 x 64 x 56 x 56
 CHAIN = 200  # operations in the autograd chain
 
 
@@ -119,6 +131,19 @@ def all_cases(quick):
             name = f"784-{hidden}-10-b{batch}-{optimizer}"
             everything.append(Case("mlp", name, "float32", name, ("nabla", "torch"), "ms/step",
                                    hidden=hidden, batch=batch, optimizer=optimizer))
+    for name, c, size, o, k, stride, padding, groups in CONV:
+        out = (size + 2 * padding - k) // stride + 1
+        for batch in (1, 16):
+            for pass_ in ("fwd", "fwdbwd"):
+                flops = 2 * batch * o * out * out * (c // groups) * k * k * (1 if pass_ == "fwd" else 3)
+                case = f"{name}-b{batch}-{pass_}"
+                everything.append(Case("conv", case, "float32", case, ("nabla", "torch"), "GFLOP/s",
+                                       channels=c, size=size, out_channels=o, kernel=k, stride=stride,
+                                       padding=padding, groups=groups, batch=batch, backward=pass_ == "fwdbwd",
+                                       flops=flops))
+    n, c, size = BATCHNORM
+    everything.append(Case("conv", f"bn2d-{n}x{c}x{size}-fwd", "float32", "bn2d", ("nabla", "torch"), "GB/s",
+                           batch=n, channels=c, size=size, bytes=2 * 4 * n * c * size * size))
     return everything
 
 
@@ -245,6 +270,39 @@ def torch_workload(torch, r):
             optimizer.step()
 
         return step
+    if suite == "conv" and name.startswith("bn2d"):
+        bn = torch.nn.BatchNorm2d(r["channels"])
+        x = torch.randn(r["batch"], r["channels"], r["size"], r["size"])
+
+        def batch_norm():
+            with torch.no_grad():
+                bn(x)
+
+        return batch_norm
+    if suite == "conv":
+        functional = torch.nn.functional
+        c, size, o, k, groups = r["channels"], r["size"], r["out_channels"], r["kernel"], r["groups"]
+        x = torch.randn(r["batch"], c, size, size)
+        w = torch.randn(o, c // groups, k, k) * 0.05
+        b = torch.randn(o)
+
+        def forward(x, w, b):
+            return functional.conv2d(x, w, b, stride=r["stride"], padding=r["padding"], groups=groups)
+
+        if not r["backward"]:
+            def conv():
+                with torch.no_grad():
+                    forward(x, w, b)
+
+            return conv
+        x.requires_grad_(), w.requires_grad_(), b.requires_grad_()
+        g = torch.ones_like(forward(x, w, b))
+
+        def conv_backward():
+            x.grad = w.grad = b.grad = None
+            forward(x, w, b).backward(g)
+
+        return conv_backward
     raise ValueError(f"no PyTorch workload for {suite}")
 
 
@@ -370,7 +428,7 @@ def peak_shares(cases, results):
     lines = []
     for case in cases:
         peak = peaks.get(case.dtype)
-        if case.suite != "gemm" or peak is None:
+        if case.suite not in ("gemm", "conv") or case.unit != "GFLOP/s" or peak is None:
             continue
         pairs = zip(results[case.key].get("nabla", []), results[peak.key].get("nabla", []))
         shares = [case.rate(t) / peak.rate(tp) for t, tp in pairs]
@@ -379,8 +437,8 @@ def peak_shares(cases, results):
                          f"| {100 * min(shares):.0f}-{100 * max(shares):.0f}% |")
     if not lines:
         return ""
-    return ("\nNabla's GEMM as a share of the `peak` suite's FMA rate (median over rounds of the "
-            "round's GEMM rate over the round's peak):\n\n| case | dtype | share of peak | range |\n"
+    return ("\nNabla's GEMM and convolutions as a share of the `peak` suite's FMA rate (median over rounds "
+            "of the round's rate over the round's peak):\n\n| case | dtype | share of peak | range |\n"
             "|---|---|---:|---|\n" + "\n".join(lines) + "\n")
 
 
@@ -496,7 +554,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog="\n".join(__doc__.splitlines()[2:]))
-    parser.add_argument("suites", nargs="*", help="suites to run (default: all): peak gemm elementwise reduce "
+    parser.add_argument("suites", nargs="*", help="suites to run (default: all): peak gemm elementwise reduce conv "
                         "autograd mlp")
     parser.add_argument("--threads", type=int, default=1, help="threads for every library (default 1)")
     parser.add_argument("--rounds", type=int, help="rounds of interleaved runs (default 5, --quick 1)")
@@ -515,7 +573,7 @@ def main():
         worker(args.worker, args.threads)
         return
 
-    known = ["peak", "gemm", "elementwise", "reduce", "autograd", "mlp"]
+    known = ["peak", "gemm", "elementwise", "reduce", "autograd", "mlp", "conv"]
     unknown = [s for s in args.suites if s not in known]
     if unknown:
         parser.error(f"unknown suite {', '.join(unknown)} (known: {', '.join(known)})")
@@ -528,7 +586,7 @@ def main():
     cases = [c for c in all_cases(args.quick)
              if c.suite in suites and (not args.filter or args.filter in c.name)]
     # The chart's ceiling: measure the peak whenever GEMM runs.
-    if any(c.suite == "gemm" for c in cases) and not any(c.suite == "peak" for c in cases):
+    if any(c.suite in ("gemm", "conv") for c in cases) and not any(c.suite == "peak" for c in cases):
         cases = [c for c in all_cases(args.quick) if c.suite == "peak"] + cases
     if not cases:
         parser.error("no case selected")

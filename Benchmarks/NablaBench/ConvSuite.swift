@@ -40,7 +40,7 @@ extension Suite {
     /// gradients), batch 1 and 16, float32; BatchNorm2d's forward pass in GB/s.
     static let conv = Suite(
         name: "conv",
-        description: "ResNet-18's conv layers and a depthwise 3x3, batch 1 and 16, forward and forward+backward (GFLOP/s)"
+        description: "ResNet-18's conv layers and a depthwise 3x3, batch 1 and 16, forward and forward+backward (GFLOP/s); BatchNorm2d forward (GB/s)"
     ) { options, reporter in
         let generator = Generator(seed: 3)
         for convCase in ConvCase.all {
@@ -76,6 +76,22 @@ extension Suite {
                         gflops: flops / seconds / 1e9))
                 }
             }
+        }
+        // BatchNorm2d forward in training mode (statistics, normalisation, running-stat
+        // update) on 16 x 64 x 56 x 56: input read and output written once each.
+        let name = "bn2d-16x64x56-fwd"
+        if options.wants(name) {
+            reporter.progress("conv \(name)")
+            let x = Tensor.randn([16, 64, 56, 56], generator: generator)
+            let runningMean = Tensor.zeros([64]), runningVar = Tensor.ones([64])
+            let weight = Tensor.ones([64]), bias = Tensor.zeros([64])
+            let seconds = medianTime(repeats: options.repeats) {
+                _ = withNoGrad { x.batchNorm(runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias, training: true) }
+            }
+            reporter.report(Measurement(
+                suite: "conv", name: name, dtype: "float32", m: 16 * 64, n: 56 * 56, threads: options.threads,
+                isa: NablaKernels.isa.description, medianSeconds: seconds, gflops: 0,
+                gbps: Double(2 * 4 * x.numel) / seconds / 1e9))
         }
     }
 }
