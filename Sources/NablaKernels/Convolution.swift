@@ -121,6 +121,18 @@ public struct ConvolutionShape: Sendable, Hashable, CustomStringConvertible {
     /// Whether the convolution is depthwise: one input channel per group.
     public var isDepthwise: Bool { groups > 1 && groups == inChannels }
 
+    /// The convolution whose forward pass is this one's input gradient, at stride 1 (the
+    /// output gradient as input, channels swapped, padding `dilation * (k - 1) - padding`),
+    /// or nil when the stride is not 1 or the padding exceeds the kernel's span.
+    var transposedForStrideOne: ConvolutionShape? {
+        let top = dilationHeight * (kernelHeight - 1) - padTop, left = dilationWidth * (kernelWidth - 1) - padLeft
+        guard strideHeight == 1, strideWidth == 1, top >= 0, left >= 0, !isDepthwise else { return nil }
+        return ConvolutionShape(
+            batch: batch, inChannels: outChannels, outChannels: inChannels, groups: groups,
+            inputSize: (outputHeight, outputWidth), kernelSize: (kernelHeight, kernelWidth), stride: (1, 1),
+            padding: (top, left), dilation: (dilationHeight, dilationWidth), outputSize: (inputHeight, inputWidth))
+    }
+
     /// Whether the input plane is the GEMM operand as it lies (1 x 1 kernel, stride 1, no padding).
     var isPointwise: Bool {
         kernelHeight == 1 && kernelWidth == 1 && strideHeight == 1 && strideWidth == 1 && padTop == 0 && padLeft == 0
@@ -498,6 +510,26 @@ enum ConvolutionEngine<Scalar: KernelScalar & BinaryFloatingPoint> {
         guard s.batch > 0, s.inChannels > 0, inPlane > 0 else { return }
         if s.isDepthwise {
             depthwiseBackwardInput(s, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
+            return
+        }
+        if let transposed = s.transposedForStrideOne {
+            // At stride 1 the input gradient is a forward convolution of the output gradient
+            // with the filters transposed (input and output channels swapped) and flipped,
+            // and the padding mirrored: the same long GEMMs as the forward pass, no scatter.
+            let m = s.outChannels / s.groups, channels = s.inChannels / s.groups
+            let taps = s.kernelHeight * s.kernelWidth
+            let flipped = UnsafeMutablePointer<Scalar>.allocate(capacity: s.outChannels * channels * taps)
+            defer { flipped.deallocate() }
+            for group in 0..<s.groups {
+                for o in 0..<m {
+                    for c in 0..<channels {
+                        let source = weight + ((group * m + o) * channels + c) * taps
+                        let target = flipped + ((group * channels + c) * m + o) * taps
+                        for tap in 0..<taps { target[tap] = source[taps - 1 - tap] }
+                    }
+                }
+            }
+            forward(transposed, input: outputGradient, weight: flipped, bias: nil, output: inputGradient)
             return
         }
         inputGradient.update(repeating: 0, count: s.batch * s.inChannels * inPlane)
