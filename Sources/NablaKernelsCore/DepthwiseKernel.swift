@@ -80,45 +80,51 @@ public enum DepthwiseKernel<K: GEMMKernelConfig> {
             var ow = 0
             while ow < p.outputWidth {
                 if ow == interiorLow && interiorHigh &- interiorLow >= lanes {
-                    // The last vector overlaps the one before it instead of leaving a
-                    // scalar tail; it is computed first (from the original values, when
-                    // accumulating) and stored last, so every column is counted once.
-                    let last = interiorHigh &- lanes
-                    let tail = interiorVector(p, input: input, weight: weight, oh: oh, at: last,
-                                              base: accumulate ? K.load(line + last) : K.splat(bias))
-                    var t = interiorLow
-                    while t < last {
-                        let value = interiorVector(p, input: input, weight: weight, oh: oh, at: t,
-                                                   base: accumulate ? K.load(line + t) : K.splat(bias))
-                        K.store(value, to: line + t)
-                        t &+= lanes
+                    // Full vectors from the interior's start, then (unless accumulating) one
+                    // last vector ending at the interior's end, overlapping the one before
+                    // instead of a scalar tail. Four vectors at a time, so that four FMA
+                    // chains are in flight.
+                    let vectors = (interiorHigh &- interiorLow) / lanes
+                    let tail = !accumulate && vectors &* lanes < interiorHigh &- interiorLow
+                    let count = vectors &+ (tail ? 1 : 0)
+                    @inline(__always) func position(_ i: Int) -> Int {
+                        i < vectors ? interiorLow &+ i &* lanes : interiorHigh &- lanes
                     }
-                    K.store(tail, to: line + last)
-                    ow = interiorHigh
+                    var i = 0
+                    while i < count {
+                        let q0 = position(i), q1 = position(min(i &+ 1, count &- 1))
+                        let q2 = position(min(i &+ 2, count &- 1)), q3 = position(min(i &+ 3, count &- 1))
+                        var a0 = accumulate ? K.load(line + q0) : K.splat(bias)
+                        var a1 = accumulate ? K.load(line + q1) : K.splat(bias)
+                        var a2 = accumulate ? K.load(line + q2) : K.splat(bias)
+                        var a3 = accumulate ? K.load(line + q3) : K.splat(bias)
+                        for kh in 0..<p.kernelHeight {
+                            let ih = oh &* p.strideHeight &- p.padTop &+ kh &* p.dilationHeight
+                            guard ih >= 0 && ih < p.inputHeight else { continue }
+                            let row = input + (ih &* p.inputWidth &- p.padLeft)
+                            let taps = weight + kh &* p.kernelWidth
+                            for kw in 0..<p.kernelWidth {
+                                let w = K.splat(taps[kw])
+                                let source = row + kw &* p.dilationWidth
+                                K.multiplyAdd(&a0, w, K.load(source + q0))
+                                K.multiplyAdd(&a1, w, K.load(source + q1))
+                                K.multiplyAdd(&a2, w, K.load(source + q2))
+                                K.multiplyAdd(&a3, w, K.load(source + q3))
+                            }
+                        }
+                        K.store(a3, to: line + q3)
+                        K.store(a2, to: line + q2)
+                        K.store(a1, to: line + q1)
+                        K.store(a0, to: line + q0)
+                        i &+= 4
+                    }
+                    ow = interiorLow &+ (tail ? interiorHigh &- interiorLow : vectors &* lanes)
                     continue
                 }
                 line[ow] = element(p, input: input, weight: weight, oh: oh, ow: ow, base: accumulate ? line[ow] : bias)
                 ow &+= 1
             }
         }
-    }
-
-    /// `Vector.scalarCount` interior outputs of row `oh` from column `t` (stride 1, every
-    /// tap inside the input along the width).
-    @inlinable @inline(__always)
-    static func interiorVector(_ p: DepthwisePlane, input: UnsafePointer<K.Scalar>, weight: UnsafePointer<K.Scalar>,
-                               oh: Int, at t: Int, base: K.Vector) -> K.Vector {
-        var acc = base
-        for kh in 0..<p.kernelHeight {
-            let ih = oh &* p.strideHeight &- p.padTop &+ kh &* p.dilationHeight
-            guard ih >= 0 && ih < p.inputHeight else { continue }
-            let row = input + (ih &* p.inputWidth &+ t &- p.padLeft)
-            let taps = weight + kh &* p.kernelWidth
-            for kw in 0..<p.kernelWidth {
-                K.multiplyAdd(&acc, K.splat(taps[kw]), K.load(row + kw &* p.dilationWidth))
-            }
-        }
-        return acc
     }
 
     /// One output element with bounds checks on every tap.
@@ -156,7 +162,7 @@ public enum DepthwiseKernel<K: GEMMKernelConfig> {
         let lanes = K.Vector.scalarCount
         for kh in 0..<p.kernelHeight {
             for kw in 0..<p.kernelWidth {
-                var acc = K.splat(0)
+                var acc = K.splat(0), acc2 = K.splat(0)
                 var sum: K.Scalar = 0
                 // Output columns whose tap falls inside the input.
                 let base = kw &* p.dilationWidth &- p.padLeft
@@ -170,6 +176,11 @@ public enum DepthwiseKernel<K: GEMMKernelConfig> {
                     let row = input + ih &* p.inputWidth
                     var t = low
                     if step == 1 && high &- low >= lanes {
+                        while t &+ 2 &* lanes <= high {
+                            K.multiplyAdd(&acc, K.load(dy + t), K.load(row + (t &+ base)))
+                            K.multiplyAdd(&acc2, K.load(dy + (t &+ lanes)), K.load(row + (t &+ lanes &+ base)))
+                            t &+= 2 &* lanes
+                        }
                         while t &+ lanes <= high {
                             K.multiplyAdd(&acc, K.load(dy + t), K.load(row + (t &+ base)))
                             t &+= lanes
@@ -186,7 +197,7 @@ public enum DepthwiseKernel<K: GEMMKernelConfig> {
                         t &+= 1
                     }
                 }
-                for lane in 0..<lanes { sum += acc[lane] }
+                for lane in 0..<lanes { sum += acc[lane] + acc2[lane] }
                 weightGradient[kh &* p.kernelWidth &+ kw] += sum
             }
         }
