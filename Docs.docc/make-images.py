@@ -129,8 +129,50 @@ def digits_image():
     canvas.save("training-chapter.png")
 
 
+def convolution_image():
+    """A 3 x 3 kernel sliding over a digit, the feature map it makes, and that map pooled."""
+    canvas = Canvas(800, 450)
+    image = np.load(DIGITS).astype(np.float64)[0] / 16.0
+    kernel = np.array([[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]], dtype=np.float64)
+    padded = np.pad(image, 1)
+    response = np.array([[np.sum(padded[y:y + 3, x:x + 3] * kernel) for x in range(8)] for y in range(8)])
+    response = np.abs(response) / np.abs(response).max()
+    pooled = response.reshape(4, 2, 4, 2).max(axis=(1, 3))
+    size = 24
+
+    def grid(values, ox, oy, color):
+        rows, columns = values.shape
+        for y in range(rows):
+            for x in range(columns):
+                shade = BACKGROUND * (1 - values[y, x]) + color * values[y, x]
+                canvas.rectangle(ox + x * size + 1, oy + y * size + 1, ox + (x + 1) * size - 1, oy + (y + 1) * size - 1, shade)
+
+    def outline(x0, y0, x1, y1):
+        for (ax, ay, bx, by) in [(x0, y0, x1, y0), (x1, y0, x1, y1), (x1, y1, x0, y1), (x0, y1, x0, y0)]:
+            canvas.line(ax, ay, bx, by, 4, ACCENT)
+
+    input_x, map_x, pool_x, top = 70, 330, 620, 129
+    window_x, window_y = 1, 2
+    output_x, output_y = window_x + 1, window_y + 1
+    grid(image, input_x, top, INK)
+    grid(response, map_x, top, BLUE)
+    grid(pooled, pool_x, top + 2 * size, BLUE)
+    faint = INK * 0.4 + BACKGROUND * 0.6
+    for corner in [0, 1]:
+        canvas.line(input_x + (window_x + 3) * size, top + (window_y + 3 * corner) * size,
+                    map_x + output_x * size, top + (output_y + corner) * size, 1.5, faint)
+        canvas.line(map_x + 6 * size, top + (2 + 2 * corner) * size,
+                    pool_x + 2 * size, top + (3 + corner) * size, 1.5, faint)
+    outline(input_x + window_x * size, top + window_y * size, input_x + (window_x + 3) * size, top + (window_y + 3) * size)
+    outline(map_x + output_x * size, top + output_y * size, map_x + (output_x + 1) * size, top + (output_y + 1) * size)
+    outline(map_x + 4 * size, top + 2 * size, map_x + 6 * size, top + 4 * size)
+    outline(pool_x + 2 * size, top + 3 * size, pool_x + 3 * size, top + 4 * size)
+    canvas.save("convolution-chapter.png")
+
+
 if __name__ == "__main__":
     tensors_image()
     network_image()
     gradients_image()
     digits_image()
+    convolution_image()

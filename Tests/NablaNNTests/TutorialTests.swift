@@ -39,6 +39,10 @@ let nablaNNTutorialSections: [NNTutorialSection] = [
     // A hundred SGD steps amplify last-bit differences between instruction sets: the
     // loss may move in its third decimal, the count of correct digits by one or two.
     NNTutorialSection("training-loop", tolerance: 0.01, inDirectory: trainingAClassifier(in:)),
+    NNTutorialSection("cnn-model", buildingAConvolutionalNetwork),
+    NNTutorialSection("cnn-batchnorm", batchNormInTrainingAndEvaluation),
+    // Like training-loop: training amplifies last-bit differences between instruction sets.
+    NNTutorialSection("cnn-training", tolerance: 0.01, trainingAConvolutionalNetwork),
 ]
 
 @Suite struct NablaNNTutorialTests {

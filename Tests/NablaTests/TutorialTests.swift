@@ -42,6 +42,8 @@ let nablaTutorialSections: [TutorialSection] = [
     TutorialSection("autograd-basics", computingGradients),
     TutorialSection("autograd-accumulate", accumulatingGradients),
     TutorialSection("autograd-nograd", turningGradientsOff),
+    TutorialSection("cnn-convolution", convolvingAnImage),
+    TutorialSection("cnn-pooling", poolingFeatureMaps),
 ]
 
 /// Groups that show a programmer error: each has an exit test below.

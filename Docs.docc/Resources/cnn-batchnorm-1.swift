@@ -1,0 +1,12 @@
+import Nabla
+import NablaNN
+
+func batchNormInTrainingAndEvaluation() {
+    let norm = BatchNorm2d(2)
+    let batch = Tensor([[1.0, 10.0], [3.0, 30.0]]).view(2, 2, 1, 1)
+    print(norm.isTraining)
+    // true
+    print(norm(batch).flatten(startDim: 1))
+    // tensor([[-1.0000, -1.0000],
+    //         [ 1.0000,  1.0000]], grad_fn=<ViewBackward0>)
+}

@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/cnn-batchnorm-3.swift

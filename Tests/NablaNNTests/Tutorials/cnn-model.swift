@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/cnn-model-3.swift

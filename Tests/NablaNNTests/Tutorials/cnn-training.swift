@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/cnn-training-3.swift

@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/cnn-convolution-3.swift

@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/cnn-pooling-2.swift
