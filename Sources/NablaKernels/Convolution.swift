@@ -324,44 +324,37 @@ enum ConvolutionEngine<Scalar: KernelScalar & BinaryFloatingPoint> {
         let blocks = (columns + chunk - 1) / chunk
         let items = s.groups * blocks
         let tasks = taskCount(items: items, work: s.multiplyAdds)
+        let implicitGEMM = Scalar.kernels(on: KernelISA.current, for: "convolution").implicitGEMM
+        let geometry = ImplicitGEMMGeometry(
+            channels: channels, input: (s.inputHeight, s.inputWidth), imageStride: s.inChannels * inPlane,
+            kernel: (s.kernelHeight, s.kernelWidth), stride: (s.strideHeight, s.strideWidth),
+            padding: (s.padTop, s.padLeft), dilation: (s.dilationHeight, s.dilationWidth),
+            output: (s.outputHeight, s.outputWidth))
         Parallel.run(tasks) { task in
-            let scratch = Scratch(panel: k * chunk, rows: m * chunk)
+            // Only blocks that span images need a buffer (the product's rows, copied out).
+            var rows: UnsafeMutablePointer<Scalar>?
+            defer { rows?.deallocate() }
             for item in Parallel.slice(items, tasks: tasks, task: task) {
                 let group = item / blocks, start = (item % blocks) * chunk
                 let length = min(chunk, columns - start)
                 let w = weight + group * m * k
-                func inputPlane(_ image: Int) -> UnsafePointer<Scalar> { input + (image * s.inChannels + group * channels) * inPlane }
+                let x = input + group * channels * inPlane
                 func outputPlane(_ image: Int) -> UnsafeMutablePointer<Scalar> { output + (image * s.outChannels + group * m) * pixels }
                 let firstImage = start / pixels
                 if firstImage == (start + length - 1) / pixels {
                     // One image: the product lands in the output directly.
                     let pixel = start - firstImage * pixels
                     let y = outputPlane(firstImage) + pixel
-                    if k == 0 {
-                        for row in 0..<m { (y + row * pixels).update(repeating: 0, count: length) }
-                    } else if s.isPointwise {
-                        gemm(m: m, n: length, k: k, a: w, rsA: k, csA: 1, b: inputPlane(firstImage) + pixel, rsB: inPlane, csB: 1,
-                             beta: 0, c: y, rsC: pixels, csC: 1)
-                    } else {
-                        gather(s, input: inputPlane(firstImage), first: pixel, length: length, into: scratch.panel, rowStride: length)
-                        gemm(m: m, n: length, k: k, a: w, rsA: k, csA: 1, b: scratch.panel, rsB: length, csB: 1,
-                             beta: 0, c: y, rsC: pixels, csC: 1)
-                    }
+                    implicitGEMM(m, length, w, k, geometry, x, start, y, pixels)
                     if let bias { addBias(bias + group * m, rows: m, length: length, to: y, rowStride: pixels) }
                 } else {
                     // Several images: one product for all, then each image's columns copied out.
-                    segments(start: start, length: length, pixels: pixels) { image, pixel, count, offset in
-                        gather(s, input: inputPlane(image), first: pixel, length: count, into: scratch.panel + offset, rowStride: length)
-                    }
-                    if k == 0 {
-                        scratch.rows.update(repeating: 0, count: m * length)
-                    } else {
-                        gemm(m: m, n: length, k: k, a: w, rsA: k, csA: 1, b: scratch.panel, rsB: length, csB: 1,
-                             beta: 0, c: scratch.rows, rsC: length, csC: 1)
-                    }
+                    if rows == nil { rows = .allocate(capacity: m * chunk) }
+                    let buffer = rows!
+                    implicitGEMM(m, length, w, k, geometry, x, start, buffer, length)
                     segments(start: start, length: length, pixels: pixels) { image, pixel, count, offset in
                         let y = outputPlane(image) + pixel
-                        for row in 0..<m { (y + row * pixels).update(from: scratch.rows + row * length + offset, count: count) }
+                        for row in 0..<m { (y + row * pixels).update(from: buffer + row * length + offset, count: count) }
                         if let bias { addBias(bias + group * m, rows: m, length: count, to: y, rowStride: pixels) }
                     }
                 }

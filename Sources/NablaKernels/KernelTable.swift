@@ -57,7 +57,13 @@ struct KernelTable<Scalar> {
         _ weightGradient: UnsafeMutablePointer<Scalar>, _ mask: UnsafePointer<Scalar>
     ) -> Void
 
+    typealias ImplicitGEMM = (
+        _ m: Int, _ n: Int, _ a: UnsafePointer<Scalar>, _ rsA: Int, _ geometry: ImplicitGEMMGeometry,
+        _ input: UnsafePointer<Scalar>, _ firstColumn: Int, _ c: UnsafeMutablePointer<Scalar>, _ rsC: Int
+    ) -> Void
+
     var gemm: GEMM
+    var implicitGEMM: ImplicitGEMM
     var fmaPeak: (_ iterations: Int) -> (checksum: Scalar, flops: Int)
     var unary: Unary
     var binary: Binary
@@ -97,7 +103,7 @@ extension Float: KernelScalar {
         #if canImport(NablaKernelsAVX512)
         case .avx512:
             KernelTable(
-                gemm: gemmAVX512, fmaPeak: { fmaPeakAVX512(Self.self, iterations: $0) },
+                gemm: gemmAVX512, implicitGEMM: implicitGEMMAVX512, fmaPeak: { fmaPeakAVX512(Self.self, iterations: $0) },
                 unary: elementwiseUnaryAVX512, binary: elementwiseBinaryAVX512,
                 sum: reduceSumAVX512, extreme: reduceExtremeAVX512, rowwise: reduceRowwiseAVX512,
                 depthwiseForward: depthwiseForwardAVX512, depthwiseWeightGradient: depthwiseWeightGradientAVX512)
@@ -105,7 +111,7 @@ extension Float: KernelScalar {
         #if canImport(NablaKernelsAVX2)
         case .avx2:
             KernelTable(
-                gemm: gemmAVX2, fmaPeak: { fmaPeakAVX2(Self.self, iterations: $0) },
+                gemm: gemmAVX2, implicitGEMM: implicitGEMMAVX2, fmaPeak: { fmaPeakAVX2(Self.self, iterations: $0) },
                 unary: elementwiseUnaryAVX2, binary: elementwiseBinaryAVX2,
                 sum: reduceSumAVX2, extreme: reduceExtremeAVX2, rowwise: reduceRowwiseAVX2,
                 depthwiseForward: depthwiseForwardAVX2, depthwiseWeightGradient: depthwiseWeightGradientAVX2)
@@ -113,7 +119,7 @@ extension Float: KernelScalar {
         #if canImport(NablaKernelsX86)
         case .x86Baseline:
             KernelTable(
-                gemm: gemmX86, fmaPeak: { fmaPeakX86(Self.self, iterations: $0) },
+                gemm: gemmX86, implicitGEMM: implicitGEMMX86, fmaPeak: { fmaPeakX86(Self.self, iterations: $0) },
                 unary: elementwiseUnaryX86, binary: elementwiseBinaryX86,
                 sum: reduceSumX86, extreme: reduceExtremeX86, rowwise: reduceRowwiseX86,
                 depthwiseForward: depthwiseForwardX86, depthwiseWeightGradient: depthwiseWeightGradientX86)
@@ -121,7 +127,7 @@ extension Float: KernelScalar {
         #if canImport(NablaKernelsNEON)
         case .neon:
             KernelTable(
-                gemm: gemmNEON, fmaPeak: { fmaPeakNEON(Self.self, iterations: $0) },
+                gemm: gemmNEON, implicitGEMM: implicitGEMMNEON, fmaPeak: { fmaPeakNEON(Self.self, iterations: $0) },
                 unary: elementwiseUnaryNEON, binary: elementwiseBinaryNEON,
                 sum: reduceSumNEON, extreme: reduceExtremeNEON, rowwise: reduceRowwiseNEON,
                 depthwiseForward: depthwiseForwardNEON, depthwiseWeightGradient: depthwiseWeightGradientNEON)
@@ -138,7 +144,7 @@ extension Double: KernelScalar {
         #if canImport(NablaKernelsAVX512)
         case .avx512:
             KernelTable(
-                gemm: gemmAVX512, fmaPeak: { fmaPeakAVX512(Self.self, iterations: $0) },
+                gemm: gemmAVX512, implicitGEMM: implicitGEMMAVX512, fmaPeak: { fmaPeakAVX512(Self.self, iterations: $0) },
                 unary: elementwiseUnaryAVX512, binary: elementwiseBinaryAVX512,
                 sum: reduceSumAVX512, extreme: reduceExtremeAVX512, rowwise: reduceRowwiseAVX512,
                 depthwiseForward: depthwiseForwardAVX512, depthwiseWeightGradient: depthwiseWeightGradientAVX512)
@@ -146,7 +152,7 @@ extension Double: KernelScalar {
         #if canImport(NablaKernelsAVX2)
         case .avx2:
             KernelTable(
-                gemm: gemmAVX2, fmaPeak: { fmaPeakAVX2(Self.self, iterations: $0) },
+                gemm: gemmAVX2, implicitGEMM: implicitGEMMAVX2, fmaPeak: { fmaPeakAVX2(Self.self, iterations: $0) },
                 unary: elementwiseUnaryAVX2, binary: elementwiseBinaryAVX2,
                 sum: reduceSumAVX2, extreme: reduceExtremeAVX2, rowwise: reduceRowwiseAVX2,
                 depthwiseForward: depthwiseForwardAVX2, depthwiseWeightGradient: depthwiseWeightGradientAVX2)
@@ -154,7 +160,7 @@ extension Double: KernelScalar {
         #if canImport(NablaKernelsX86)
         case .x86Baseline:
             KernelTable(
-                gemm: gemmX86, fmaPeak: { fmaPeakX86(Self.self, iterations: $0) },
+                gemm: gemmX86, implicitGEMM: implicitGEMMX86, fmaPeak: { fmaPeakX86(Self.self, iterations: $0) },
                 unary: elementwiseUnaryX86, binary: elementwiseBinaryX86,
                 sum: reduceSumX86, extreme: reduceExtremeX86, rowwise: reduceRowwiseX86,
                 depthwiseForward: depthwiseForwardX86, depthwiseWeightGradient: depthwiseWeightGradientX86)
@@ -162,7 +168,7 @@ extension Double: KernelScalar {
         #if canImport(NablaKernelsNEON)
         case .neon:
             KernelTable(
-                gemm: gemmNEON, fmaPeak: { fmaPeakNEON(Self.self, iterations: $0) },
+                gemm: gemmNEON, implicitGEMM: implicitGEMMNEON, fmaPeak: { fmaPeakNEON(Self.self, iterations: $0) },
                 unary: elementwiseUnaryNEON, binary: elementwiseBinaryNEON,
                 sum: reduceSumNEON, extreme: reduceExtremeNEON, rowwise: reduceRowwiseNEON,
                 depthwiseForward: depthwiseForwardNEON, depthwiseWeightGradient: depthwiseWeightGradientNEON)

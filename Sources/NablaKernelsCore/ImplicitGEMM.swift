@@ -1,0 +1,217 @@
+/// The geometry of a convolution as the implicit GEMM sees it: one group of one layer, the
+/// B operand (`channels * kernelHeight * kernelWidth` rows by output pixels) never stored
+/// but gathered from the input straight into packed panels. Plain integers, so that ISA
+/// entry points take it by value.
+public struct ImplicitGEMMGeometry: Sendable {
+    /// The group's input channels.
+    public var channels: Int
+    /// The input's height.
+    public var inputHeight: Int
+    /// The input's width.
+    public var inputWidth: Int
+    /// Elements from one image's group input to the next image's.
+    public var imageStride: Int
+    /// The kernel's height.
+    public var kernelHeight: Int
+    /// The kernel's width.
+    public var kernelWidth: Int
+    /// The step between output rows, in input rows.
+    public var strideHeight: Int
+    /// The step between output columns, in input columns.
+    public var strideWidth: Int
+    /// Implicit zero rows above the input.
+    public var padTop: Int
+    /// Implicit zero columns left of the input.
+    public var padLeft: Int
+    /// The spacing between kernel rows.
+    public var dilationHeight: Int
+    /// The spacing between kernel columns.
+    public var dilationWidth: Int
+    /// The output's height.
+    public var outputHeight: Int
+    /// The output's width.
+    public var outputWidth: Int
+
+    /// A geometry from its parts.
+    ///
+    /// - Parameters:
+    ///   - channels: The group's input channels.
+    ///   - input: The input's height and width.
+    ///   - imageStride: Elements from one image's group input to the next image's.
+    ///   - kernel: The kernel's height and width.
+    ///   - stride: The steps along height and width.
+    ///   - padding: The implicit zeros above and left of the input.
+    ///   - dilation: The kernel's spacing along height and width.
+    ///   - output: The output's height and width.
+    @inlinable
+    public init(channels: Int, input: (Int, Int), imageStride: Int, kernel: (Int, Int), stride: (Int, Int),
+                padding: (Int, Int), dilation: (Int, Int), output: (Int, Int)) {
+        self.channels = channels
+        (inputHeight, inputWidth) = input
+        self.imageStride = imageStride
+        (kernelHeight, kernelWidth) = kernel
+        (strideHeight, strideWidth) = stride
+        (padTop, padLeft) = padding
+        (dilationHeight, dilationWidth) = dilation
+        (outputHeight, outputWidth) = output
+    }
+
+    /// The reduction length: input channels times kernel taps.
+    @inlinable public var depth: Int { channels &* kernelHeight &* kernelWidth }
+}
+
+extension GEMM {
+    /// `C = A * B` where A is `m x depth` (the filters, rows `rsA` apart) and B is the
+    /// im2col matrix of `input` restricted to columns `firstColumn..<firstColumn + n`
+    /// (column `image * pixels + pixel`), overwriting C (`m x n`, rows `rsC` apart,
+    /// contiguous columns). One thread.
+    ///
+    /// BLIS's loops with B's packing replaced by the gather: each `kc x nr` micro-panel is
+    /// filled from the input rows directly (runs of output pixels along one output row
+    /// are runs of input columns at stride 1), so the column matrix is never written out
+    /// and read back.
+    @inlinable
+    public static func implicitGEMM(
+        m: Int, n: Int, a: UnsafePointer<Scalar>, rsA: Int,
+        geometry g: ImplicitGEMMGeometry, input: UnsafePointer<Scalar>, firstColumn: Int,
+        c: UnsafeMutablePointer<Scalar>, rsC: Int
+    ) {
+        let k = g.depth
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else {
+            scale(m: m, n: n, beta: 0, c: c, rsC: rsC, csC: 1)
+            return
+        }
+        let (mr, nr) = (K.mr, K.nr)
+        let ncMax = min(K.nc, (n &+ nr &- 1) / nr &* nr)
+        let kBlocks = (k &+ K.kc &- 1) / K.kc
+        let kcMax = (k &+ kBlocks &- 1) / kBlocks
+        let mcMax = min(K.mc, m)
+        let aCount = (mcMax &+ mr &- 1) / mr &* mr &* kcMax
+        let bCount = ncMax &* kcMax
+        let aBytes = (aCount &* MemoryLayout<Scalar>.stride &+ 63) & ~63
+        let bBytes = (bCount &* MemoryLayout<Scalar>.stride &+ 63) & ~63
+        let tileCount = 12 &* nr
+        let memory = GEMMScratch.memory(byteCount: aBytes &+ bBytes &+ tileCount &* MemoryLayout<Scalar>.stride)
+        let aBuffer = memory.bindMemory(to: Scalar.self, capacity: aCount)
+        let bBuffer = (memory + aBytes).bindMemory(to: Scalar.self, capacity: bCount)
+        let tileBuffer = (memory + aBytes + bBytes).bindMemory(to: Scalar.self, capacity: tileCount)
+
+        var jc = 0
+        while jc < n {
+            let nc = min(K.nc, n &- jc)
+            var pc = 0
+            while pc < k {
+                let kc = min(kcMax, k &- pc)
+                let betaHere: Scalar = pc == 0 ? 0 : 1
+                gatherPanels(g, input: input, firstColumn: firstColumn &+ jc, columns: nc, firstRow: pc, rows: kc, into: bBuffer)
+                var ic = 0
+                while ic < m {
+                    let mc = min(mcMax, m &- ic)
+                    packA(rows: mc, depth: kc, a: a + (ic &* rsA &+ pc), rsA: rsA, csA: 1, into: aBuffer)
+                    var jr = 0
+                    while jr < nc {
+                        let cols = min(nr, nc &- jr)
+                        let cColumn = c + (ic &* rsC &+ jc &+ jr)
+                        var ir = 0
+                        while ir < mc {
+                            packedTile(
+                                rows: min(mr, mc &- ir), depth: kc, a: UnsafePointer(aBuffer + ir &* kc),
+                                b: UnsafePointer(bBuffer + jr &* kc), rsB: nr, alpha: 1, beta: betaHere,
+                                c: cColumn + ir &* rsC, rsC: rsC, csC: 1, cols: cols, tile: tileBuffer)
+                            ir &+= mr
+                        }
+                        jr &+= nr
+                    }
+                    ic &+= mcMax
+                }
+                pc &+= kcMax
+            }
+            jc &+= K.nc
+        }
+    }
+
+    /// Fills B's packed micro-panels (`rows x nr` each, element `(p, j)` at `p * nr + j`)
+    /// for im2col rows `firstRow..<firstRow + rows` and columns
+    /// `firstColumn..<firstColumn + columns`, zero in the padding and past the last column.
+    @inlinable
+    static func gatherPanels(
+        _ g: ImplicitGEMMGeometry, input: UnsafePointer<Scalar>, firstColumn: Int, columns: Int,
+        firstRow: Int, rows: Int, into dst: UnsafeMutablePointer<Scalar>
+    ) {
+        let nr = K.nr
+        let lanes = K.Vector.scalarCount
+        let taps = g.kernelHeight &* g.kernelWidth
+        let pixels = g.outputHeight &* g.outputWidth
+        let inPlane = g.inputHeight &* g.inputWidth
+        var panelStart = 0
+        while panelStart < columns {
+            let width = min(nr, columns &- panelStart)
+            let panel = dst + panelStart &* rows
+            // Runs of the panel's columns along one output row, each gathered for every row
+            // of the panel (the channel and the kernel tap advancing row by row).
+            var j = 0
+            while j < width {
+                let column = firstColumn &+ panelStart &+ j
+                let image = column / pixels
+                let pixel = column &- image &* pixels
+                let oh = pixel / g.outputWidth
+                let ow = pixel &- oh &* g.outputWidth
+                let count = min(g.outputWidth &- ow, width &- j)
+                let base = input + image &* g.imageStride
+                var channel = firstRow / taps
+                let tap = firstRow &- channel &* taps
+                var kh = tap / g.kernelWidth
+                var kw = tap &- kh &* g.kernelWidth
+                let ihBase = oh &* g.strideHeight &- g.padTop
+                let iwBase = ow &* g.strideWidth &- g.padLeft
+                let full = count == nr
+                for p in 0..<rows {
+                    let out = panel + (p &* nr &+ j)
+                    let ih = ihBase &+ kh &* g.dilationHeight
+                    if ih < 0 || ih >= g.inputHeight {
+                        for t in 0..<count { out[t] = 0 }
+                    } else {
+                        let row = base + (channel &* inPlane &+ ih &* g.inputWidth)
+                        let iw0 = iwBase &+ kw &* g.dilationWidth
+                        if g.strideWidth == 1 {
+                            if full && iw0 >= 0 && iw0 &+ nr <= g.inputWidth {
+                                K.store(K.load(row + iw0), to: out)
+                                K.store(K.load(row + (iw0 &+ lanes)), to: out + lanes)
+                            } else {
+                                let lo = min(count, max(0, -iw0))
+                                let hi = max(lo, min(count, g.inputWidth &- iw0))
+                                for t in 0..<lo { out[t] = 0 }
+                                for t in lo..<hi { out[t] = row[iw0 &+ t] }
+                                for t in hi..<count { out[t] = 0 }
+                            }
+                        } else {
+                            let step = g.strideWidth
+                            for t in 0..<count {
+                                let iw = iw0 &+ t &* step
+                                out[t] = iw >= 0 && iw < g.inputWidth ? row[iw] : 0
+                            }
+                        }
+                    }
+                    kw &+= 1
+                    if kw == g.kernelWidth {
+                        kw = 0
+                        kh &+= 1
+                        if kh == g.kernelHeight {
+                            kh = 0
+                            channel &+= 1
+                        }
+                    }
+                }
+                j &+= count
+            }
+            if width < nr {
+                for p in 0..<rows {
+                    let out = panel + p &* nr
+                    for t in width..<nr { out[t] = 0 }
+                }
+            }
+            panelStart &+= nr
+        }
+    }
+}
