@@ -170,7 +170,7 @@ extension GEMM {
                     let out = panel + (p &* nr &+ j)
                     let ih = ihBase &+ kh &* g.dilationHeight
                     if ih < 0 || ih >= g.inputHeight {
-                        for t in 0..<count { out[t] = 0 }
+                        zeroRun(out, count)
                     } else {
                         let row = base + (channel &* inPlane &+ ih &* g.inputWidth)
                         let iw0 = iwBase &+ kw &* g.dilationWidth
@@ -181,9 +181,9 @@ extension GEMM {
                             } else {
                                 let lo = min(count, max(0, -iw0))
                                 let hi = max(lo, min(count, g.inputWidth &- iw0))
-                                for t in 0..<lo { out[t] = 0 }
-                                for t in lo..<hi { out[t] = row[iw0 &+ t] }
-                                for t in hi..<count { out[t] = 0 }
+                                zeroRun(out, lo)
+                                copyRun(out + lo, row + (iw0 &+ lo), hi &- lo)
+                                zeroRun(out + hi, count &- hi)
                             }
                         } else {
                             let step = g.strideWidth
@@ -213,5 +213,39 @@ extension GEMM {
             }
             panelStart &+= nr
         }
+    }
+
+    /// Copies `count` elements: whole vectors, the last one overlapping the one before
+    /// (no element outside the run is read or written), or one by one when the run is
+    /// shorter than a vector.
+    @inlinable @inline(__always)
+    static func copyRun(_ out: UnsafeMutablePointer<Scalar>, _ source: UnsafePointer<Scalar>, _ count: Int) {
+        let lanes = K.Vector.scalarCount
+        guard count >= lanes else {
+            for t in 0..<count { out[t] = source[t] }
+            return
+        }
+        var t = 0
+        while t &+ lanes <= count {
+            K.store(K.load(source + t), to: out + t)
+            t &+= lanes
+        }
+        if t < count { K.store(K.load(source + (count &- lanes)), to: out + (count &- lanes)) }
+    }
+
+    /// Zeroes `count` elements, whole vectors where they fit.
+    @inlinable @inline(__always)
+    static func zeroRun(_ out: UnsafeMutablePointer<Scalar>, _ count: Int) {
+        let lanes = K.Vector.scalarCount
+        guard count >= lanes else {
+            for t in 0..<count { out[t] = 0 }
+            return
+        }
+        var t = 0
+        while t &+ lanes <= count {
+            K.store(K.splat(0), to: out + t)
+            t &+= lanes
+        }
+        if t < count { K.store(K.splat(0), to: out + (count &- lanes)) }
     }
 }
