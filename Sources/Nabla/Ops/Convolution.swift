@@ -169,32 +169,9 @@ extension Tensor {
         let b = bias?.detach().contiguous()
         let out = Tensor(uninitializedShape: [geometry.batch, outChannels, outHeight, outWidth], dtype: dtype, zeroed: false, operation: operation)
         Tensor.convolutionForward(geometry, input: x, weight: w, bias: b, into: out)
-        let inputs = [self, weight] + (bias.map { [$0] } ?? [])
         let output = out.convolutionResult(spatialDims: spatialDims, unbatched: unbatched)
-        let inputShape = shape, weightShape = weight.shape, outShape = out.shape
-        let needsInput = requiresGrad, needsWeight = weight.requiresGrad
-        return output.recordingGradient("ConvolutionBackward0", inputs: inputs, saving: [self, weight]) { g in
-            let dy = g.reshape(outShape).contiguous()
-            var grads: [Tensor?] = []
-            if needsInput {
-                let dx = Tensor(uninitializedShape: x.shape, dtype: x.dtype, zeroed: false, operation: operation)
-                Tensor.convolutionBackwardInput(geometry, outputGradient: dy, weight: w, into: dx)
-                grads.append(dx.reshape(inputShape))
-            } else {
-                grads.append(nil)
-            }
-            if needsWeight {
-                let dw = Tensor(uninitializedShape: w.shape, dtype: w.dtype, zeroed: false, operation: operation)
-                Tensor.convolutionBackwardWeight(geometry, input: x, outputGradient: dy, into: dw)
-                grads.append(dw.reshape(weightShape))
-            } else {
-                grads.append(nil)
-            }
-            if let bias {
-                grads.append(bias.requiresGrad ? dy.sum(dims: [0, 2, 3]) : nil)
-            }
-            return grads
-        }
+        return recordingConvolutionGradient(output, outShape: out.shape, geometry: geometry, transposed: false,
+                                            input: x, filters: w, weight: weight, bias: bias, operation: operation)
     }
 
     private func transposedConvolution(spatialDims: Int, weight: Tensor, bias: Tensor?, stride: SpatialSize, padding: SpatialSize,
@@ -234,26 +211,40 @@ extension Tensor {
         let out = Tensor(uninitializedShape: [geometry.batch, outChannels, outHeight, outWidth], dtype: dtype, zeroed: false, operation: operation)
         Tensor.convolutionBackwardInput(geometry, outputGradient: x, weight: w, into: out)
         if let bias { withNoGrad { out.addInPlace(bias.detach().view(1, outChannels, 1, 1)) } }
-        let inputs = [self, weight] + (bias.map { [$0] } ?? [])
         let output = out.convolutionResult(spatialDims: spatialDims, unbatched: unbatched)
-        let inputShape = shape, weightShape = weight.shape, outShape = out.shape
+        return recordingConvolutionGradient(output, outShape: out.shape, geometry: geometry, transposed: true,
+                                            input: x, filters: w, weight: weight, bias: bias, operation: operation)
+    }
+
+    /// Records the backward of a convolution (or, `transposed`, of the transposed
+    /// convolution of `geometry`) whose result is `output`, computed from `self` as
+    /// `input` (contiguous `[N, C, H, W]`) and `weight` as `filters` (contiguous).
+    ///
+    /// A convolution's input gradient is its transposed convolution and the other way
+    /// round; the weight gradient is the same kernel with input and output gradient
+    /// swapped; the bias gradient sums the output gradient over all but the channels.
+    private func recordingConvolutionGradient(_ output: Tensor, outShape: [Int], geometry: ConvolutionShape, transposed: Bool,
+                                              input x: Tensor, filters w: Tensor, weight: Tensor, bias: Tensor?,
+                                              operation: String) -> Tensor {
+        let inputs = [self, weight] + (bias.map { [$0] } ?? [])
+        let inputShape = shape, weightShape = weight.shape
         let needsInput = requiresGrad, needsWeight = weight.requiresGrad
         return output.recordingGradient("ConvolutionBackward0", inputs: inputs, saving: [self, weight]) { g in
             let dy = g.reshape(outShape).contiguous()
-            var grads: [Tensor?] = []
+            var grads: [Tensor?] = [nil, nil]
             if needsInput {
                 let dx = Tensor(uninitializedShape: x.shape, dtype: x.dtype, zeroed: false, operation: operation)
-                Tensor.convolutionForward(geometry, input: dy, weight: w, bias: nil, into: dx)
-                grads.append(dx.reshape(inputShape))
-            } else {
-                grads.append(nil)
+                if transposed {
+                    Tensor.convolutionForward(geometry, input: dy, weight: w, bias: nil, into: dx)
+                } else {
+                    Tensor.convolutionBackwardInput(geometry, outputGradient: dy, weight: w, into: dx)
+                }
+                grads[0] = dx.reshape(inputShape)
             }
             if needsWeight {
                 let dw = Tensor(uninitializedShape: w.shape, dtype: w.dtype, zeroed: false, operation: operation)
-                Tensor.convolutionBackwardWeight(geometry, input: dy, outputGradient: x, into: dw)
-                grads.append(dw.reshape(weightShape))
-            } else {
-                grads.append(nil)
+                Tensor.convolutionBackwardWeight(geometry, input: transposed ? dy : x, outputGradient: transposed ? x : dy, into: dw)
+                grads[1] = dw.reshape(weightShape)
             }
             if let bias {
                 grads.append(bias.requiresGrad ? dy.sum(dims: [0, 2, 3]) : nil)
