@@ -1,9 +1,13 @@
 @testable import NablaKernels
 import Testing
 
-/// The depthwise plane kernels of every instruction set this CPU runs, against a direct
-/// loop: the vector interior, the borders, strides, dilations and the accumulate mode.
+/// The depthwise plane kernels of every instruction set this CPU runs (up to the one
+/// `NABLA_ISA` forces, so that an emulated CPU without AVX-512 runs only its own paths),
+/// against a direct loop: the vector interior, the borders, strides, dilations and the
+/// accumulate mode.
 @Suite struct DepthwiseKernelTests {
+    static let instructionSets = KernelISA.available.filter { $0 <= KernelISA.current }
+
     /// (input h, w, kernel h, w, stride h, w, padding top, left, dilation h, w)
     static let planes: [(Int, Int, Int, Int, Int, Int, Int, Int, Int, Int)] = [
         (9, 9, 3, 3, 1, 1, 1, 1, 1, 1),
@@ -40,7 +44,7 @@ import Testing
         return out
     }
 
-    @Test(arguments: KernelISA.available)
+    @Test(arguments: instructionSets)
     func forwardAndWeightGradientMatchTheDirectLoop(isa: KernelISA) {
         var state: UInt64 = 12345
         func random() -> Double {
