@@ -95,12 +95,16 @@ extension GEMM {
         let aCount = (mcMax &+ mr &- 1) / mr &* mr &* kcMax
         let bCount = ncMax &* kcMax
         let aBytes = (aCount &* MemoryLayout<Scalar>.stride &+ 63) & ~63
-        let bBytes = (bCount &* MemoryLayout<Scalar>.stride &+ 63) & ~63
+        // B gets one vector of slack: the gather's last vector may run past the last panel.
+        let bBytes = ((bCount &+ K.Vector.scalarCount) &* MemoryLayout<Scalar>.stride &+ 63) & ~63
         let tileCount = 12 &* nr
-        let memory = GEMMScratch.memory(byteCount: aBytes &+ bBytes &+ tileCount &* MemoryLayout<Scalar>.stride)
+        let tileBytes = (tileCount &* MemoryLayout<Scalar>.stride &+ 63) & ~63
+        let runCount = 5 &* nr
+        let memory = GEMMScratch.memory(byteCount: aBytes &+ bBytes &+ tileBytes &+ runCount &* MemoryLayout<Int>.stride)
         let aBuffer = memory.bindMemory(to: Scalar.self, capacity: aCount)
         let bBuffer = (memory + aBytes).bindMemory(to: Scalar.self, capacity: bCount)
         let tileBuffer = (memory + aBytes + bBytes).bindMemory(to: Scalar.self, capacity: tileCount)
+        let runTable = (memory + aBytes + bBytes + tileBytes).bindMemory(to: Int.self, capacity: runCount)
 
         var jc = 0
         while jc < n {
@@ -109,7 +113,8 @@ extension GEMM {
             while pc < k {
                 let kc = min(kcMax, k &- pc)
                 let betaHere: Scalar = pc == 0 ? 0 : 1
-                gatherPanels(g, input: input, firstColumn: firstColumn &+ jc, columns: nc, firstRow: pc, rows: kc, into: bBuffer)
+                gatherPanels(g, input: input, firstColumn: firstColumn &+ jc, columns: nc, firstRow: pc, rows: kc,
+                             into: bBuffer, runs: runTable)
                 var ic = 0
                 while ic < m {
                     let mc = min(mcMax, m &- ic)
@@ -142,22 +147,32 @@ extension GEMM {
     /// Fills B's packed micro-panels (`rows x nr` each, element `(p, j)` at `p * nr + j`)
     /// for im2col rows `firstRow..<firstRow + rows` and columns
     /// `firstColumn..<firstColumn + columns`, zero in the padding and past the last column.
+    ///
+    /// A panel's columns fall into runs along output rows; `runs` (room for `5 * nr`
+    /// integers) holds each run's place and where it reads, worked out once per panel.
+    /// Row by row (the channel and kernel tap advancing), each run is copied a vector at
+    /// a time, the last vector allowed to spill past the run: the spill lands on columns
+    /// written later in the same row, on the next row's columns (written next), on the
+    /// zeroed columns past a ragged panel's last, or on the buffer's one vector of slack.
     @inlinable
     static func gatherPanels(
         _ g: ImplicitGEMMGeometry, input: UnsafePointer<Scalar>, firstColumn: Int, columns: Int,
-        firstRow: Int, rows: Int, into dst: UnsafeMutablePointer<Scalar>
+        firstRow: Int, rows: Int, into dst: UnsafeMutablePointer<Scalar>, runs: UnsafeMutablePointer<Int>
     ) {
         let nr = K.nr
         let lanes = K.Vector.scalarCount
         let taps = g.kernelHeight &* g.kernelWidth
         let pixels = g.outputHeight &* g.outputWidth
         let inPlane = g.inputHeight &* g.inputWidth
+        let groupExtent = g.channels &* inPlane
+        let firstChannel = firstRow / taps
+        let firstTap = firstRow &- firstChannel &* taps
         var panelStart = 0
         while panelStart < columns {
             let width = min(nr, columns &- panelStart)
             let panel = dst + panelStart &* rows
-            // Runs of the panel's columns along one output row, each gathered for every row
-            // of the panel (the channel and the kernel tap advancing row by row).
+            // The runs: offset in the panel, length, image offset, first input row and column.
+            var runCount = 0
             var j = 0
             while j < width {
                 let column = firstColumn &+ panelStart &+ j
@@ -166,52 +181,72 @@ extension GEMM {
                 let oh = pixel / g.outputWidth
                 let ow = pixel &- oh &* g.outputWidth
                 let count = min(g.outputWidth &- ow, width &- j)
-                let base = input + image &* g.imageStride
-                var channel = firstRow / taps
-                let tap = firstRow &- channel &* taps
-                var kh = tap / g.kernelWidth
-                var kw = tap &- kh &* g.kernelWidth
-                let ihBase = oh &* g.strideHeight &- g.padTop
-                let iwBase = ow &* g.strideWidth &- g.padLeft
-                let full = count == nr
-                for p in 0..<rows {
-                    let out = panel + (p &* nr &+ j)
-                    let ih = ihBase &+ kh &* g.dilationHeight
-                    if ih < 0 || ih >= g.inputHeight {
-                        zeroRun(out, count)
-                    } else {
-                        let row = base + (channel &* inPlane &+ ih &* g.inputWidth)
-                        let iw0 = iwBase &+ kw &* g.dilationWidth
-                        if g.strideWidth == 1 {
-                            if full && iw0 >= 0 && iw0 &+ nr <= g.inputWidth {
-                                K.store(K.load(row + iw0), to: out)
-                                K.store(K.load(row + (iw0 &+ lanes)), to: out + lanes)
-                            } else {
-                                let lo = min(count, max(0, -iw0))
-                                let hi = max(lo, min(count, g.inputWidth &- iw0))
-                                zeroRun(out, lo)
-                                copyRun(out + lo, row + (iw0 &+ lo), hi &- lo)
-                                zeroRun(out + hi, count &- hi)
-                            }
-                        } else {
-                            let step = g.strideWidth
-                            for t in 0..<count {
-                                let iw = iw0 &+ t &* step
-                                out[t] = iw >= 0 && iw < g.inputWidth ? row[iw] : 0
+                let entry = runs + runCount &* 5
+                entry[0] = j
+                entry[1] = count
+                entry[2] = image &* g.imageStride
+                entry[3] = oh &* g.strideHeight &- g.padTop
+                entry[4] = ow &* g.strideWidth &- g.padLeft
+                runCount &+= 1
+                j &+= count
+            }
+            var channel = firstChannel
+            var kh = firstTap / g.kernelWidth
+            var kw = firstTap &- kh &* g.kernelWidth
+            for p in 0..<rows {
+                let out = panel + p &* nr
+                let rowShift = kh &* g.dilationHeight
+                let columnShift = kw &* g.dilationWidth
+                let channelOffset = channel &* inPlane
+                for r in 0..<runCount {
+                    let entry = runs + r &* 5
+                    let target = out + entry[0]
+                    let count = entry[1]
+                    let ih = entry[3] &+ rowShift
+                    guard ih >= 0 && ih < g.inputHeight else {
+                        zeroRun(target, count)
+                        continue
+                    }
+                    let within = channelOffset &+ ih &* g.inputWidth
+                    let row = input + (entry[2] &+ within)
+                    let iw0 = entry[4] &+ columnShift
+                    if g.strideWidth == 1 {
+                        let lo = min(count, max(0, -iw0))
+                        let hi = max(lo, min(count, g.inputWidth &- iw0))
+                        if lo == 0 && hi == count {
+                            // Whole vectors, the last spilling past the run, when the reads
+                            // stay inside this image's group of channels.
+                            let vectors = (count &+ lanes &- 1) / lanes
+                            if within &+ iw0 &+ vectors &* lanes <= groupExtent {
+                                let source = row + iw0
+                                var t = 0
+                                while t < count {
+                                    K.store(K.load(source + t), to: target + t)
+                                    t &+= lanes
+                                }
+                                continue
                             }
                         }
-                    }
-                    kw &+= 1
-                    if kw == g.kernelWidth {
-                        kw = 0
-                        kh &+= 1
-                        if kh == g.kernelHeight {
-                            kh = 0
-                            channel &+= 1
+                        zeroRun(target, lo)
+                        copyRun(target + lo, row + (iw0 &+ lo), hi &- lo)
+                        zeroRun(target + hi, count &- hi)
+                    } else {
+                        let step = g.strideWidth
+                        for t in 0..<count {
+                            let iw = iw0 &+ t &* step
+                            target[t] = iw >= 0 && iw < g.inputWidth ? row[iw] : 0
                         }
                     }
                 }
-                j &+= count
+                kw &+= 1
+                if kw == g.kernelWidth {
+                    kw = 0
+                    kh &+= 1
+                    if kh == g.kernelHeight {
+                        kh = 0
+                        channel &+= 1
+                    }
+                }
             }
             if width < nr {
                 for p in 0..<rows {
