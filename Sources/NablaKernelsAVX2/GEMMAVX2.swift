@@ -25,6 +25,10 @@ enum AVX2Float: GEMMKernelConfig {
     }
 
     @inline(__always) static func multiply(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a * b }
+
+    @inline(__always) static func evenLanes(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+        SIMD16<Float>(lowHalf: a, highHalf: b).evenHalf
+    }
 }
 
 /// ``GEMM`` for `Float` compiled for AVX2 with FMA (`-target-cpu haswell`); the dispatcher in `NablaKernels` calls it
@@ -72,6 +76,10 @@ enum AVX2Double: GEMMKernelConfig {
     }
 
     @inline(__always) static func multiply(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<Double> { a * b }
+
+    @inline(__always) static func evenLanes(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<Double> {
+        SIMD8<Double>(lowHalf: a, highHalf: b).evenHalf
+    }
 }
 
 /// ``GEMM`` for `Double` compiled for AVX2 with FMA (`-target-cpu haswell`); the dispatcher in `NablaKernels` calls it

@@ -25,6 +25,12 @@ enum AVX512Float: GEMMKernelConfig {
     }
 
     @inline(__always) static func multiply(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> { a * b }
+
+    @inline(__always) static func evenLanes(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
+        // Spelled out lane by lane: `SIMD32<Float>.evenHalf` was not inlined here, and a
+        // call to a specialised standard-library generic is what the ISA rule forbids.
+        SIMD16<Float>(a[0], a[2], a[4], a[6], a[8], a[10], a[12], a[14], b[0], b[2], b[4], b[6], b[8], b[10], b[12], b[14])
+    }
 }
 
 /// ``GEMM`` for `Float` compiled for AVX-512 (`-target-cpu skylake-avx512`); the dispatcher in `NablaKernels` calls it
@@ -72,6 +78,10 @@ enum AVX512Double: GEMMKernelConfig {
     }
 
     @inline(__always) static func multiply(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> { a * b }
+
+    @inline(__always) static func evenLanes(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> {
+        SIMD16<Double>(lowHalf: a, highHalf: b).evenHalf
+    }
 }
 
 /// ``GEMM`` for `Double` compiled for AVX-512 (`-target-cpu skylake-avx512`); the dispatcher in `NablaKernels` calls it

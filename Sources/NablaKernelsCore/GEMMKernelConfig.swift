@@ -47,6 +47,9 @@ public protocol GEMMKernelConfig {
     static func multiplyAdd(_ acc: inout Vector, _ a: Vector, _ b: Vector)
     /// `a * b`, lane by lane.
     static func multiply(_ a: Vector, _ b: Vector) -> Vector
+    /// The even-numbered lanes of `a`, then those of `b`: a stride-2 gather from two
+    /// consecutive loads (the convolution's im2col gather at stride 2).
+    static func evenLanes(_ a: Vector, _ b: Vector) -> Vector
 }
 
 extension GEMMKernelConfig {

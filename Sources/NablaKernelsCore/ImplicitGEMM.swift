@@ -232,6 +232,21 @@ extension GEMM {
                         zeroRun(target + hi, count &- hi)
                     } else {
                         let step = g.strideWidth
+                        if step == 2 && iw0 >= 0 && iw0 &+ 2 &* (count &- 1) < g.inputWidth {
+                            // Every tap inside the input: two loads and the even lanes per
+                            // vector, the last one spilling like the stride-1 copy.
+                            let vectors = (count &+ lanes &- 1) / lanes
+                            if within &+ iw0 &+ 2 &* vectors &* lanes <= groupExtent {
+                                let source = row + iw0
+                                var t = 0
+                                while t < count {
+                                    let pair = source + 2 &* t
+                                    K.store(K.evenLanes(K.load(pair), K.load(pair + lanes)), to: target + t)
+                                    t &+= lanes
+                                }
+                                continue
+                            }
+                        }
                         for t in 0..<count {
                             let iw = iw0 &+ t &* step
                             target[t] = iw >= 0 && iw < g.inputWidth ? row[iw] : 0

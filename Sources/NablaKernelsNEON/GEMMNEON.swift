@@ -25,6 +25,10 @@ enum NEONFloat: GEMMKernelConfig {
     }
 
     @inline(__always) static func multiply(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> { a * b }
+
+    @inline(__always) static func evenLanes(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> {
+        SIMD8<Float>(lowHalf: a, highHalf: b).evenHalf
+    }
 }
 
 /// ``GEMM`` for `Float` compiled for arm64 NEON; the dispatcher in `NablaKernels` calls it
@@ -72,6 +76,10 @@ enum NEONDouble: GEMMKernelConfig {
     }
 
     @inline(__always) static func multiply(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMD2<Double> { a * b }
+
+    @inline(__always) static func evenLanes(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMD2<Double> {
+        SIMD4<Double>(lowHalf: a, highHalf: b).evenHalf
+    }
 }
 
 /// ``GEMM`` for `Double` compiled for arm64 NEON; the dispatcher in `NablaKernels` calls it

@@ -26,6 +26,10 @@ enum X86Float: GEMMKernelConfig {
     }
 
     @inline(__always) static func multiply(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> { a * b }
+
+    @inline(__always) static func evenLanes(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> {
+        SIMD8<Float>(lowHalf: a, highHalf: b).evenHalf
+    }
 }
 
 /// ``GEMM`` for `Float` compiled for baseline x86-64 (SSE2, no FMA); the dispatcher in `NablaKernels` calls it
@@ -74,6 +78,10 @@ enum X86Double: GEMMKernelConfig {
     }
 
     @inline(__always) static func multiply(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMD2<Double> { a * b }
+
+    @inline(__always) static func evenLanes(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMD2<Double> {
+        SIMD4<Double>(lowHalf: a, highHalf: b).evenHalf
+    }
 }
 
 /// ``GEMM`` for `Double` compiled for baseline x86-64 (SSE2, no FMA); the dispatcher in `NablaKernels` calls it
