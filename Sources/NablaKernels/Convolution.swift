@@ -1,13 +1,14 @@
 // Convolution on raw pointers: the forward pass and both gradients, for 1-d and 2-d
 // convolutions (a 1-d one is a 2-d one of height 1), grouped and depthwise.
 //
-// Dense and grouped convolutions are GEMMs on the ISA's micro-kernels. The im2col gather
-// never builds the full column matrix: each task gathers one chunk of output pixels (a
-// K x chunk panel sized to stay in L2) and multiplies it at once, so the panel is still in
-// cache when the GEMM packs it. A 1 x 1, stride-1, unpadded convolution needs no gather:
-// its input plane is the GEMM's B operand as it lies. Depthwise convolutions (one input
-// channel per group) have no reduction over channels to feed a GEMM: they run a direct
-// kernel that walks output rows, vectorised along the width.
+// Dense and grouped convolutions are GEMMs on the ISA's micro-kernels. The forward pass is
+// an implicit GEMM (`GEMM.implicitGEMM` in NablaKernelsCore): the im2col gather fills B's
+// packed micro-panels straight from the input, so the column matrix is never built. The
+// input gradient at stride 1 is the same forward pass with the filters transposed and
+// flipped; at other strides, and for the weight gradient, each task gathers or scatters one
+// block of columns (sized to stay in cache) around an ordinary `gemm`. Depthwise
+// convolutions (one input channel per group) have no reduction over channels to feed a
+// GEMM: they run a plane kernel that walks output rows, vectorised along the width.
 
 /// The geometry of a 2-d convolution in NCHW layout: the operands' sizes and how the
 /// kernel walks the input.
@@ -126,17 +127,18 @@ public struct ConvolutionShape: Sendable, Hashable, CustomStringConvertible {
     /// or nil when the stride is not 1 or the padding exceeds the kernel's span.
     var transposedForStrideOne: ConvolutionShape? {
         let top = dilationHeight * (kernelHeight - 1) - padTop, left = dilationWidth * (kernelWidth - 1) - padLeft
-        guard strideHeight == 1, strideWidth == 1, top >= 0, left >= 0, !isDepthwise else { return nil }
+        guard strideHeight == 1, strideWidth == 1, top >= 0, left >= 0 else { return nil }
         return ConvolutionShape(
             batch: batch, inChannels: outChannels, outChannels: inChannels, groups: groups,
             inputSize: (outputHeight, outputWidth), kernelSize: (kernelHeight, kernelWidth), stride: (1, 1),
             padding: (top, left), dilation: (dilationHeight, dilationWidth), outputSize: (inputHeight, inputWidth))
     }
 
-    /// Whether the input plane is the GEMM operand as it lies (1 x 1 kernel, stride 1, no padding).
-    var isPointwise: Bool {
-        kernelHeight == 1 && kernelWidth == 1 && strideHeight == 1 && strideWidth == 1 && padTop == 0 && padLeft == 0
-            && outputHeight == inputHeight && outputWidth == inputWidth
+    /// How the kernel walks one plane, as the ISA kernels take it.
+    var plane: ConvolutionPlane {
+        ConvolutionPlane(input: (inputHeight, inputWidth), output: (outputHeight, outputWidth),
+                         kernel: (kernelHeight, kernelWidth), stride: (strideHeight, strideWidth),
+                         padding: (padTop, padLeft), dilation: (dilationHeight, dilationWidth))
     }
 
     /// The sizes and steps, for messages.
@@ -325,11 +327,7 @@ enum ConvolutionEngine<Scalar: KernelScalar & BinaryFloatingPoint> {
         let items = s.groups * blocks
         let tasks = taskCount(items: items, work: s.multiplyAdds)
         let implicitGEMM = Scalar.kernels(on: KernelISA.current, for: "convolution").implicitGEMM
-        let geometry = ImplicitGEMMGeometry(
-            channels: channels, input: (s.inputHeight, s.inputWidth), imageStride: s.inChannels * inPlane,
-            kernel: (s.kernelHeight, s.kernelWidth), stride: (s.strideHeight, s.strideWidth),
-            padding: (s.padTop, s.padLeft), dilation: (s.dilationHeight, s.dilationWidth),
-            output: (s.outputHeight, s.outputWidth))
+        let geometry = ImplicitGEMMGeometry(channels: channels, imageStride: s.inChannels * inPlane, plane: s.plane)
         Parallel.run(tasks) { task in
             // Only blocks that span images need a buffer (the product's rows, copied out).
             var rows: UnsafeMutablePointer<Scalar>?
@@ -533,52 +531,51 @@ enum ConvolutionEngine<Scalar: KernelScalar & BinaryFloatingPoint> {
             inputGradient + (image * s.inChannels + group * channels) * inPlane
         }
         let threads = Parallel.taskCount(work: s.multiplyAdds, grain: 1 << 18)
+        let chunk = min(s.batch * pixels, 4096, max(32, panelElements / max(1, k) / 32 * 32))
+        // For each block of the columns `columns` of `group`: `dCol = W[group]^T * dY[:, block]`
+        // into the panel, then `scatter(start, length)` adds it back to the input planes.
+        func blocks(_ columns: Range<Int>, group: Int, scratch: Scratch, _ scatter: (_ start: Int, _ length: Int) -> Void) {
+            var start = columns.lowerBound
+            while start < columns.upperBound {
+                let length = min(chunk, columns.upperBound - start)
+                let dy = gradientBlock(s, outputGradient: outputGradient, group: group, start: start, length: length, buffer: scratch.rows)
+                gemm(m: k, n: length, k: m, a: weight + group * m * k, rsA: 1, csA: k,
+                     b: dy.pointer, rsB: dy.rowStride, csB: 1, beta: 0, c: scratch.panel, rsC: length, csC: 1)
+                scatter(start, length)
+                start += length
+            }
+        }
+        // col2im of the panel's `channels` for the block `start..<start + length` of `group`.
+        func scatter(_ scratch: Scratch, group: Int, start: Int, length: Int, channels: Range<Int>) {
+            segments(start: start, length: length, pixels: pixels) { image, pixel, count, offset in
+                scatterAdd(s, panel: scratch.panel + offset, first: pixel, length: count, rowStride: length,
+                           channels: channels, into: inputPlane(image, group))
+            }
+        }
         if threads <= 1 || s.batch >= threads {
             // Each task owns whole images, so its scatters touch memory no other task
             // writes; blocks stay inside the task's images.
             let tasks = min(threads, s.batch)
             Parallel.run(tasks) { task in
                 let images = Parallel.slice(s.batch, tasks: tasks, task: task)
-                let columns = images.count * pixels, base = images.lowerBound * pixels
-                let chunk = min(columns, max(32, min(4096, panelElements / max(1, k) / 32 * 32)))
                 let scratch = Scratch(panel: k * chunk, rows: m * chunk)
                 for group in 0..<s.groups {
-                    var start = base
-                    while start < base + columns {
-                        let length = min(chunk, base + columns - start)
-                        let dy = gradientBlock(s, outputGradient: outputGradient, group: group, start: start, length: length, buffer: scratch.rows)
-                        gemm(m: k, n: length, k: m, a: weight + group * m * k, rsA: 1, csA: k,
-                             b: dy.pointer, rsB: dy.rowStride, csB: 1, beta: 0, c: scratch.panel, rsC: length, csC: 1)
-                        segments(start: start, length: length, pixels: pixels) { image, pixel, count, offset in
-                            scatterAdd(s, panel: scratch.panel + offset, first: pixel, length: count, rowStride: length,
-                                       channels: 0..<channels, into: inputPlane(image, group))
-                        }
-                        start += length
+                    blocks((images.lowerBound * pixels)..<(images.upperBound * pixels), group: group, scratch: scratch) { start, length in
+                        scatter(scratch, group: group, start: start, length: length, channels: 0..<channels)
                     }
                 }
             }
         } else {
             // Fewer images than threads: the products run threaded, then the scatter
             // splits by channel (each channel's panel rows land in that channel's plane).
-            let columns = s.batch * pixels
-            let chunk = min(columns, max(32, min(4096, panelElements / max(1, k) / 32 * 32)))
             let scratch = Scratch(panel: k * chunk, rows: m * chunk)
+            let tasks = min(channels, threads)
             for group in 0..<s.groups {
-                var start = 0
-                while start < columns {
-                    let length = min(chunk, columns - start)
-                    let dy = gradientBlock(s, outputGradient: outputGradient, group: group, start: start, length: length, buffer: scratch.rows)
-                    gemm(m: k, n: length, k: m, a: weight + group * m * k, rsA: 1, csA: k,
-                         b: dy.pointer, rsB: dy.rowStride, csB: 1, beta: 0, c: scratch.panel, rsC: length, csC: 1)
-                    let tasks = min(channels, threads)
+                blocks(0..<(s.batch * pixels), group: group, scratch: scratch) { start, length in
                     Parallel.run(tasks) { task in
-                        let mine = Parallel.slice(channels, tasks: tasks, task: task)
-                        segments(start: start, length: length, pixels: pixels) { image, pixel, count, offset in
-                            scatterAdd(s, panel: scratch.panel + offset, first: pixel, length: count, rowStride: length,
-                                       channels: mine, into: inputPlane(image, group))
-                        }
+                        scatter(scratch, group: group, start: start, length: length,
+                                channels: Parallel.slice(channels, tasks: tasks, task: task))
                     }
-                    start += length
                 }
             }
         }
@@ -639,20 +636,13 @@ enum ConvolutionEngine<Scalar: KernelScalar & BinaryFloatingPoint> {
     @inline(__always)
     static func depthwiseSource(_ s: ConvolutionShape, _ channel: Int) -> Int { channel / (s.outChannels / s.groups) }
 
-    /// One plane of the convolution, for the ISA's plane kernels.
-    static func depthwisePlane(_ s: ConvolutionShape) -> DepthwisePlane {
-        DepthwisePlane(input: (s.inputHeight, s.inputWidth), output: (s.outputHeight, s.outputWidth),
-                       kernel: (s.kernelHeight, s.kernelWidth), stride: (s.strideHeight, s.strideWidth),
-                       padding: (s.padTop, s.padLeft), dilation: (s.dilationHeight, s.dilationWidth))
-    }
-
     /// Output planes in parallel, each by the ISA's vectorised plane kernel.
     static func depthwiseForward(_ s: ConvolutionShape, input: UnsafePointer<Scalar>, weight: UnsafePointer<Scalar>,
                                  bias: UnsafePointer<Scalar>?, output: UnsafeMutablePointer<Scalar>) {
         let inPlane = s.inputHeight * s.inputWidth, pixels = s.outputHeight * s.outputWidth
         let taps = s.kernelHeight * s.kernelWidth
         let planes = s.batch * s.outChannels
-        let plane = depthwisePlane(s)
+        let plane = s.plane
         let kernel = Scalar.kernels(on: KernelISA.current, for: "convolution").depthwiseForward
         let tasks = taskCount(items: planes, work: s.multiplyAdds)
         Parallel.run(tasks) { task in
@@ -674,17 +664,13 @@ enum ConvolutionEngine<Scalar: KernelScalar & BinaryFloatingPoint> {
         let multiplier = s.outChannels / s.groups
         let planes = s.batch * s.inChannels
         let tasks = taskCount(items: planes, work: s.multiplyAdds)
-        let mirroredTop = s.dilationHeight * (s.kernelHeight - 1) - s.padTop
-        let mirroredLeft = s.dilationWidth * (s.kernelWidth - 1) - s.padLeft
-        if s.strideHeight == 1 && s.strideWidth == 1 && mirroredTop >= 0 && mirroredLeft >= 0 {
+        if let transposed = s.transposedForStrideOne {
             let flipped = UnsafeMutablePointer<Scalar>.allocate(capacity: s.outChannels * taps)
             defer { flipped.deallocate() }
             for channel in 0..<s.outChannels {
                 for tap in 0..<taps { flipped[channel * taps + tap] = weight[channel * taps + taps - 1 - tap] }
             }
-            let plane = DepthwisePlane(input: (s.outputHeight, s.outputWidth), output: (s.inputHeight, s.inputWidth),
-                                       kernel: (s.kernelHeight, s.kernelWidth), stride: (1, 1),
-                                       padding: (mirroredTop, mirroredLeft), dilation: (s.dilationHeight, s.dilationWidth))
+            let plane = transposed.plane
             let kernel = Scalar.kernels(on: KernelISA.current, for: "convolution").depthwiseForward
             Parallel.run(tasks) { task in
                 for index in Parallel.slice(planes, tasks: tasks, task: task) {
@@ -732,7 +718,7 @@ enum ConvolutionEngine<Scalar: KernelScalar & BinaryFloatingPoint> {
                                         weightGradient: UnsafeMutablePointer<Scalar>) {
         let inPlane = s.inputHeight * s.inputWidth, pixels = s.outputHeight * s.outputWidth
         let taps = s.kernelHeight * s.kernelWidth
-        let plane = depthwisePlane(s)
+        let plane = s.plane
         let kernel = Scalar.kernels(on: KernelISA.current, for: "convolution").depthwiseWeightGradient
         let tasks = taskCount(items: s.outChannels, work: s.multiplyAdds)
         // 64 zeros, then 64 ones: the plane kernel's tail mask (wider than any vector).

@@ -49,11 +49,11 @@ struct KernelTable<Scalar> {
     ) -> Void
 
     typealias DepthwiseForward = (
-        DepthwisePlane, _ input: UnsafePointer<Scalar>, _ weight: UnsafePointer<Scalar>,
+        ConvolutionPlane, _ input: UnsafePointer<Scalar>, _ weight: UnsafePointer<Scalar>,
         _ bias: Scalar, _ accumulate: Bool, _ output: UnsafeMutablePointer<Scalar>
     ) -> Void
     typealias DepthwiseWeightGradient = (
-        DepthwisePlane, _ input: UnsafePointer<Scalar>, _ outputGradient: UnsafePointer<Scalar>,
+        ConvolutionPlane, _ input: UnsafePointer<Scalar>, _ outputGradient: UnsafePointer<Scalar>,
         _ weightGradient: UnsafeMutablePointer<Scalar>, _ mask: UnsafePointer<Scalar>
     ) -> Void
 

@@ -1,51 +1,3 @@
-/// The geometry of one depthwise-convolution plane: a single input channel, a single
-/// filter, zero padding. Plain integers, so that ISA entry points take it by value.
-public struct DepthwisePlane: Sendable {
-    /// The input plane's height.
-    public var inputHeight: Int
-    /// The input plane's width.
-    public var inputWidth: Int
-    /// The output plane's height.
-    public var outputHeight: Int
-    /// The output plane's width.
-    public var outputWidth: Int
-    /// The filter's height.
-    public var kernelHeight: Int
-    /// The filter's width.
-    public var kernelWidth: Int
-    /// The step between output rows, in input rows.
-    public var strideHeight: Int
-    /// The step between output columns, in input columns.
-    public var strideWidth: Int
-    /// Implicit zero rows above the input.
-    public var padTop: Int
-    /// Implicit zero columns left of the input.
-    public var padLeft: Int
-    /// The spacing between filter rows.
-    public var dilationHeight: Int
-    /// The spacing between filter columns.
-    public var dilationWidth: Int
-
-    /// A plane geometry from its sizes and steps.
-    ///
-    /// - Parameters:
-    ///   - input: The input plane's height and width.
-    ///   - output: The output plane's height and width.
-    ///   - kernel: The filter's height and width.
-    ///   - stride: The steps along height and width.
-    ///   - padding: The implicit zeros above and left of the input.
-    ///   - dilation: The filter's spacing along height and width.
-    @inlinable
-    public init(input: (Int, Int), output: (Int, Int), kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int)) {
-        (inputHeight, inputWidth) = input
-        (outputHeight, outputWidth) = output
-        (kernelHeight, kernelWidth) = kernel
-        (strideHeight, strideWidth) = stride
-        (padTop, padLeft) = padding
-        (dilationHeight, dilationWidth) = dilation
-    }
-}
-
 /// Depthwise convolution of one plane, vectorised along the width with an ISA's vector
 /// type (the GEMM config's): the ISA targets instantiate it behind non-inlinable entry
 /// points, and NablaKernels spreads planes over threads.
@@ -66,7 +18,7 @@ public enum DepthwiseKernel<K: GEMMKernelConfig> {
     ///   - accumulate: Add to the output instead of overwriting it.
     ///   - output: The output plane, `outputHeight x outputWidth`.
     @inlinable @inline(__always)
-    public static func forward(_ p: DepthwisePlane, input: UnsafePointer<K.Scalar>, weight: UnsafePointer<K.Scalar>,
+    public static func forward(_ p: ConvolutionPlane, input: UnsafePointer<K.Scalar>, weight: UnsafePointer<K.Scalar>,
                                bias: K.Scalar, accumulate: Bool, output: UnsafeMutablePointer<K.Scalar>) {
         let lanes = K.Vector.scalarCount
         // Columns whose every tap is inside the input (stride 1): iw = ow - padLeft + kw * dilation.
@@ -129,7 +81,7 @@ public enum DepthwiseKernel<K: GEMMKernelConfig> {
 
     /// One output element with bounds checks on every tap.
     @inlinable @inline(__always)
-    static func element(_ p: DepthwisePlane, input: UnsafePointer<K.Scalar>, weight: UnsafePointer<K.Scalar>,
+    static func element(_ p: ConvolutionPlane, input: UnsafePointer<K.Scalar>, weight: UnsafePointer<K.Scalar>,
                         oh: Int, ow: Int, base: K.Scalar) -> K.Scalar {
         var sum = base
         for kh in 0..<p.kernelHeight {
@@ -157,7 +109,7 @@ public enum DepthwiseKernel<K: GEMMKernelConfig> {
     ///     ones from it on: the last, overlapping vector of a row is multiplied by
     ///     `mask - overlap` so that the columns it shares with the one before count once.
     @inlinable @inline(__always)
-    public static func weightGradient(_ p: DepthwisePlane, input: UnsafePointer<K.Scalar>, outputGradient: UnsafePointer<K.Scalar>,
+    public static func weightGradient(_ p: ConvolutionPlane, input: UnsafePointer<K.Scalar>, outputGradient: UnsafePointer<K.Scalar>,
                                       weightGradient: UnsafeMutablePointer<K.Scalar>, mask: UnsafePointer<K.Scalar>) {
         let lanes = K.Vector.scalarCount
         for kh in 0..<p.kernelHeight {

@@ -5,59 +5,26 @@
 public struct ImplicitGEMMGeometry: Sendable {
     /// The group's input channels.
     public var channels: Int
-    /// The input's height.
-    public var inputHeight: Int
-    /// The input's width.
-    public var inputWidth: Int
     /// Elements from one image's group input to the next image's.
     public var imageStride: Int
-    /// The kernel's height.
-    public var kernelHeight: Int
-    /// The kernel's width.
-    public var kernelWidth: Int
-    /// The step between output rows, in input rows.
-    public var strideHeight: Int
-    /// The step between output columns, in input columns.
-    public var strideWidth: Int
-    /// Implicit zero rows above the input.
-    public var padTop: Int
-    /// Implicit zero columns left of the input.
-    public var padLeft: Int
-    /// The spacing between kernel rows.
-    public var dilationHeight: Int
-    /// The spacing between kernel columns.
-    public var dilationWidth: Int
-    /// The output's height.
-    public var outputHeight: Int
-    /// The output's width.
-    public var outputWidth: Int
+    /// How the kernel walks each channel's plane.
+    public var plane: ConvolutionPlane
 
     /// A geometry from its parts.
     ///
     /// - Parameters:
     ///   - channels: The group's input channels.
-    ///   - input: The input's height and width.
     ///   - imageStride: Elements from one image's group input to the next image's.
-    ///   - kernel: The kernel's height and width.
-    ///   - stride: The steps along height and width.
-    ///   - padding: The implicit zeros above and left of the input.
-    ///   - dilation: The kernel's spacing along height and width.
-    ///   - output: The output's height and width.
+    ///   - plane: How the kernel walks each channel's plane.
     @inlinable
-    public init(channels: Int, input: (Int, Int), imageStride: Int, kernel: (Int, Int), stride: (Int, Int),
-                padding: (Int, Int), dilation: (Int, Int), output: (Int, Int)) {
+    public init(channels: Int, imageStride: Int, plane: ConvolutionPlane) {
         self.channels = channels
-        (inputHeight, inputWidth) = input
         self.imageStride = imageStride
-        (kernelHeight, kernelWidth) = kernel
-        (strideHeight, strideWidth) = stride
-        (padTop, padLeft) = padding
-        (dilationHeight, dilationWidth) = dilation
-        (outputHeight, outputWidth) = output
+        self.plane = plane
     }
 
     /// The reduction length: input channels times kernel taps.
-    @inlinable public var depth: Int { channels &* kernelHeight &* kernelWidth }
+    @inlinable public var depth: Int { channels &* plane.kernelHeight &* plane.kernelWidth }
 }
 
 extension GEMM {
@@ -161,9 +128,9 @@ extension GEMM {
     ) {
         let nr = K.nr
         let lanes = K.Vector.scalarCount
-        let taps = g.kernelHeight &* g.kernelWidth
-        let pixels = g.outputHeight &* g.outputWidth
-        let inPlane = g.inputHeight &* g.inputWidth
+        let taps = g.plane.kernelHeight &* g.plane.kernelWidth
+        let pixels = g.plane.outputHeight &* g.plane.outputWidth
+        let inPlane = g.plane.inputHeight &* g.plane.inputWidth
         let groupExtent = g.channels &* inPlane
         let firstChannel = firstRow / taps
         let firstTap = firstRow &- firstChannel &* taps
@@ -178,41 +145,41 @@ extension GEMM {
                 let column = firstColumn &+ panelStart &+ j
                 let image = column / pixels
                 let pixel = column &- image &* pixels
-                let oh = pixel / g.outputWidth
-                let ow = pixel &- oh &* g.outputWidth
-                let count = min(g.outputWidth &- ow, width &- j)
+                let oh = pixel / g.plane.outputWidth
+                let ow = pixel &- oh &* g.plane.outputWidth
+                let count = min(g.plane.outputWidth &- ow, width &- j)
                 let entry = runs + runCount &* 5
                 entry[0] = j
                 entry[1] = count
                 entry[2] = image &* g.imageStride
-                entry[3] = oh &* g.strideHeight &- g.padTop
-                entry[4] = ow &* g.strideWidth &- g.padLeft
+                entry[3] = oh &* g.plane.strideHeight &- g.plane.padTop
+                entry[4] = ow &* g.plane.strideWidth &- g.plane.padLeft
                 runCount &+= 1
                 j &+= count
             }
             var channel = firstChannel
-            var kh = firstTap / g.kernelWidth
-            var kw = firstTap &- kh &* g.kernelWidth
+            var kh = firstTap / g.plane.kernelWidth
+            var kw = firstTap &- kh &* g.plane.kernelWidth
             for p in 0..<rows {
                 let out = panel + p &* nr
-                let rowShift = kh &* g.dilationHeight
-                let columnShift = kw &* g.dilationWidth
+                let rowShift = kh &* g.plane.dilationHeight
+                let columnShift = kw &* g.plane.dilationWidth
                 let channelOffset = channel &* inPlane
                 for r in 0..<runCount {
                     let entry = runs + r &* 5
                     let target = out + entry[0]
                     let count = entry[1]
                     let ih = entry[3] &+ rowShift
-                    guard ih >= 0 && ih < g.inputHeight else {
+                    guard ih >= 0 && ih < g.plane.inputHeight else {
                         zeroRun(target, count)
                         continue
                     }
-                    let within = channelOffset &+ ih &* g.inputWidth
+                    let within = channelOffset &+ ih &* g.plane.inputWidth
                     let row = input + (entry[2] &+ within)
                     let iw0 = entry[4] &+ columnShift
-                    if g.strideWidth == 1 {
+                    if g.plane.strideWidth == 1 {
                         let lo = min(count, max(0, -iw0))
-                        let hi = max(lo, min(count, g.inputWidth &- iw0))
+                        let hi = max(lo, min(count, g.plane.inputWidth &- iw0))
                         if lo == 0 && hi == count {
                             // Whole vectors, the last spilling past the run, when the reads
                             // stay inside this image's group of channels.
@@ -231,8 +198,8 @@ extension GEMM {
                         copyRun(target + lo, row + (iw0 &+ lo), hi &- lo)
                         zeroRun(target + hi, count &- hi)
                     } else {
-                        let step = g.strideWidth
-                        if step == 2 && iw0 >= 0 && iw0 &+ 2 &* (count &- 1) < g.inputWidth {
+                        let step = g.plane.strideWidth
+                        if step == 2 && iw0 >= 0 && iw0 &+ 2 &* (count &- 1) < g.plane.inputWidth {
                             // Every tap inside the input: two loads and the even lanes per
                             // vector, the last one spilling like the stride-1 copy.
                             let vectors = (count &+ lanes &- 1) / lanes
@@ -249,15 +216,15 @@ extension GEMM {
                         }
                         for t in 0..<count {
                             let iw = iw0 &+ t &* step
-                            target[t] = iw >= 0 && iw < g.inputWidth ? row[iw] : 0
+                            target[t] = iw >= 0 && iw < g.plane.inputWidth ? row[iw] : 0
                         }
                     }
                 }
                 kw &+= 1
-                if kw == g.kernelWidth {
+                if kw == g.plane.kernelWidth {
                     kw = 0
                     kh &+= 1
-                    if kh == g.kernelHeight {
+                    if kh == g.plane.kernelHeight {
                         kh = 0
                         channel &+= 1
                     }

@@ -8,7 +8,7 @@ import NablaKernelsCore
 /// `DepthwiseKernel.forward` for `Float` on NEON.
 @inline(never)
 public func depthwiseForwardNEON(
-    _ plane: DepthwisePlane, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    _ plane: ConvolutionPlane, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: Float, accumulate: Bool, output: UnsafeMutablePointer<Float>
 ) {
     DepthwiseKernel<NEONFloat>.forward(plane, input: input, weight: weight, bias: bias, accumulate: accumulate, output: output)
@@ -17,7 +17,7 @@ public func depthwiseForwardNEON(
 /// `DepthwiseKernel.weightGradient` for `Float` on NEON.
 @inline(never)
 public func depthwiseWeightGradientNEON(
-    _ plane: DepthwisePlane, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+    _ plane: ConvolutionPlane, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
     weightGradient: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>
 ) {
     DepthwiseKernel<NEONFloat>.weightGradient(plane, input: input, outputGradient: outputGradient, weightGradient: weightGradient, mask: mask)
@@ -26,7 +26,7 @@ public func depthwiseWeightGradientNEON(
 /// `DepthwiseKernel.forward` for `Double` on NEON.
 @inline(never)
 public func depthwiseForwardNEON(
-    _ plane: DepthwisePlane, input: UnsafePointer<Double>, weight: UnsafePointer<Double>,
+    _ plane: ConvolutionPlane, input: UnsafePointer<Double>, weight: UnsafePointer<Double>,
     bias: Double, accumulate: Bool, output: UnsafeMutablePointer<Double>
 ) {
     DepthwiseKernel<NEONDouble>.forward(plane, input: input, weight: weight, bias: bias, accumulate: accumulate, output: output)
@@ -35,7 +35,7 @@ public func depthwiseForwardNEON(
 /// `DepthwiseKernel.weightGradient` for `Double` on NEON.
 @inline(never)
 public func depthwiseWeightGradientNEON(
-    _ plane: DepthwisePlane, input: UnsafePointer<Double>, outputGradient: UnsafePointer<Double>,
+    _ plane: ConvolutionPlane, input: UnsafePointer<Double>, outputGradient: UnsafePointer<Double>,
     weightGradient: UnsafeMutablePointer<Double>, mask: UnsafePointer<Double>
 ) {
     DepthwiseKernel<NEONDouble>.weightGradient(plane, input: input, outputGradient: outputGradient, weightGradient: weightGradient, mask: mask)

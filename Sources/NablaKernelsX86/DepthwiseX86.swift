@@ -8,7 +8,7 @@ import NablaKernelsCore
 /// `DepthwiseKernel.forward` for `Float` on baseline x86-64.
 @inline(never)
 public func depthwiseForwardX86(
-    _ plane: DepthwisePlane, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    _ plane: ConvolutionPlane, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: Float, accumulate: Bool, output: UnsafeMutablePointer<Float>
 ) {
     DepthwiseKernel<X86Float>.forward(plane, input: input, weight: weight, bias: bias, accumulate: accumulate, output: output)
@@ -17,7 +17,7 @@ public func depthwiseForwardX86(
 /// `DepthwiseKernel.weightGradient` for `Float` on baseline x86-64.
 @inline(never)
 public func depthwiseWeightGradientX86(
-    _ plane: DepthwisePlane, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+    _ plane: ConvolutionPlane, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
     weightGradient: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>
 ) {
     DepthwiseKernel<X86Float>.weightGradient(plane, input: input, outputGradient: outputGradient, weightGradient: weightGradient, mask: mask)
@@ -26,7 +26,7 @@ public func depthwiseWeightGradientX86(
 /// `DepthwiseKernel.forward` for `Double` on baseline x86-64.
 @inline(never)
 public func depthwiseForwardX86(
-    _ plane: DepthwisePlane, input: UnsafePointer<Double>, weight: UnsafePointer<Double>,
+    _ plane: ConvolutionPlane, input: UnsafePointer<Double>, weight: UnsafePointer<Double>,
     bias: Double, accumulate: Bool, output: UnsafeMutablePointer<Double>
 ) {
     DepthwiseKernel<X86Double>.forward(plane, input: input, weight: weight, bias: bias, accumulate: accumulate, output: output)
@@ -35,7 +35,7 @@ public func depthwiseForwardX86(
 /// `DepthwiseKernel.weightGradient` for `Double` on baseline x86-64.
 @inline(never)
 public func depthwiseWeightGradientX86(
-    _ plane: DepthwisePlane, input: UnsafePointer<Double>, outputGradient: UnsafePointer<Double>,
+    _ plane: ConvolutionPlane, input: UnsafePointer<Double>, outputGradient: UnsafePointer<Double>,
     weightGradient: UnsafeMutablePointer<Double>, mask: UnsafePointer<Double>
 ) {
     DepthwiseKernel<X86Double>.weightGradient(plane, input: input, outputGradient: outputGradient, weightGradient: weightGradient, mask: mask)

@@ -20,14 +20,14 @@ import Testing
         (5, 20, 3, 3, 1, 1, 0, 0, 1, 1),
     ]
 
-    private func plane(_ c: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int)) -> DepthwisePlane {
+    private func plane(_ c: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int)) -> ConvolutionPlane {
         let oh = (c.0 + 2 * c.6 - c.8 * (c.2 - 1) - 1) / c.4 + 1
         let ow = (c.1 + 2 * c.7 - c.9 * (c.3 - 1) - 1) / c.5 + 1
-        return DepthwisePlane(input: (c.0, c.1), output: (oh, ow), kernel: (c.2, c.3), stride: (c.4, c.5),
+        return ConvolutionPlane(input: (c.0, c.1), output: (oh, ow), kernel: (c.2, c.3), stride: (c.4, c.5),
                               padding: (c.6, c.7), dilation: (c.8, c.9))
     }
 
-    private func reference(_ p: DepthwisePlane, _ x: [Double], _ w: [Double], base: [Double]) -> [Double] {
+    private func reference(_ p: ConvolutionPlane, _ x: [Double], _ w: [Double], base: [Double]) -> [Double] {
         var out = base
         for oh in 0..<p.outputHeight {
             for ow in 0..<p.outputWidth {
