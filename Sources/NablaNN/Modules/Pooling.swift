@@ -8,59 +8,9 @@ private func singleTupleDescription(_ size: SpatialSize) -> String {
     size.values.count == 1 ? "(\(size.values[0]),)" : size.description
 }
 
-/// Max pooling over the last dim of `N x C x L` or `C x L` inputs (PyTorch's
-/// `nn.MaxPool1d`).
-public final class MaxPool1d: Module {
-    /// The window's length.
-    public let kernelSize: SpatialSize
-    /// The step between windows (the kernel size unless given).
-    public let stride: SpatialSize
-    /// The implicit `-infinity` padding on both sides.
-    public let padding: SpatialSize
-    /// The step between a window's elements.
-    public let dilation: SpatialSize
-    /// Whether the output length is rounded up.
-    public let ceilMode: Bool
-
-    /// A max pooling layer.
-    ///
-    /// - Parameters:
-    ///   - kernelSize: The window's length.
-    ///   - stride: The step between windows; the kernel size when nil.
-    ///   - padding: The implicit padding on both sides, at most half the kernel size.
-    ///   - dilation: The step between a window's elements.
-    ///   - ceilMode: Round the output length up instead of down.
-    public init(kernelSize: SpatialSize, stride: SpatialSize? = nil, padding: SpatialSize = 0, dilation: SpatialSize = 1, ceilMode: Bool = false) {
-        self.kernelSize = kernelSize
-        self.stride = stride ?? kernelSize
-        self.padding = padding
-        self.dilation = dilation
-        self.ceilMode = ceilMode
-        super.init()
-    }
-
-    /// The maximum of each window.
-    ///
-    /// - Parameter input: An `N x C x L` or `C x L` tensor.
-    public override func forward(_ input: Tensor) -> Tensor {
-        Functional.maxPool1d(input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
-    }
-
-    /// None.
-    public override func namedDirectParameters() -> [(name: String, tensor: Tensor)] { [] }
-
-    /// None.
-    public override func namedChildren() -> [(name: String, module: Module)] { [] }
-
-    /// `kernel_size=..., stride=..., padding=..., dilation=..., ceil_mode=...`, as PyTorch prints it.
-    public override var extraDescription: String {
-        "kernel_size=\(kernelSize), stride=\(stride), padding=\(padding), dilation=\(dilation), ceil_mode=\(ceilMode ? "True" : "False")"
-    }
-}
-
-/// Max pooling over the last two dims of `N x C x H x W` or `C x H x W` inputs
-/// (PyTorch's `nn.MaxPool2d`).
-public final class MaxPool2d: Module {
+/// PyTorch's `_MaxPoolNd`: the arguments and printing `MaxPool1d` and `MaxPool2d` share.
+/// Use the concrete layers.
+public class MaxPoolLayer: Module {
     /// The window's size.
     public let kernelSize: SpatialSize
     /// The step between windows (the kernel size unless given).
@@ -72,28 +22,13 @@ public final class MaxPool2d: Module {
     /// Whether the output size is rounded up.
     public let ceilMode: Bool
 
-    /// A max pooling layer, such as ResNet's `MaxPool2d(kernelSize: 3, stride: 2, padding: 1)`.
-    ///
-    /// - Parameters:
-    ///   - kernelSize: The window's size, one value or `[height, width]`.
-    ///   - stride: The step between windows; the kernel size when nil.
-    ///   - padding: The implicit padding on both sides, at most half the kernel size.
-    ///   - dilation: The step between a window's elements.
-    ///   - ceilMode: Round the output size up instead of down.
-    public init(kernelSize: SpatialSize, stride: SpatialSize? = nil, padding: SpatialSize = 0, dilation: SpatialSize = 1, ceilMode: Bool = false) {
+    init(kernelSize: SpatialSize, stride: SpatialSize?, padding: SpatialSize, dilation: SpatialSize, ceilMode: Bool) {
         self.kernelSize = kernelSize
         self.stride = stride ?? kernelSize
         self.padding = padding
         self.dilation = dilation
         self.ceilMode = ceilMode
         super.init()
-    }
-
-    /// The maximum of each window.
-    ///
-    /// - Parameter input: An `N x C x H x W` or `C x H x W` tensor.
-    public override func forward(_ input: Tensor) -> Tensor {
-        Functional.maxPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
     }
 
     /// None.
@@ -108,29 +43,67 @@ public final class MaxPool2d: Module {
     }
 }
 
-/// Average pooling over the last dim of `N x C x L` or `C x L` inputs (PyTorch's
-/// `nn.AvgPool1d`).
-public final class AvgPool1d: Module {
-    /// The window's length.
+/// Max pooling over the last dim of `N x C x L` or `C x L` inputs (PyTorch's
+/// `nn.MaxPool1d`).
+public final class MaxPool1d: MaxPoolLayer {
+    /// A max pooling layer.
+    ///
+    /// - Parameters:
+    ///   - kernelSize: The window's length.
+    ///   - stride: The step between windows; the kernel size when nil.
+    ///   - padding: The implicit padding on both sides, at most half the kernel size.
+    ///   - dilation: The step between a window's elements.
+    ///   - ceilMode: Round the output length up instead of down.
+    public override init(kernelSize: SpatialSize, stride: SpatialSize? = nil, padding: SpatialSize = 0, dilation: SpatialSize = 1, ceilMode: Bool = false) {
+        super.init(kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
+    }
+
+    /// The maximum of each window.
+    ///
+    /// - Parameter input: An `N x C x L` or `C x L` tensor.
+    public override func forward(_ input: Tensor) -> Tensor {
+        Functional.maxPool1d(input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
+    }
+}
+
+/// Max pooling over the last two dims of `N x C x H x W` or `C x H x W` inputs
+/// (PyTorch's `nn.MaxPool2d`).
+public final class MaxPool2d: MaxPoolLayer {
+    /// A max pooling layer, such as ResNet's `MaxPool2d(kernelSize: 3, stride: 2, padding: 1)`.
+    ///
+    /// - Parameters:
+    ///   - kernelSize: The window's size, one value or `[height, width]`.
+    ///   - stride: The step between windows; the kernel size when nil.
+    ///   - padding: The implicit padding on both sides, at most half the kernel size.
+    ///   - dilation: The step between a window's elements.
+    ///   - ceilMode: Round the output size up instead of down.
+    public override init(kernelSize: SpatialSize, stride: SpatialSize? = nil, padding: SpatialSize = 0, dilation: SpatialSize = 1, ceilMode: Bool = false) {
+        super.init(kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
+    }
+
+    /// The maximum of each window.
+    ///
+    /// - Parameter input: An `N x C x H x W` or `C x H x W` tensor.
+    public override func forward(_ input: Tensor) -> Tensor {
+        Functional.maxPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
+    }
+}
+
+/// PyTorch's `_AvgPoolNd`: the arguments and printing `AvgPool1d` and `AvgPool2d` share.
+/// Use the concrete layers.
+public class AvgPoolLayer: Module {
+    /// The window's size.
     public let kernelSize: SpatialSize
     /// The step between windows (the kernel size unless given).
     public let stride: SpatialSize
     /// The implicit zero padding on both sides.
     public let padding: SpatialSize
-    /// Whether the output length is rounded up.
+    /// Whether the output size is rounded up.
     public let ceilMode: Bool
     /// Whether padding elements count in the mean's divisor.
     public let countIncludePad: Bool
 
-    /// An average pooling layer.
-    ///
-    /// - Parameters:
-    ///   - kernelSize: The window's length.
-    ///   - stride: The step between windows; the kernel size when nil.
-    ///   - padding: The implicit zero padding on both sides, at most half the kernel size.
-    ///   - ceilMode: Round the output length up instead of down.
-    ///   - countIncludePad: Whether padding elements count in the mean's divisor.
-    public init(kernelSize: SpatialSize, stride: SpatialSize? = nil, padding: SpatialSize = 0, ceilMode: Bool = false, countIncludePad: Bool = true) {
+    init(kernelSize: SpatialSize, stride: SpatialSize?, padding: SpatialSize, ceilMode: Bool, countIncludePad: Bool) {
         self.kernelSize = kernelSize
         self.stride = stride ?? kernelSize
         self.padding = padding
@@ -139,18 +112,39 @@ public final class AvgPool1d: Module {
         super.init()
     }
 
+    /// None.
+    public override func namedDirectParameters() -> [(name: String, tensor: Tensor)] { [] }
+
+    /// None.
+    public override func namedChildren() -> [(name: String, module: Module)] { [] }
+
+    /// `kernel_size=..., stride=..., padding=...`, as PyTorch prints it.
+    public override var extraDescription: String {
+        "kernel_size=\(kernelSize), stride=\(stride), padding=\(padding)"
+    }
+}
+
+/// Average pooling over the last dim of `N x C x L` or `C x L` inputs (PyTorch's
+/// `nn.AvgPool1d`).
+public final class AvgPool1d: AvgPoolLayer {
+    /// An average pooling layer.
+    ///
+    /// - Parameters:
+    ///   - kernelSize: The window's length.
+    ///   - stride: The step between windows; the kernel size when nil.
+    ///   - padding: The implicit zero padding on both sides, at most half the kernel size.
+    ///   - ceilMode: Round the output length up instead of down.
+    ///   - countIncludePad: Whether padding elements count in the mean's divisor.
+    public override init(kernelSize: SpatialSize, stride: SpatialSize? = nil, padding: SpatialSize = 0, ceilMode: Bool = false, countIncludePad: Bool = true) {
+        super.init(kernelSize: kernelSize, stride: stride, padding: padding, ceilMode: ceilMode, countIncludePad: countIncludePad)
+    }
+
     /// The mean of each window.
     ///
     /// - Parameter input: An `N x C x L` or `C x L` tensor.
     public override func forward(_ input: Tensor) -> Tensor {
         Functional.avgPool1d(input, kernelSize: kernelSize, stride: stride, padding: padding, ceilMode: ceilMode, countIncludePad: countIncludePad)
     }
-
-    /// None.
-    public override func namedDirectParameters() -> [(name: String, tensor: Tensor)] { [] }
-
-    /// None.
-    public override func namedChildren() -> [(name: String, module: Module)] { [] }
 
     /// `kernel_size=(k,), stride=(s,), padding=(p,)`: PyTorch stores 1-d average pooling
     /// arguments as one-element tuples and prints them so.
@@ -161,17 +155,7 @@ public final class AvgPool1d: Module {
 
 /// Average pooling over the last two dims of `N x C x H x W` or `C x H x W` inputs
 /// (PyTorch's `nn.AvgPool2d`).
-public final class AvgPool2d: Module {
-    /// The window's size.
-    public let kernelSize: SpatialSize
-    /// The step between windows (the kernel size unless given).
-    public let stride: SpatialSize
-    /// The implicit zero padding on both sides.
-    public let padding: SpatialSize
-    /// Whether the output size is rounded up.
-    public let ceilMode: Bool
-    /// Whether padding elements count in the mean's divisor.
-    public let countIncludePad: Bool
+public final class AvgPool2d: AvgPoolLayer {
     /// A fixed divisor for every window, or nil.
     public let divisorOverride: Int?
 
@@ -186,13 +170,8 @@ public final class AvgPool2d: Module {
     ///   - divisorOverride: A fixed divisor for every window (non-zero), or nil.
     public init(kernelSize: SpatialSize, stride: SpatialSize? = nil, padding: SpatialSize = 0, ceilMode: Bool = false,
                 countIncludePad: Bool = true, divisorOverride: Int? = nil) {
-        self.kernelSize = kernelSize
-        self.stride = stride ?? kernelSize
-        self.padding = padding
-        self.ceilMode = ceilMode
-        self.countIncludePad = countIncludePad
         self.divisorOverride = divisorOverride
-        super.init()
+        super.init(kernelSize: kernelSize, stride: stride, padding: padding, ceilMode: ceilMode, countIncludePad: countIncludePad)
     }
 
     /// The mean of each window.
@@ -201,17 +180,6 @@ public final class AvgPool2d: Module {
     public override func forward(_ input: Tensor) -> Tensor {
         Functional.avgPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding, ceilMode: ceilMode,
                              countIncludePad: countIncludePad, divisorOverride: divisorOverride)
-    }
-
-    /// None.
-    public override func namedDirectParameters() -> [(name: String, tensor: Tensor)] { [] }
-
-    /// None.
-    public override func namedChildren() -> [(name: String, module: Module)] { [] }
-
-    /// `kernel_size=..., stride=..., padding=...`, as PyTorch prints it.
-    public override var extraDescription: String {
-        "kernel_size=\(kernelSize), stride=\(stride), padding=\(padding)"
     }
 }
 
