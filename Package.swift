@@ -43,6 +43,7 @@ let package = Package(
     products: [
         .library(name: "Nabla", targets: ["Nabla"]),
         .library(name: "NablaNN", targets: ["NablaNN"]),
+        .library(name: "NablaVision", targets: ["NablaVision"]),
         .library(name: "NablaKernels", targets: ["NablaKernels"]),
         .executable(name: "nabla-demo", targets: ["NablaDemo"]),
         .executable(name: "nabla-bench", targets: ["NablaBench"]),
@@ -66,6 +67,10 @@ let package = Package(
             dependencies: ["Nabla"],
             resources: [.copy("Resources")]
         ),
+        .target(
+            name: "NablaVision",
+            dependencies: ["NablaNN"]
+        ),
         .executableTarget(
             name: "NablaDemo",
             dependencies: ["Nabla", "NablaNN"]
@@ -87,6 +92,11 @@ let package = Package(
         .testTarget(
             name: "NablaNNTests",
             dependencies: ["NablaNN", "Nabla"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "NablaVisionTests",
+            dependencies: ["NablaVision"],
             resources: [.copy("Fixtures")]
         ),
     ],
