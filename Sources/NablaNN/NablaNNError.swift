@@ -11,6 +11,8 @@ public enum NablaNNError: Error, Equatable, Sendable, CustomStringConvertible {
     case fileSystem(path: String, reason: String)
     /// A `.npy`/`.npz` file could not be read or written.
     case numpy(NumPyFormatError)
+    /// A PyTorch checkpoint (`.pth`) could not be read or written.
+    case pytorch(TorchFormatError)
 
     /// A parameter whose stored shape differs from the model's.
     public struct ShapeMismatch: Equatable, Sendable, CustomStringConvertible {
@@ -46,6 +48,8 @@ public enum NablaNNError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .fileSystem(path, reason):
             return "cannot access '\(path)': \(reason)"
         case let .numpy(error):
+            return error.description
+        case let .pytorch(error):
             return error.description
         }
     }

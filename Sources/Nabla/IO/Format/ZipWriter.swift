@@ -43,8 +43,11 @@ struct ZipWriter<Sink: ByteSink> {
         offset += bytes.count
     }
 
-    /// Appends a stored member whose content is the concatenation of `parts`.
-    mutating func addStoredMember(name: String, parts: [UnsafeRawBufferPointer]) throws(NumPyFormatError) {
+    /// Appends a stored member whose content is the concatenation of `parts`. With an
+    /// `alignment` above 1, the local header's extra field is padded so that the content
+    /// starts at a multiple of it in the file (as PyTorch aligns storages to 64 bytes, so
+    /// a reader can map them).
+    mutating func addStoredMember(name: String, parts: [UnsafeRawBufferPointer], alignment: Int = 1) throws(NumPyFormatError) {
         let nameBytes = Array(name.utf8)
         guard !nameBytes.isEmpty, nameBytes.count <= 0xFFFF, names.insert(nameBytes).inserted else {
             throw .invalidMemberName(name)
@@ -67,13 +70,25 @@ struct ZipWriter<Sink: ByteSink> {
         header.appendLittleEndian(member.crc32)
         header.appendLittleEndian(UInt32.max)
         header.appendLittleEndian(UInt32.max)
+        // The zip64 field (20 bytes), then a padding field (4-byte header) when aligning.
+        let unpadded = offset + 30 + nameBytes.count + 20
+        var padding = 0
+        if alignment > 1, unpadded % alignment != 0 {
+            padding = 4 + (alignment - (unpadded + 4) % alignment) % alignment
+        }
         header.appendLittleEndian(UInt16(nameBytes.count))
-        header.appendLittleEndian(UInt16(20))
+        header.appendLittleEndian(UInt16(20 + padding))
         header += nameBytes
         header.appendLittleEndian(UInt16(0x0001))
         header.appendLittleEndian(UInt16(16))
         header.appendLittleEndian(UInt64(size))
         header.appendLittleEndian(UInt64(size))
+        if padding > 0 {
+            // PyTorch's padding field id, "FB"; readers skip unknown extra fields.
+            header.appendLittleEndian(UInt16(0x4246))
+            header.appendLittleEndian(UInt16(padding - 4))
+            header += [UInt8](repeating: 0, count: padding - 4)
+        }
         try emit(header)
         for part in parts where !part.isEmpty {
             try sink.write(part)
