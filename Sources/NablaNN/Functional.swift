@@ -14,6 +14,10 @@ public enum Functional {
     /// `max(x, 0)`.
     public static func relu(_ input: Tensor) -> Tensor { input.relu() }
 
+    /// `min(max(x, 0), 6)` (PyTorch's `F.relu6`), computed as `clamp(min: 0, max: 6)`, whose
+    /// gradient also passes at exactly 0 and 6 (PyTorch's hardtanh does not there).
+    public static func relu6(_ input: Tensor) -> Tensor { input.clamp(min: 0, max: 6) }
+
     /// `x` for positive `x`, `negativeSlope * x` otherwise.
     public static func leakyRelu(_ input: Tensor, negativeSlope: Double = 0.01) -> Tensor {
         input.leakyRelu(negativeSlope: negativeSlope)

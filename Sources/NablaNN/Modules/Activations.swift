@@ -3,10 +3,40 @@
 
 /// `max(x, 0)` (PyTorch's `nn.ReLU`).
 public final class ReLU: Module {
+    /// PyTorch's `inplace` flag, kept so that a model prints as PyTorch prints it. Nabla
+    /// always returns a new tensor: the result is the same, and the input stays intact for
+    /// autograd.
+    public let inplace: Bool
+
     /// The activation.
-    public override init() { super.init() }
+    public init(inplace: Bool = false) {
+        self.inplace = inplace
+        super.init()
+    }
+
     /// `input.relu()`.
     public override func forward(_ input: Tensor) -> Tensor { Functional.relu(input) }
+
+    /// `inplace=True` when set, as PyTorch prints it.
+    public override var extraDescription: String { inplace ? "inplace=True" : "" }
+}
+
+/// `min(max(x, 0), 6)` (PyTorch's `nn.ReLU6`), MobileNet's activation.
+public final class ReLU6: Module {
+    /// PyTorch's `inplace` flag, printed only (see ``ReLU/inplace``).
+    public let inplace: Bool
+
+    /// The activation.
+    public init(inplace: Bool = false) {
+        self.inplace = inplace
+        super.init()
+    }
+
+    /// `input.clamp(min: 0, max: 6)`.
+    public override func forward(_ input: Tensor) -> Tensor { Functional.relu6(input) }
+
+    /// `inplace=True` when set, as PyTorch prints it.
+    public override var extraDescription: String { inplace ? "inplace=True" : "" }
 }
 
 /// `x` for positive `x`, `negativeSlope * x` otherwise (PyTorch's `nn.LeakyReLU`).

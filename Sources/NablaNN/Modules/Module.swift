@@ -202,8 +202,10 @@ open class Module: CustomStringConvertible {
     /// as `in_features=4, out_features=2, bias=True`; empty by default.
     open var extraDescription: String { "" }
 
-    /// The type name printed for the module.
-    var typeName: String { String(describing: type(of: self)) }
+    /// The type name printed for the module and used in its error messages: the Swift
+    /// class name by default. A module that mirrors a PyTorch class of another name
+    /// (torchvision's `_DenseBlock`, say) overrides it so that printing matches PyTorch.
+    open var typeName: String { String(describing: type(of: self)) }
 
     /// The tree of modules as PyTorch prints it:
     ///

@@ -1,4 +1,5 @@
-/// Modules applied one after the other (PyTorch's `nn.Sequential`), named `0`, `1`, ...
+/// Modules applied one after the other (PyTorch's `nn.Sequential`), named `0`, `1`, ...,
+/// or by the names given (PyTorch's `OrderedDict` form), which the state dict uses.
 ///
 /// ```swift
 /// let model = Sequential(Linear(64, 32), ReLU(), Linear(32, 10))
@@ -8,14 +9,33 @@
 ///     Linear(32, 10)
 /// }
 /// model[2] = Linear(32, 5)      // swap the head
+/// let named = Sequential(["conv": Conv2d(1, 8, kernelSize: 3), "relu": ReLU()])
+/// let conv = named["conv"]       // state dict keys: conv.weight, conv.bias
 /// ```
-public final class Sequential: Module {
+///
+/// The class is open so that a model zoo can mirror PyTorch's `Sequential` subclasses
+/// (torchvision's `Conv2dNormActivation`) with their own printed names.
+open class Sequential: Module {
     /// The modules, in the order they run.
     public private(set) var layers: [Module]
+
+    /// The layers' names, `nil` for the default `0`, `1`, ...
+    private var names: [String]?
 
     /// The modules in `layers`, run in order.
     public init(_ layers: [Module]) {
         self.layers = layers
+        super.init()
+    }
+
+    /// The modules in the order given, named by their keys (PyTorch's
+    /// `nn.Sequential(OrderedDict(...))`). Names must be unique, non-empty and free of dots.
+    public init(_ named: KeyValuePairs<String, Module>) {
+        layers = named.map(\.value)
+        names = named.map(\.key)
+        let unique = Set(names!)
+        precondition(unique.count == layers.count && !unique.contains("") && !unique.contains { $0.contains(".") },
+                     "Sequential: layer names must be unique, non-empty and without dots, got \(names!)")
         super.init()
     }
 
@@ -39,22 +59,49 @@ public final class Sequential: Module {
         set { layers[index] = newValue }
     }
 
-    /// Adds a module at the end.
-    public func append(_ module: Module) {
+    /// The module named `name`; setting it replaces the module, keeping its name.
+    public subscript(name: String) -> Module? {
+        get { namedChildren().first { $0.name == name }?.module }
+        set {
+            guard let index = namedChildren().firstIndex(where: { $0.name == name }) else {
+                preconditionFailure("Sequential: no layer named '\(name)' (layers: \(namedChildren().map(\.name)))")
+            }
+            guard let newValue else { preconditionFailure("Sequential: cannot set layer '\(name)' to nil") }
+            layers[index] = newValue
+        }
+    }
+
+    /// The module at `index` as the type `type`, or `nil` when it is another type: typed
+    /// access without a force cast, such as `model.layer(2, as: Linear.self)?.weight`.
+    public func layer<M: Module>(_ index: Int, as type: M.Type) -> M? {
+        layers[index] as? M
+    }
+
+    /// Adds a module at the end, named by its index (or by `name` when the layers are named).
+    public func append(_ module: Module, named name: String? = nil) {
+        if names != nil || name != nil {
+            var current = names ?? layers.indices.map(String.init)
+            let newName = name ?? String(layers.count)
+            precondition(!current.contains(newName) && !newName.isEmpty && !newName.contains("."),
+                         "Sequential.append: the name '\(newName)' is empty, has a dot or is taken")
+            current.append(newName)
+            names = current
+        }
         layers.append(module)
     }
 
     /// Each module applied to the previous one's output.
-    public override func forward(_ input: Tensor) -> Tensor {
+    open override func forward(_ input: Tensor) -> Tensor {
         layers.reduce(input) { x, layer in layer(x) }
     }
 
     /// None: the parameters belong to the layers.
     public override func namedDirectParameters() -> [(name: String, tensor: Tensor)] { [] }
 
-    /// The layers named by their index.
+    /// The layers named by their index, or by the names given.
     public override func namedChildren() -> [(name: String, module: Module)] {
-        layers.enumerated().map { (String($0.offset), $0.element) }
+        if let names { return Array(zip(names, layers)) }
+        return layers.enumerated().map { (String($0.offset), $0.element) }
     }
 }
 

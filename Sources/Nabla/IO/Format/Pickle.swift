@@ -235,14 +235,14 @@ struct Unpickler {
             case 0x50:                                                  // PERSID
                 stack.append(try persistentLoad(.string(try line())))
             case 0x71: memo[Int(try byte())] = try top()                // BINPUT
-            case 0x72: memo[try length(4)] = try top()                  // LONG_BINPUT
+            case 0x72: memo[Int(try littleEndian(4))] = try top()      // LONG_BINPUT
             case 0x94: memo[memo.count] = try top()                     // MEMOIZE
             case 0x70:                                                  // PUT
                 let text = try line()
                 guard let index = Int(text) else { throw .malformedPickle(reason: "PUT '\(text)' at offset \(opcodeOffset)") }
                 memo[index] = try top()
             case 0x68: stack.append(try recall(Int(try byte()), at: opcodeOffset))     // BINGET
-            case 0x6A: stack.append(try recall(try length(4), at: opcodeOffset))       // LONG_BINGET
+            case 0x6A: stack.append(try recall(Int(try littleEndian(4)), at: opcodeOffset))  // LONG_BINGET
             case 0x67:                                                  // GET
                 let text = try line()
                 guard let index = Int(text) else { throw .malformedPickle(reason: "GET '\(text)' at offset \(opcodeOffset)") }
