@@ -46,6 +46,7 @@ let package = Package(
         .library(name: "NablaVision", targets: ["NablaVision"]),
         .library(name: "NablaKernels", targets: ["NablaKernels"]),
         .executable(name: "nabla-demo", targets: ["NablaDemo"]),
+        .executable(name: "nabla-transfer", targets: ["NablaTransferDemo"]),
         .executable(name: "nabla-bench", targets: ["NablaBench"]),
     ],
     targets: isaTargets + [
@@ -74,6 +75,10 @@ let package = Package(
         .executableTarget(
             name: "NablaDemo",
             dependencies: ["Nabla", "NablaNN"]
+        ),
+        .executableTarget(
+            name: "NablaTransferDemo",
+            dependencies: ["NablaNN"]
         ),
         .executableTarget(
             name: "NablaBench",
