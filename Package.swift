@@ -82,7 +82,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "NablaBench",
-            dependencies: ["NablaKernels", "Nabla", "NablaNN"],
+            dependencies: ["NablaKernels", "Nabla", "NablaNN", "NablaVision"],
             path: "Benchmarks/NablaBench"
         ),
         .testTarget(

@@ -64,6 +64,14 @@ CONV = [
     ("1x1s2-256x14", 256, 14, 512, 1, 2, 0, 1),
     ("dw3x3-144x56", 144, 56, 144, 3, 1, 1, 144),
 ]
+# Whole torchvision models: (case, model, batch, image side, training step?)
+MODELS = [
+    ("resnet18-b1", "resnet18", 1, 224, False),
+    ("resnet18-b8", "resnet18", 8, 224, False),
+    ("resnet50-b1", "resnet50", 1, 224, False),
+    ("mobilenet_v2-b1", "mobilenet_v2", 1, 224, False),
+    ("resnet18-train-b16-64", "resnet18", 16, 64, True),
+]
 BATCHNORM = (16, 64, 56)  # BatchNorm2d forward (training mode) on 16 x 64 x 56 x 56
 CHAIN = 200  # operations in the autograd chain
 
@@ -144,6 +152,9 @@ def all_cases(quick):
     n, c, size = BATCHNORM
     everything.append(Case("conv", f"bn2d-{n}x{c}x{size}-fwd", "float32", "bn2d", ("nabla", "torch"), "GB/s",
                            batch=n, channels=c, size=size, bytes=2 * 4 * n * c * size * size))
+    for name, model, batch, size, training in MODELS:
+        everything.append(Case("models", name, "float32", name, ("nabla", "torch"), "ms/step",
+                               model=model, batch=batch, size=size, training=training))
     return everything
 
 
@@ -270,6 +281,29 @@ def torch_workload(torch, r):
             optimizer.step()
 
         return step
+    if suite == "models":
+        import torchvision  # the same architectures as NablaVision's; absent: the row shows --
+
+        model = getattr(torchvision.models, r["model"])()
+        x = torch.randn(r["batch"], 3, r["size"], r["size"])
+        if not r["training"]:
+            model.eval()
+
+            def inference():
+                with torch.no_grad():
+                    model(x)
+
+            return inference
+        y = torch.randint(0, 1000, (r["batch"],))
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+        loss_function = torch.nn.CrossEntropyLoss()
+
+        def train_step():
+            optimizer.zero_grad()
+            loss_function(model(x), y).backward()
+            optimizer.step()
+
+        return train_step
     if suite == "conv" and name.startswith("bn2d"):
         bn = torch.nn.BatchNorm2d(r["channels"])
         x = torch.randn(r["batch"], r["channels"], r["size"], r["size"])
@@ -329,7 +363,11 @@ def worker(library, threads):
     print(json.dumps({"ready": True, "version": version}), file=out, flush=True)
     for line in sys.stdin:
         request = json.loads(line)
-        body = make(module, request)
+        try:
+            body = make(module, request)
+        except ImportError as error:  # torchvision for the models suite: that row is skipped
+            print(json.dumps({"median_s": None, "error": str(error)}), file=out, flush=True)
+            continue
         seconds = median_time(body, request["repeats"])
         del body
         print(json.dumps({"median_s": seconds}), file=out, flush=True)
@@ -555,7 +593,7 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog="\n".join(__doc__.splitlines()[2:]))
     parser.add_argument("suites", nargs="*", help="suites to run (default: all): peak gemm elementwise reduce conv "
-                        "autograd mlp")
+                        "autograd mlp models")
     parser.add_argument("--threads", type=int, default=1, help="threads for every library (default 1)")
     parser.add_argument("--rounds", type=int, help="rounds of interleaved runs (default 5, --quick 1)")
     parser.add_argument("--repeats", type=int, default=5, help="minimum timed calls per measurement (default 5)")
@@ -573,7 +611,7 @@ def main():
         worker(args.worker, args.threads)
         return
 
-    known = ["peak", "gemm", "elementwise", "reduce", "autograd", "mlp", "conv"]
+    known = ["peak", "gemm", "elementwise", "reduce", "autograd", "mlp", "conv", "models"]
     unknown = [s for s in args.suites if s not in known]
     if unknown:
         parser.error(f"unknown suite {', '.join(unknown)} (known: {', '.join(known)})")
@@ -620,6 +658,8 @@ def main():
             for lib in order:
                 runner = nabla if lib == "nabla" else peers[lib]
                 seconds = runner.measure(case, args.repeats)
+                if seconds is None:
+                    continue
                 results[case.key][lib].append(seconds)
                 figures.append(f"{lib} {fmt(case.rate(seconds))}")
             print(f"{erase}[round {round_index + 1}/{rounds} case {number + 1}/{len(cases)} "

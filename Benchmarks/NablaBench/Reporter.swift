@@ -21,9 +21,13 @@ struct Measurement {
     var gbps: Double? = nil
     /// Microseconds per operation, for overhead-bound cases (autograd on tiny tensors).
     var microsecondsPerOp: Double? = nil
+    /// Whether the case is a whole step (a model's inference or training step), shown in
+    /// milliseconds.
+    var isStep = false
 
     /// The figure that matters for the case, with its unit, for the table.
     var rate: String {
+        if isStep { return "\(Reporter.rounded(medianSeconds * 1000, 2)) ms/step" }
         if let microsecondsPerOp { return "\(Reporter.rounded(microsecondsPerOp, 3)) us/op" }
         if let gbps { return "\(Reporter.rounded(gbps, 1)) GB/s" }
         return "\(Reporter.rounded(gflops, 1)) GFLOP/s"

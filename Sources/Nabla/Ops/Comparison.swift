@@ -179,21 +179,27 @@ extension Tensor {
     public func clamp(min: Double? = nil, max: Double? = nil) -> Tensor {
         precondition(min != nil || max != nil, "clamp: at least one of min and max must be given")
         var out = self.detach()
-        var inside = Tensor.full(shape, 1, dtype: .bool)
         withNoGrad {
             if let min {
                 let bound = scalarOperand(min, isFloatingPoint: min.rounded() != min)
                 out = Tensor.binary(MaximumOperation.self, out, bound, dtype: Tensor.resultType(out, bound), operation: "clamp")
-                inside = inside .& (self .>= min)
             }
             if let max {
                 let bound = scalarOperand(max, isFloatingPoint: max.rounded() != max)
                 out = Tensor.binary(MinimumOperation.self, out, bound, dtype: Tensor.resultType(out, bound), operation: "clamp")
-                inside = inside .& (self .<= max)
             }
         }
-        let mask = inside
-        return out.recordingGradient("ClampBackward1", inputs: [self], saving: [self]) { g in [g * mask.to(g.dtype)] }
+        // The mask of elements inside the bounds is built only when a gradient is asked
+        // for, so inference pays for the two passes above and nothing else.
+        return out.recordingGradient("ClampBackward1", inputs: [self], saving: [self]) { [self] g in
+            var inside: Tensor?
+            if let min { inside = self .>= min }
+            if let max {
+                let below = self .<= max
+                inside = inside.map { $0 .& below } ?? below
+            }
+            return [g * inside!.to(g.dtype)]
+        }
     }
 
     /// Clamps every element in place (PyTorch's `clamp_`).
