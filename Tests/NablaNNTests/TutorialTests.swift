@@ -43,6 +43,9 @@ let nablaNNTutorialSections: [NNTutorialSection] = [
     NNTutorialSection("cnn-batchnorm", batchNormInTrainingAndEvaluation),
     // Like training-loop: training amplifies last-bit differences between instruction sets.
     NNTutorialSection("cnn-training", tolerance: 0.01, trainingAConvolutionalNetwork),
+    NNTutorialSection("transfer-checkpoint", tolerance: 1.5e-4, inDirectory: savingAndLoadingCheckpoints(in:)),
+    // Training: accuracies may move by a few tenths of a percent between instruction sets.
+    NNTutorialSection("transfer-freeze", tolerance: 0.02, inDirectory: transferLearningOnDigits(in:)),
 ]
 
 @Suite struct NablaNNTutorialTests {

@@ -8,8 +8,14 @@
 /// ```
 ///
 /// Python's `dict` and `collections.OrderedDict` both read as ``dictionary(_:)`` in their
-/// order; `int` beyond 64 bits is ``bigInteger(_:)``.
-public enum TorchValue: Sendable, CustomStringConvertible {
+/// order; `int` beyond 64 bits is ``bigInteger(_:)``. Literals build values to save:
+///
+/// ```swift
+/// let checkpoint: TorchValue = ["model": model.stateDict().torchValue, "epoch": 5, "lr": 0.01]
+/// try Tensor.savePTH(checkpoint, to: "checkpoint.pth")
+/// ```
+public enum TorchValue: Sendable, CustomStringConvertible, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral {
     /// Python's `None`.
     case none
     /// A `bool`.
@@ -32,6 +38,23 @@ public enum TorchValue: Sendable, CustomStringConvertible {
     case dictionary([(key: TorchValue, value: TorchValue)])
     /// A tensor (or `nn.Parameter`, which reads with ``Tensor/requiresGrad`` set).
     case tensor(Tensor)
+
+    /// A `str`.
+    public init(stringLiteral value: String) { self = .string(value) }
+    /// An `int`.
+    public init(integerLiteral value: Int) { self = .int(value) }
+    /// A `float`.
+    public init(floatLiteral value: Double) { self = .double(value) }
+    /// A `bool`.
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// A `list`.
+    public init(arrayLiteral elements: TorchValue...) { self = .list(elements) }
+    /// A `dict` with string keys, in the literal's order.
+    public init(dictionaryLiteral elements: (String, TorchValue)...) {
+        self = .dictionary(elements.map { (key: .string($0.0), value: $0.1) })
+    }
+    /// `None`.
+    public init(nilLiteral: ()) { self = .none }
 
     /// The value under the string key `key` of a dictionary; `nil` for other values or a
     /// missing key.

@@ -99,6 +99,26 @@ extension Tensor {
         }
     }
 
+    /// The indices of the nonzero (for bool, `true`) elements, like `torch.nonzero`: an
+    /// int64 tensor of shape `[count, ndim]`, one row per element in row-major order.
+    /// For a 1-d mask, `mask.nonzero().flatten()` lists the positions to pass to
+    /// ``indexSelect(dim:index:)``. Not differentiable (the result is integer).
+    public func nonzero() -> Tensor {
+        let values = to(.float64).toArray(Double.self)
+        let strides = Tensor.contiguousStrides(for: shape)
+        var count = 0
+        var rows: [Int] = []
+        for (flat, value) in values.enumerated() where value != 0 {
+            count += 1
+            var rest = flat
+            for stride in strides {
+                rows.append(rest / stride)
+                rest %= stride
+            }
+        }
+        return Tensor(elements: rows, shape: [count, ndim], dtype: .int64)
+    }
+
     /// One-hot encodings of integer class labels, like `torch.nn.functional.one_hot`:
     /// a new last dim of size `numClasses` (inferred as max + 1 when nil), int64.
     public func oneHot(numClasses: Int? = nil) -> Tensor {

@@ -1,0 +1,47 @@
+import Nabla
+import NablaNN
+
+final class SmallNet: Module {
+    let features = Sequential(
+        Conv2d(1, 16, kernelSize: 3, padding: 1), BatchNorm2d(16), ReLU(), MaxPool2d(kernelSize: 2),
+        Conv2d(16, 32, kernelSize: 3, padding: 1), BatchNorm2d(32), ReLU())
+    var classifier = Linear(32 * 4 * 4, 5)
+
+    override func forward(_ x: Tensor) -> Tensor {
+        classifier(features(x).flatten(startDim: 1))
+    }
+}
+
+func fit(_ model: SmallNet, _ parameters: [Tensor], _ data: TensorDataset, epochs: Int, frozen: Bool = false) {
+    let optimizer = Adam(parameters, lr: 3e-3)
+    let loader = DataLoader(data, batchSize: 16, shuffle: true)
+    for _ in 1...epochs {
+        model.train()
+        if frozen { model.features.eval() }
+        for batch in loader {
+            optimizer.zeroGrad()
+            CrossEntropyLoss()(model(batch[0]), batch[1]).backward()
+            optimizer.step()
+        }
+    }
+}
+
+func accuracy(_ model: Module, _ inputs: Tensor, _ labels: Tensor) -> Double {
+    model.eval()
+    let correct = withNoGrad { (model(inputs).argmax(dim: 1) .== labels).sum().item(Int.self) }
+    return (1000 * Double(correct) / Double(labels.numel)).rounded() / 10
+}
+
+func transferLearningOnDigits(in directory: String) throws {
+    manualSeed(0)
+    let (images, labels) = try Digits.load()
+    let inputs = images.unsqueeze(1) / 16
+    let low = (labels .< 5).nonzero().flatten()
+    let source = TensorDataset(inputs.indexSelect(dim: 0, index: low), labels.indexSelect(dim: 0, index: low))
+    print(source.count)
+    // 901
+
+    let pretrained = SmallNet()
+    fit(pretrained, pretrained.parameters(), source, epochs: 3)
+    try pretrained.stateDict().save(pth: directory + "/digits-0-4.pth")
+}

@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/transfer-checkpoint-3.swift

@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/transfer-freeze-3.swift
