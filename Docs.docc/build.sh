@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the documentation (Docs.docc with the Nabla, NablaNN and NablaKernels APIs) with
+# Builds the documentation (Docs.docc with the Nabla, NablaNN, NablaVision and NablaKernels APIs) with
 # the toolchain's own docc, warnings as errors, and checks that every public symbol has a
 # documentation comment.
 #
@@ -16,10 +16,10 @@ cd "$(dirname "$0")/.."
 scratch=${NABLA_DOCS_SCRATCH:-.build}
 output=${1:-$scratch/Nabla.doccarchive}
 graphs=$scratch/symbol-graphs
-modules=(Nabla NablaNN NablaKernels)
+modules=(Nabla NablaNN NablaVision NablaKernels)
 
-# NablaNN depends on Nabla, which depends on NablaKernels: one target builds all three.
-swift build --scratch-path "$scratch" --target NablaNN
+# NablaVision depends on NablaNN, Nabla and NablaKernels: one target builds all four.
+swift build --scratch-path "$scratch" --target NablaVision
 
 bin=$(swift build --scratch-path "$scratch" --show-bin-path)
 module_dir=$bin/Modules

@@ -38,6 +38,8 @@ public final class BasicBlock: Module, ResidualBlock {
     /// The projection of the shortcut when the shape changes (1x1 convolution and batch norm).
     public let downsample: Sequential?
 
+    /// A block from `inplanes` to `planes` channels; the first convolution carries
+    /// `stride`, and `downsample` projects the shortcut when the shape changes.
     public init(inplanes: Int, planes: Int, stride: Int = 1, downsample: Sequential? = nil, groups: Int = 1,
                 baseWidth: Int = 64, dilation: Int = 1) {
         precondition(groups == 1 && baseWidth == 64, "BasicBlock: only supports groups=1 and baseWidth=64, got \(groups) and \(baseWidth)")
@@ -83,6 +85,8 @@ public final class Bottleneck: Module, ResidualBlock {
     /// The projection of the shortcut when the shape changes.
     public let downsample: Sequential?
 
+    /// A block from `inplanes` to `4 * planes` channels, `planes * baseWidth / 64 * groups`
+    /// wide inside; the 3x3 convolution carries `stride`, `groups` and `dilation`.
     public init(inplanes: Int, planes: Int, stride: Int = 1, downsample: Sequential? = nil, groups: Int = 1,
                 baseWidth: Int = 64, dilation: Int = 1) {
         let width = planes * baseWidth / 64 * groups
@@ -125,8 +129,14 @@ public final class ResNet: Module {
     public let relu: ReLU
     /// The stem's 3x3 stride-2 max pooling.
     public let maxpool: MaxPool2d
-    /// The four stages of blocks (64, 128, 256 and 512 planes).
-    public let layer1: Sequential, layer2: Sequential, layer3: Sequential, layer4: Sequential
+    /// The first stage of blocks (64 planes, stride 1).
+    public let layer1: Sequential
+    /// The second stage (128 planes, stride 2).
+    public let layer2: Sequential
+    /// The third stage (256 planes, stride 2).
+    public let layer3: Sequential
+    /// The fourth stage (512 planes, stride 2).
+    public let layer4: Sequential
     /// Global average pooling to 1x1.
     public let avgpool: AdaptiveAvgPool2d
     /// The classifier; replace it for transfer learning (`model.fc = Linear(512, 10)`).

@@ -1,0 +1,8 @@
+import NablaVision
+
+func fineTuningResNet18(weights: String, images: String) throws {
+    let model = resnet18()
+    try model.loadStateDict(StateDict(loadingPTH: weights))
+    print(model.fc)
+    // Linear(in_features=512, out_features=1000, bias=True)
+}
