@@ -198,3 +198,31 @@ func expectGradcheck(_ shape: [Int], seed: UInt64 = 1, _ comment: String, source
         #expect(x.interpolate(scaleFactor: [2], mode: .bilinear).gradFn == "UpsampleBilinear2DBackward0")
     }
 }
+
+/// The inference path of max pooling (no indices, vectorised over columns) against the
+/// path with indices, on random shapes with padding, strides, ceil mode and NaN.
+@Suite struct MaxPoolInferencePathTests {
+    @Test func valuesOnlyPathMatchesThePathWithIndices() {
+        let generator = Generator(seed: 11)
+        var rng = SystemRandomNumberGenerator()
+        for trial in 0..<60 {
+            let kernel = Int.random(in: 1...4, using: &rng), stride = Int.random(in: 1...3, using: &rng)
+            let padding = Int.random(in: 0...(kernel / 2), using: &rng)
+            let height = Int.random(in: kernel...19, using: &rng), width = Int.random(in: kernel...27, using: &rng)
+            let ceilMode = trial % 3 == 0
+            for dtype in [DType.float32, .float64] {
+                let x = Tensor.randn([2, 3, height, width], dtype: dtype, generator: generator)
+                if trial % 5 == 0 { x[1, 2, height / 2, width - 1] = Tensor(Double.nan) }
+                let fast = withNoGrad { x.maxPool2d(kernelSize: SpatialSize(kernel), stride: SpatialSize(stride), padding: SpatialSize(padding), ceilMode: ceilMode) }
+                let reference = x.maxPool2dWithIndices(kernelSize: SpatialSize(kernel), stride: SpatialSize(stride), padding: SpatialSize(padding), ceilMode: ceilMode).values
+                let a = fast.toArray(Double.self), b = reference.toArray(Double.self)
+                #expect(fast.shape == reference.shape)
+                #expect(zip(a, b).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) },
+                        "kernel \(kernel) stride \(stride) padding \(padding) ceil \(ceilMode) \(height)x\(width) \(dtype)")
+            }
+        }
+        let signal = Tensor.randn([2, 3, 29], generator: generator)
+        expectClose(withNoGrad { signal.maxPool1d(kernelSize: 3, stride: 2, padding: 1) },
+                    signal.unsqueeze(2).maxPool2dWithIndices(kernelSize: [1, 3], stride: [1, 2], padding: [0, 1]).values.squeeze(2))
+    }
+}

@@ -84,6 +84,65 @@ enum PoolingKernels {
         }
     }
 
+    /// Max pooling without indices, for inference (nothing will need the backward pass),
+    /// when the windows are not dilated: per output row, the valid input rows are reduced
+    /// column by column with vector maxima, then each window takes the largest of its
+    /// columns. A plane holding NaN goes through ``maxPoolForward(_:_:_:_:)``, whose
+    /// comparisons propagate it as PyTorch does.
+    static func maxPoolValues<T: BinaryFloatingPoint & SIMDScalar>(_ input: UnsafePointer<T>, _ output: UnsafeMutablePointer<T>,
+                                                                   _ g: PoolGeometry) {
+        forEachPlaneRange(g.planes, workPerPlane: g.outPlane * g.kernelH * g.kernelW) { planes in
+            let columns = UnsafeMutablePointer<T>.allocate(capacity: g.inW)
+            let scratchIndices = UnsafeMutablePointer<Int64>.allocate(capacity: g.outPlane)
+            defer { columns.deallocate(); scratchIndices.deallocate() }
+            for plane in planes {
+                let source = input + plane * g.inPlane
+                let target = output + plane * g.outPlane
+                var sawNaN = SIMDMask<SIMD8<T>.MaskStorage>(repeating: false)
+                for oh in 0..<g.outH {
+                    let h0 = Swift.max(oh * g.strideH - g.padH, 0)
+                    let h1 = Swift.min(oh * g.strideH - g.padH + g.kernelH, g.inH)
+                    // The columns' maxima over the window's rows.
+                    var w = 0
+                    while w + 8 <= g.inW {
+                        var best = SIMD8<T>(repeating: -T.infinity)
+                        for h in h0..<h1 {
+                            let row = UnsafeRawPointer(source + h * g.inW + w).loadUnaligned(as: SIMD8<T>.self)
+                            sawNaN .|= row .!= row
+                            best = pointwiseMax(best, row)
+                        }
+                        UnsafeMutableRawPointer(columns + w).storeBytes(of: best, as: SIMD8<T>.self)
+                        w += 8
+                    }
+                    while w < g.inW {
+                        var best = -T.infinity
+                        for h in h0..<h1 {
+                            let value = source[h * g.inW + w]
+                            if value.isNaN { sawNaN = .init(repeating: true) }
+                            best = Swift.max(best, value)
+                        }
+                        columns[w] = best
+                        w += 1
+                    }
+                    // Each window's largest column.
+                    let targetRow = target + oh * g.outW
+                    for ow in 0..<g.outW {
+                        let w0 = Swift.max(ow * g.strideW - g.padW, 0)
+                        let w1 = Swift.min(ow * g.strideW - g.padW + g.kernelW, g.inW)
+                        var best = -T.infinity
+                        for column in w0..<w1 { best = Swift.max(best, columns[column]) }
+                        targetRow[ow] = best
+                    }
+                }
+                if any(sawNaN) {
+                    var one = g
+                    one.planes = 1
+                    maxPoolForward(source, target, scratchIndices, one)
+                }
+            }
+        }
+    }
+
     /// Adaptive max pooling: windows `floor(i * in / out) ..< ceil((i + 1) * in / out)`.
     static func adaptiveMaxPoolForward<T: BinaryFloatingPoint>(_ input: UnsafePointer<T>, _ output: UnsafeMutablePointer<T>,
                                                                _ indices: UnsafeMutablePointer<Int64>, _ g: PoolGeometry) {
@@ -357,12 +416,26 @@ extension Tensor {
     }
 
     /// Max pooling over `spatialDims` (1 or 2) dims, with indices.
+    /// `wantsIndices: false` (the values-only public functions) lets inference skip the
+    /// indices, returning an empty tensor in their place.
     private func maxPoolWithIndices(spatialDims: Int, kernelSize: SpatialSize, stride: SpatialSize?, padding: SpatialSize,
-                                    dilation: SpatialSize, ceilMode: Bool, operation: String) -> (values: Tensor, indices: Tensor) {
+                                    dilation: SpatialSize, ceilMode: Bool, wantsIndices: Bool = true, operation: String) -> (values: Tensor, indices: Tensor) {
         let prefix = poolingPrefix(spatialDims: spatialDims, operation: operation)
         let arguments = poolArguments(spatialDims: spatialDims, kernelSize: kernelSize, stride: stride, padding: padding,
                                       dilation: dilation, operation: operation)
         let g = windowGeometry(arguments, spatialDims: spatialDims, prefix: prefix, ceilMode: ceilMode, operation: operation)
+        if !wantsIndices, !(GradMode.enabled && requiresGrad), g.dilationH == 1, g.dilationW == 1 {
+            // Inference: no backward pass will read the indices.
+            let input = contiguous()
+            let values = Tensor(uninitializedShape: Tensor.pooledShape(prefix, g, spatialDims: spatialDims), dtype: dtype,
+                                zeroed: false, operation: operation)
+            if dtype == .float32 {
+                PoolingKernels.maxPoolValues(UnsafePointer(input.pointer(as: Float.self)), values.pointer(as: Float.self), g)
+            } else {
+                PoolingKernels.maxPoolValues(UnsafePointer(input.pointer(as: Double.self)), values.pointer(as: Double.self), g)
+            }
+            return (values, Tensor.zeros([0], dtype: .int64))
+        }
         let name = spatialDims == 1 ? "MaxPool1DWithIndicesBackward0" : "MaxPool2DWithIndicesBackward0"
         return maxPooled(g, outputShape: Tensor.pooledShape(prefix, g, spatialDims: spatialDims), name: name, operation: operation) { input, values, indices in
             let positions = indices.pointer(as: Int64.self)
@@ -470,7 +543,7 @@ extension Tensor {
     public func maxPool2d(kernelSize: SpatialSize, stride: SpatialSize? = nil, padding: SpatialSize = 0,
                           dilation: SpatialSize = 1, ceilMode: Bool = false) -> Tensor {
         maxPoolWithIndices(spatialDims: 2, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
-                           ceilMode: ceilMode, operation: "maxPool2d").values
+                           ceilMode: ceilMode, wantsIndices: false, operation: "maxPool2d").values
     }
 
     /// ``maxPool2d(kernelSize:stride:padding:dilation:ceilMode:)`` that also returns where
@@ -503,7 +576,7 @@ extension Tensor {
     public func maxPool1d(kernelSize: SpatialSize, stride: SpatialSize? = nil, padding: SpatialSize = 0,
                           dilation: SpatialSize = 1, ceilMode: Bool = false) -> Tensor {
         maxPoolWithIndices(spatialDims: 1, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
-                           ceilMode: ceilMode, operation: "maxPool1d").values
+                           ceilMode: ceilMode, wantsIndices: false, operation: "maxPool1d").values
     }
 
     /// ``maxPool1d(kernelSize:stride:padding:dilation:ceilMode:)`` that also returns where
