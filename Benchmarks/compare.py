@@ -152,6 +152,9 @@ def all_cases(quick):
     n, c, size = BATCHNORM
     everything.append(Case("conv", f"bn2d-{n}x{c}x{size}-fwd", "float32", "bn2d", ("nabla", "torch"), "GB/s",
                            batch=n, channels=c, size=size, bytes=2 * 4 * n * c * size * size))
+    for batch in (1, 16):
+        everything.append(Case("conv", f"maxpool3x3s2-64x112-b{batch}", "float32", f"maxpool3x3s2-64x112-b{batch}",
+                               ("nabla", "torch"), "GB/s", batch=batch, bytes=4 * batch * 64 * 112 * 112 * 5 // 4))
     for name, model, batch, size, training in MODELS:
         everything.append(Case("models", name, "float32", name, ("nabla", "torch"), "ms/step",
                                model=model, batch=batch, size=size, training=training))
@@ -304,6 +307,14 @@ def torch_workload(torch, r):
             optimizer.step()
 
         return train_step
+    if suite == "conv" and name.startswith("maxpool"):
+        x = torch.randn(r["batch"], 64, 112, 112)
+
+        def max_pool():
+            with torch.no_grad():
+                torch.nn.functional.max_pool2d(x, 3, 2, 1)
+
+        return max_pool
     if suite == "conv" and name.startswith("bn2d"):
         bn = torch.nn.BatchNorm2d(r["channels"])
         x = torch.randn(r["batch"], r["channels"], r["size"], r["size"])

@@ -77,6 +77,21 @@ extension Suite {
                 }
             }
         }
+        // ResNet's stem max pool (3x3, stride 2, padding 1) on 64 x 112 x 112, inference:
+        // the input read once and the output written once.
+        for batch in [1, 16] {
+            let poolName = "maxpool3x3s2-64x112-b\(batch)"
+            guard options.wants(poolName) else { continue }
+            reporter.progress("conv \(poolName)")
+            let x = Tensor.randn([batch, 64, 112, 112], generator: generator)
+            let seconds = medianTime(repeats: options.repeats) {
+                _ = withNoGrad { x.maxPool2d(kernelSize: 3, stride: 2, padding: 1) }
+            }
+            reporter.report(Measurement(
+                suite: "conv", name: poolName, dtype: "float32", m: batch * 64, n: 112 * 112, threads: options.threads,
+                isa: NablaKernels.isa.description, medianSeconds: seconds, gflops: 0,
+                gbps: Double(4 * x.numel * 5 / 4) / seconds / 1e9))
+        }
         // BatchNorm2d forward in training mode (statistics, normalisation, running-stat
         // update) on 16 x 64 x 56 x 56: input read and output written once each.
         let name = "bn2d-16x64x56-fwd"

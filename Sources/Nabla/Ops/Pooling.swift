@@ -109,7 +109,7 @@ enum PoolingKernels {
                         for h in h0..<h1 {
                             let row = UnsafeRawPointer(source + h * g.inW + w).loadUnaligned(as: SIMD8<T>.self)
                             sawNaN .|= row .!= row
-                            best = pointwiseMax(best, row)
+                            best.replace(with: row, where: row .> best)
                         }
                         UnsafeMutableRawPointer(columns + w).storeBytes(of: best, as: SIMD8<T>.self)
                         w += 8
