@@ -106,6 +106,9 @@ struct Unpickler {
     private var stack: [Node] = []
     private var marks: [Int] = []
     private var memo: [Int: Node] = [:]
+    /// Bytes of dict keys compared so far: a long key memoised once and inserted again and
+    /// again would otherwise cost its length on every insertion.
+    private var keyBytes = 0
     /// Resolves a persistent id (the storage tuple) to a node.
     private let persistentLoad: (Node) throws(TorchFormatError) -> Node
 
@@ -395,12 +398,16 @@ struct Unpickler {
     }
 
     /// Inserts key-value pairs with Python's semantics: a repeated key replaces the value in place.
-    private func setItems(_ box: DictBox, _ items: [Node], at offset: Int) throws(TorchFormatError) {
+    private mutating func setItems(_ box: DictBox, _ items: [Node], at offset: Int) throws(TorchFormatError) {
         guard items.count % 2 == 0 else { throw .malformedPickle(reason: "odd number of items for a dict at offset \(offset)") }
         for pair in stride(from: 0, to: items.count, by: 2) {
             let key = items[pair]
             guard let identity = Unpickler.hashableIdentity(key) else {
                 throw .malformedPickle(reason: "an unhashable dict key at offset \(offset)")
+            }
+            keyBytes += identity.utf8.count
+            guard keyBytes <= 16 * bytes.count + (1 << 20) else {
+                throw .malformedPickle(reason: "dict keys of more bytes than the pickle can justify, at offset \(offset)")
             }
             if let existing = box.positions[identity] {
                 box.entries[existing].value = items[pair + 1]
@@ -411,25 +418,35 @@ struct Unpickler {
         }
     }
 
-    /// A comparable spelling of a hashable key (Python's `1 == 1.0 == True` equality aside).
-    private static func hashableIdentity(_ node: Node) -> String? {
+    /// A comparable spelling of a hashable key (Python's `1 == 1.0 == True` equality
+    /// aside), or nil for an unhashable one or one longer than `budget` characters.
+    private static func hashableIdentity(_ node: Node, budget: Int = 1 << 16) -> String? {
+        var remaining = budget
+        return hashableIdentity(node, remaining: &remaining)
+    }
+
+    private static func hashableIdentity(_ node: Node, remaining: inout Int) -> String? {
+        let part: String?
         switch node {
-        case .none: return "N"
-        case let .bool(value): return value ? "i1" : "i0"
-        case let .int(value): return "i\(value)"
-        case let .bigInt(bytes): return "L\(bytes)"
-        case let .double(value): return value == value.rounded() && abs(value) < 1e18 ? "i\(Int(value))" : "d\(value.bitPattern)"
-        case let .string(text): return "s" + text
-        case let .bytes(bytes): return "b\(bytes)"
+        case .none: part = "N"
+        case let .bool(value): part = value ? "i1" : "i0"
+        case let .int(value): part = "i\(value)"
+        case let .bigInt(bytes): part = bytes.count <= remaining ? "L\(bytes)" : nil
+        case let .double(value): part = value == value.rounded() && abs(value) < 1e18 ? "i\(Int(value))" : "d\(value.bitPattern)"
+        case let .string(text): part = text.utf8.count <= remaining ? "s" + text : nil
+        case let .bytes(bytes): part = bytes.count <= remaining ? "b\(bytes)" : nil
         case let .tuple(items):
             var parts: [String] = []
             for item in items {
-                guard let part = hashableIdentity(item) else { return nil }
-                parts.append(part)
+                guard let itemPart = hashableIdentity(item, remaining: &remaining) else { return nil }
+                parts.append(itemPart)
             }
-            return "(" + parts.joined(separator: ",") + ")"
-        case .list, .dict, .global, .storage, .tensor: return nil
+            part = "(" + parts.joined(separator: ",") + ")"
+        case .list, .dict, .global, .storage, .tensor: part = nil
         }
+        guard let part else { return nil }
+        remaining -= part.utf8.count
+        return remaining >= 0 ? part : nil
     }
 
     // MARK: Conversion to values
