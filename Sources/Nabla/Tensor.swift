@@ -94,14 +94,19 @@ public final class Tensor: @unchecked Sendable {
         return strides
     }
 
-    /// The product of the dimensions, checked for negative sizes and overflow.
+    /// The product of the dimensions, checked for negative sizes and overflow. The check
+    /// covers the product of the non-zero dimensions too: strides are products of
+    /// dimensions, so `[0, 1 << 40, 1 << 40]` holds no element yet cannot be laid out.
     static func elementCount(of shape: [Int], operation: String) -> Int {
         var count = 1
+        var extent = 1
         for size in shape {
             precondition(size >= 0, "\(operation): negative dimension in shape \(shape)")
-            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            count = count &* size
+            guard size > 0 else { continue }
+            let (product, overflow) = extent.multipliedReportingOverflow(by: size)
             precondition(!overflow, "\(operation): shape \(shape) has too many elements")
-            count = product
+            extent = product
         }
         return count
     }
