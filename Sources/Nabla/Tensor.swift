@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Where a tensor's memory lives. Nabla is a CPU library by design: its kernels are
 /// hand-written for CPU vector units, so ``cpu`` is the only device.
 public enum Device: String, Sendable, Hashable, CustomStringConvertible {
@@ -19,8 +21,14 @@ public enum Device: String, Sendable, Hashable, CustomStringConvertible {
 ///
 /// `Tensor` is `Sendable` on the same terms as a shared buffer: reading one tensor from
 /// several tasks is safe; mutating one from several tasks at once is a race the caller
-/// must avoid, as in PyTorch.
+/// must avoid, as in PyTorch. Gradient accumulation into a shared leaf (``grad``, by
+/// concurrent `backward()` calls) and the storage's version counter are synchronised, so
+/// several tasks may run forward and backward passes through shared parameters.
 public final class Tensor: @unchecked Sendable {
+    // @unchecked: the metadata (`shape`, `strides`, `storageOffset`) and the autograd
+    // links change only through in-place view operations and `requiresGrad`, which the
+    // documentation above leaves to the caller not to race; the gradient is behind
+    // `gradState`'s mutex and the storage's version counter is atomic.
     /// The size of each dimension.
     public private(set) var shape: [Int]
     /// The distance, in elements, between neighbours along each dimension.
@@ -33,7 +41,9 @@ public final class Tensor: @unchecked Sendable {
 
     // Autograd state; see Autograd.swift.
     var requiresGradStorage = false
-    var gradStorage: Tensor?
+    /// The accumulated gradient of a leaf, behind a lock: tasks running `backward()` on
+    /// graphs that share this leaf (one model's parameters) add into it concurrently.
+    let gradState = Mutex<Tensor?>(nil)
     var gradFnNode: Node?
     var retainedGradHolder: GradHolder?
 
@@ -129,7 +139,7 @@ public final class Tensor: @unchecked Sendable {
     func mutableRawData(operation: String) -> UnsafeMutableRawPointer {
         precondition(storage.isWritable,
                      "\(operation): the tensor of shape \(shape) is a read-only view (a file mapped with .readOnly); map it with .readWrite or .copyOnWrite, or clone() it, to write")
-        storage.version &+= 1
+        storage.bumpVersion()
         return rawData
     }
 
