@@ -146,3 +146,14 @@ import Darwin
         }
     }
 }
+
+/// Values from files that the printer must survive (found by the `npy` fuzz target).
+@Suite struct PrintingExtremeValuesTests {
+    @Test func subnormalsAndInt64ExtremesPrint() {
+        let subnormal = Tensor([Double(bitPattern: 0x8000_0000_0000_00BF), 2.31598589e+077, 6.01347002e-154], dtype: .float64)  // -9.4367e-322
+        #expect(subnormal.description == "tensor([-9.4367e-322,   2.3160e+77,  6.0135e-154], dtype=float64)")  // PyTorch 2.x prints the same
+        let extremes = Tensor.zeros([2], dtype: .int64)
+        extremes.withUnsafeMutableBufferPointer(as: Int64.self) { $0[0] = .max; $0[1] = .min }
+        #expect(extremes.description == "tensor([ 9223372036854775807, -9223372036854775808])")
+    }
+}
