@@ -90,3 +90,18 @@ import Darwin
         #expect(values == (0..<count).map { Int(Int16(truncatingIfNeeded: $0 * 7 - 5000)) })
     }
 }
+
+/// A zero-size IDX array whose zero is not the first dimension (found by the `idx` fuzz
+/// target: `isContiguous` rejected the strides of `[2, 0]`, so filling it trapped).
+@Suite struct ZeroSizeIDXTests {
+    @Test func zeroSizeArraysLoadWhereverTheZeroIs() throws {
+        for shape: [UInt32] in [[2, 0], [0, 2], [3, 0, 4]] {
+            var bytes: [UInt8] = [0, 0, 0x0E, UInt8(shape.count)]
+            for size in shape { withUnsafeBytes(of: size.bigEndian) { bytes += $0 } }
+            let path = temporaryPath("zero.idx")
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let tensor = try IDX.load(path)
+            #expect(tensor.shape == shape.map(Int.init) && tensor.isContiguous)
+        }
+    }
+}
