@@ -122,12 +122,15 @@ extension Tensor {
     /// The gradient accumulated by `backward()` calls, or nil. Gradients add up across
     /// calls until you reset them (`grad = nil`, or ``zeroGrad()``).
     public var grad: Tensor? {
-        get { retainedGradHolder?.grad ?? gradStorage }
+        get {
+            if let holder = retainedGradHolder { return holder.grad }
+            return gradState.withLock { $0 }
+        }
         set {
             if let newValue {
                 precondition(newValue.shape == shape, "grad: assigned gradient of shape \(newValue.shape) to a tensor of shape \(shape)")
             }
-            if let holder = retainedGradHolder { holder.grad = newValue } else { gradStorage = newValue }
+            if let holder = retainedGradHolder { holder.grad = newValue } else { gradState.withLock { $0 = newValue } }
         }
     }
 
@@ -219,8 +222,10 @@ extension Tensor {
     }
 
     /// Adds `gradient` to ``grad``, allocating it (a copy, never an alias) the first time.
+    /// Serialised per tensor: concurrent `backward()` calls through a shared leaf each add
+    /// their contribution exactly once, as PyTorch's AccumulateGrad does under its mutex.
     private func accumulateGrad(_ gradient: Tensor) {
-        gradStorage = Tensor.accumulated(gradStorage, gradient, dtype: dtype)
+        gradState.withLock { grad in grad = Tensor.accumulated(grad, gradient, dtype: dtype) }
     }
 
     /// `existing + gradient` in `dtype`, or a copy of `gradient` when there is none yet.

@@ -61,5 +61,5 @@ public func gradcheck(_ function: ([Tensor]) -> Tensor, inputs: [Tensor], eps: D
 private func writeElement(_ element: Tensor, _ value: Double) {
     let version = element.storage.version
     withNoGrad { element.copy(from: Tensor.scalar(value, dtype: element.dtype)) }
-    element.storage.version = version
+    element.storage.restoreVersion(version)
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// The memory behind one or more tensors: a byte buffer shared by every view of it.
 ///
@@ -16,7 +17,10 @@ import Darwin
 ///
 /// Tensors are reference types, like PyTorch's; sharing a storage between threads is safe
 /// for reading, and concurrent writes to the same elements are the caller's race to avoid,
-/// as with any shared buffer. That is the contract behind `@unchecked Sendable`.
+/// as with any shared buffer. The version counter is atomic, so tasks that write disjoint
+/// views of one storage, or record it for autograd while another writes, never corrupt it.
+/// That is the contract behind `@unchecked Sendable`; `data` and `byteCount` change only
+/// in ``ensureCapacity(_:operation:)`` (`resize`), which must not race with any other use.
 final class Storage: @unchecked Sendable {
     /// How the bytes are given back.
     enum Release {
@@ -33,8 +37,22 @@ final class Storage: @unchecked Sendable {
     /// False for read-only mappings: every write path checks it and traps with a message
     /// instead of faulting.
     let isWritable: Bool
-    /// Incremented by every in-place write.
-    var version = 0
+    /// Incremented by every in-place write; atomic, because tasks sharing a parameter
+    /// read and bump it concurrently (PyTorch's version counter is atomic too).
+    private let versionCounter = Atomic<Int>(0)
+    /// The number of in-place writes so far (wrapping).
+    var version: Int { versionCounter.load(ordering: .relaxed) }
+
+    /// Counts one in-place write.
+    func bumpVersion() {
+        versionCounter.wrappingAdd(1, ordering: .relaxed)
+    }
+
+    /// Puts the counter back to `value`, for a check that writes and restores data
+    /// (gradcheck's perturbation) without counting as a modification.
+    func restoreVersion(_ value: Int) {
+        versionCounter.store(value, ordering: .relaxed)
+    }
     let release: Release
 
     static let alignment = 64

@@ -123,7 +123,8 @@ enum TensorPrinter {
         }
 
         private func plainFormat(_ value: Double) -> String {
-            isBool ? (value != 0 ? "True" : "False") : String(Int64(value))
+            // Int64.max reads back as 2^63, one past what Int64 holds.
+            isBool ? (value != 0 ? "True" : "False") : value >= 0x1p63 ? String(Int64.max) : String(Int64(value))
         }
 
         func format(_ value: Double) -> String {
@@ -166,13 +167,13 @@ enum TensorPrinter {
             return value == 0 ? (value.sign == .minus ? "-" : "") + "0." + String(repeating: "0", count: precision) + "e+00" : fixed(value, digits: 0)
         }
         var exponent = Int((abs(value)).exponentBase10)
-        var mantissa = abs(value) / pow10(exponent)
+        var mantissa = scaledDown(abs(value), exponent)
         var scale = 1.0
         for _ in 0..<precision { scale *= 10 }
         var digits = (mantissa * scale).rounded(.toNearestOrEven)
         if digits >= 10 * scale {
             exponent += 1
-            mantissa = abs(value) / pow10(exponent)
+            mantissa = scaledDown(abs(value), exponent)
             digits = (mantissa * scale).rounded(.toNearestOrEven)
         }
         let integer = UInt64(digits)
@@ -181,6 +182,14 @@ enum TensorPrinter {
         let exponentText = String(abs(exponent))
         return (value < 0 ? "-" : "") + String(leading) + "." + String(repeating: "0", count: precision - fraction.count) + fraction
             + "e" + (exponent < 0 ? "-" : "+") + (exponentText.count < 2 ? "0" : "") + exponentText
+    }
+
+    /// `magnitude / 10^exponent`. Below 1e-300 the power is applied in two halves: 10^-exponent
+    /// itself would overflow to infinity for a subnormal value such as 1e-322.
+    private static func scaledDown(_ magnitude: Double, _ exponent: Int) -> Double {
+        guard exponent < -300 else { return magnitude / pow10(exponent) }
+        let half = -exponent / 2
+        return magnitude * pow10(half) * pow10(-exponent - half)
     }
 
     private static func pow10(_ exponent: Int) -> Double {

@@ -54,7 +54,7 @@ extension Tensor {
         let (end, overflow) = (storageOffset + count).multipliedReportingOverflow(by: dtype.itemSize)
         precondition(!overflow, "resize: shape \(shape) is too large")
         storage.ensureCapacity(end, operation: "resize")
-        storage.version &+= 1
+        storage.bumpVersion()
         setMetadata(shape: shape, strides: Tensor.contiguousStrides(for: shape), storageOffset: storageOffset)
     }
 

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Where a tensor's memory lives. Nabla is a CPU library by design: its kernels are
 /// hand-written for CPU vector units, so ``cpu`` is the only device.
 public enum Device: String, Sendable, Hashable, CustomStringConvertible {
@@ -19,8 +21,14 @@ public enum Device: String, Sendable, Hashable, CustomStringConvertible {
 ///
 /// `Tensor` is `Sendable` on the same terms as a shared buffer: reading one tensor from
 /// several tasks is safe; mutating one from several tasks at once is a race the caller
-/// must avoid, as in PyTorch.
+/// must avoid, as in PyTorch. Gradient accumulation into a shared leaf (``grad``, by
+/// concurrent `backward()` calls) and the storage's version counter are synchronised, so
+/// several tasks may run forward and backward passes through shared parameters.
 public final class Tensor: @unchecked Sendable {
+    // @unchecked: the metadata (`shape`, `strides`, `storageOffset`) and the autograd
+    // links change only through in-place view operations and `requiresGrad`, which the
+    // documentation above leaves to the caller not to race; the gradient is behind
+    // `gradState`'s mutex and the storage's version counter is atomic.
     /// The size of each dimension.
     public private(set) var shape: [Int]
     /// The distance, in elements, between neighbours along each dimension.
@@ -33,7 +41,9 @@ public final class Tensor: @unchecked Sendable {
 
     // Autograd state; see Autograd.swift.
     var requiresGradStorage = false
-    var gradStorage: Tensor?
+    /// The accumulated gradient of a leaf, behind a lock: tasks running `backward()` on
+    /// graphs that share this leaf (one model's parameters) add into it concurrently.
+    let gradState = Mutex<Tensor?>(nil)
     var gradFnNode: Node?
     var retainedGradHolder: GradHolder?
 
@@ -69,6 +79,9 @@ public final class Tensor: @unchecked Sendable {
     /// Whether the elements are laid out in row-major order without gaps, so that the
     /// tensor can be read as one flat buffer. Dimensions of size 1 may have any stride.
     public var isContiguous: Bool {
+        // A tensor without elements is contiguous whatever its strides, as in PyTorch
+        // (`[2, 0]` has strides `[1, 1]`, which the loop below would reject).
+        if shape.contains(0) { return true }
         var expected = 1
         for d in Swift.stride(from: shape.count - 1, through: 0, by: -1) where shape[d] != 1 {
             if strides[d] != expected { return false }
@@ -94,14 +107,19 @@ public final class Tensor: @unchecked Sendable {
         return strides
     }
 
-    /// The product of the dimensions, checked for negative sizes and overflow.
+    /// The product of the dimensions, checked for negative sizes and overflow. The check
+    /// covers the product of the non-zero dimensions too: strides are products of
+    /// dimensions, so `[0, 1 << 40, 1 << 40]` holds no element yet cannot be laid out.
     static func elementCount(of shape: [Int], operation: String) -> Int {
         var count = 1
+        var extent = 1
         for size in shape {
             precondition(size >= 0, "\(operation): negative dimension in shape \(shape)")
-            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            count = count &* size
+            guard size > 0 else { continue }
+            let (product, overflow) = extent.multipliedReportingOverflow(by: size)
             precondition(!overflow, "\(operation): shape \(shape) has too many elements")
-            count = product
+            extent = product
         }
         return count
     }
@@ -124,7 +142,7 @@ public final class Tensor: @unchecked Sendable {
     func mutableRawData(operation: String) -> UnsafeMutableRawPointer {
         precondition(storage.isWritable,
                      "\(operation): the tensor of shape \(shape) is a read-only view (a file mapped with .readOnly); map it with .readWrite or .copyOnWrite, or clone() it, to write")
-        storage.version &+= 1
+        storage.bumpVersion()
         return rawData
     }
 

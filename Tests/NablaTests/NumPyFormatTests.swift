@@ -145,12 +145,26 @@ import Testing
 
     @Test func writtenHeadersAreAlignedForEveryShape() throws {
         for rank in 0..<40 {
-            let header = try NPYHeader(descriptor: NPYDescriptor(.float64), fortranOrder: rank % 2 == 0,
-                                       shape: (0..<rank).map { $0 * 1_234_567 % 100_003 })
+            // Dimensions of many widths; one that would make the non-zero dimensions'
+            // product overflow (a shape NumPy refuses as "array is too big") becomes 1.
+            var extent = 8
+            let shape = (0..<rank).map { index -> Int in
+                let dimension = index * 1_234_567 % 100_003
+                guard dimension > 0 else { return 0 }
+                let (product, overflow) = extent.multipliedReportingOverflow(by: dimension)
+                if overflow { return 1 }
+                extent = product
+                return dimension
+            }
+            let header = try NPYHeader(descriptor: NPYDescriptor(.float64), fortranOrder: rank % 2 == 0, shape: shape)
             let bytes = try #require(header.encoded())
             #expect(bytes.count % 64 == 0 && bytes.last == 0x0A)
             let parsed = try bytes.withUnsafeBytes { try NPYHeader.parse($0) }
             #expect(parsed.header == header && parsed.preamble.dataOffset == bytes.count)
+        }
+        let tooBig = [0, 34531, 69062, 3590, 38121, 72652]
+        #expect(throws: NumPyFormatError.shapeOverflow(shape: NPYHeader.shapeRepr(tooBig))) {
+            try NPYHeader(descriptor: NPYDescriptor(.float64), fortranOrder: false, shape: tooBig)
         }
     }
 }

@@ -61,7 +61,12 @@ extension Tensor {
     /// - Throws: ``NumPyFormatError`` for a malformed archive or member.
     public static func loadNPZ(_ path: String) throws(NumPyFormatError) -> NPZArchive {
         // Mapped, not read: only the directory and the members' bytes are ever touched.
-        let file = try MappedFile(path: path, sharing: .readOnly)
+        let file: MappedFile
+        do {
+            file = try MappedFile(path: path, sharing: .readOnly)
+        } catch .emptyFile {
+            throw .malformedZip(reason: "the file is empty")
+        }
         let bytes = UnsafeRawBufferPointer(start: file.base, count: file.length)
         var archive = NPZArchive()
         try withExtendedLifetime(file) { () throws(NumPyFormatError) in
@@ -70,12 +75,36 @@ extension Tensor {
                 guard archive[name] == nil else {
                     throw .malformedZip(reason: "two members are both named '\(name)'")
                 }
-                archive[name] = try ZipReader.withContents(of: entry, in: bytes) { (member) throws(NumPyFormatError) in
-                    try Tensor.decodeNPY(member)
+                if entry.method == 0 {
+                    // A stored member is converted straight from the mapped file.
+                    archive[name] = try ZipReader.withContents(of: entry, in: bytes) { (member) throws(NumPyFormatError) in
+                        try Tensor.decodeNPY(member)
+                    }
+                } else {
+                    archive[name] = try Tensor.decodeDeflatedNPY(entry, in: bytes)
                 }
             }
         }
         return archive
+    }
+
+    /// Inflates a deflated `.npy` member straight into the storage of the tensor it
+    /// becomes, so that loading it takes its decoded size once, not twice: the tensor views
+    /// the data after the header in place. Data that needs conversion (big-endian, or a
+    /// type a tensor does not hold) is converted into a second buffer.
+    static func decodeDeflatedNPY(_ entry: ZipEntry, in bytes: UnsafeRawBufferPointer) throws(NumPyFormatError) -> Tensor {
+        let storage = Storage(byteCount: entry.uncompressedSize, zeroed: false)
+        let member = UnsafeMutableRawBufferPointer(start: storage.data, count: entry.uncompressedSize)
+        try ZipReader.decode(entry, in: bytes, into: member)
+        let image = UnsafeRawBufferPointer(member)
+        let (header, dataOffset) = try NPYHeader.parseImage(image)
+        let dtype = header.descriptor.scalarType.tensorDType
+        guard header.isNative, dataOffset % dtype.itemSize == 0 else { return try decodeNPY(image) }
+        if header.descriptor.scalarType == .bool {
+            NPYConversion.normalizeBools(storage.data + dataOffset, count: header.elementCount)
+        }
+        return Tensor(storage: storage, shape: header.shape, strides: header.tensorStrides,
+                      storageOffset: dataOffset / dtype.itemSize, dtype: dtype)
     }
 
     /// Saves the tensors as an uncompressed `.npz` archive that `np.load` reads, like

@@ -77,6 +77,9 @@ extension Tensor {
         if header.isNative {
             try file.read(into: UnsafeMutableRawBufferPointer(start: tensor.storage.data, count: header.byteCount),
                           at: preamble.dataOffset)
+            if header.descriptor.scalarType == .bool {
+                NPYConversion.normalizeBools(tensor.storage.data, count: header.elementCount)
+            }
         } else {
             let raw = try file.read(count: header.byteCount, at: preamble.dataOffset)
             try raw.withRawBytes { (source) throws(NumPyFormatError) in

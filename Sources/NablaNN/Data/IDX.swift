@@ -13,10 +13,7 @@ public enum IDX {
     /// - Throws: ``NablaNNError/fileSystem(path:reason:)`` when the file cannot be read,
     ///   ``NablaNNError/invalidFile(path:format:reason:)`` when it is not a complete IDX file.
     public static func load(_ path: String) throws(NablaNNError) -> Tensor {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .fileSystem(path: path, reason: "the file does not exist or cannot be read")
-        }
-        return try decode([UInt8](data), path: path)
+        try decode(try InputFile(path: path).readAll(), path: path)
     }
 
     /// Decodes the bytes of an IDX file; `path` names it in errors.
@@ -40,18 +37,18 @@ public enum IDX {
         let headerSize = 4 + 4 * rank
         guard bytes.count >= headerSize else { throw invalid("the header declares \(rank) dimensions but the file ends after \(bytes.count) bytes") }
         var shape: [Int] = []
-        var count = 1
         for d in 0..<rank {
             let offset = 4 + 4 * d
-            let size = Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16 | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
-            shape.append(size)
-            let (product, overflow) = count.multipliedReportingOverflow(by: size)
-            guard !overflow else { throw invalid("the shape \(shape) is too large") }
-            count = product
+            shape.append(Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16 | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3]))
         }
-        let (dataSize, overflow) = count.multipliedReportingOverflow(by: itemSize)
-        guard !overflow, bytes.count - headerSize == dataSize else {
-            throw invalid("the shape \(shape) needs \(overflow ? Int.max : dataSize) bytes of data, the file holds \(bytes.count - headerSize)")
+        // Both the file's and the loaded item size must lay out (bytes load as int32).
+        guard checkedByteCount(shape: shape, itemSize: source.itemSize) != nil,
+              let dataSize = checkedByteCount(shape: shape, itemSize: itemSize) else {
+            throw invalid("the shape \(shape) is too large to lay out in memory")
+        }
+        let count = dataSize / itemSize
+        guard bytes.count - headerSize == dataSize else {
+            throw invalid("the shape \(shape) needs \(dataSize) bytes of data, the file holds \(bytes.count - headerSize)")
         }
         let tensor = Tensor.zeros(shape, dtype: source)
         bytes.withUnsafeBufferPointer { raw in

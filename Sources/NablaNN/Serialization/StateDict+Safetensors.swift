@@ -97,25 +97,24 @@ extension StateDict {
     /// F64, F32, F16, BF16 (loaded as float32), I64, I32, I16 and I8 (loaded as int32), U8
     /// and BOOL tensors are read. The file is never trusted: the header's size, JSON,
     /// dtypes, shapes and offsets are all checked, and the tensors must tile the data
-    /// without gaps or overlaps, as the reference implementation requires.
+    /// without gaps or overlaps, as the reference implementation requires, before any
+    /// tensor is allocated. Each tensor's bytes are then read straight into its storage,
+    /// so loading takes the file's size in memory once. BOOL bytes other than 0 are read
+    /// as `true`.
     ///
-    /// - Throws: ``NablaNNError/fileSystem(path:reason:)`` when the file cannot be read,
-    ///   ``NablaNNError/invalidFile(path:format:reason:)`` when it is not valid.
+    /// - Throws: ``NablaNNError/fileSystem(path:reason:)`` when the file cannot be read
+    ///   (or is not a regular file), ``NablaNNError/invalidFile(path:format:reason:)``
+    ///   when it is not valid.
     public init(loadingSafetensors path: String) throws(NablaNNError) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .fileSystem(path: path, reason: "the file does not exist or cannot be read")
-        }
-        self.init(try Self.decodeSafetensors([UInt8](data), path: path))
+        let file = try InputFile(path: path)
+        self.init(try Self.readSafetensors(file))
     }
 
     /// The metadata strings of a `.safetensors` file's header (`__metadata__`).
     ///
     /// - Throws: as ``init(loadingSafetensors:)``.
     public static func safetensorsMetadata(_ path: String) throws(NablaNNError) -> [String: String] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .fileSystem(path: path, reason: "the file does not exist or cannot be read")
-        }
-        return try parseHeader([UInt8](data), path: path).header.metadata
+        try parseHeader(try InputFile(path: path)).header.metadata
     }
 
     private static func invalid(_ path: String, _ reason: String) -> NablaNNError {
@@ -123,14 +122,16 @@ extension StateDict {
     }
 
     /// The header and where the data starts.
-    private static func parseHeader(_ bytes: [UInt8], path: String) throws(NablaNNError) -> (header: SafetensorsHeader, dataStart: Int) {
-        guard bytes.count >= 8 else { throw invalid(path, "the file is \(bytes.count) bytes long, shorter than the 8-byte header length") }
+    private static func parseHeader(_ file: InputFile) throws(NablaNNError) -> (header: SafetensorsHeader, dataStart: Int) {
+        let path = file.path
+        guard file.size >= 8 else { throw invalid(path, "the file is \(file.size) bytes long, shorter than the 8-byte header length") }
+        let prefix = try file.read(count: 8, at: 0)
         var length: UInt64 = 0
-        for k in (0..<8).reversed() { length = length << 8 | UInt64(bytes[k]) }
-        guard length <= UInt64(safetensorsHeaderLimit), Int(length) <= bytes.count - 8 else {
-            throw invalid(path, "the header length \(length) exceeds the file (\(bytes.count) bytes) or the limit of \(safetensorsHeaderLimit) bytes")
+        for k in (0..<8).reversed() { length = length << 8 | UInt64(prefix[k]) }
+        guard length <= UInt64(safetensorsHeaderLimit), Int(length) <= file.size - 8 else {
+            throw invalid(path, "the header length \(length) exceeds the file (\(file.size) bytes) or the limit of \(safetensorsHeaderLimit) bytes")
         }
-        let headerBytes = Data(bytes[8..<(8 + Int(length))])
+        let headerBytes = Data(try file.read(count: Int(length), at: 8))
         do {
             return (try JSONDecoder().decode(SafetensorsHeader.self, from: headerBytes), 8 + Int(length))
         } catch {
@@ -138,23 +139,23 @@ extension StateDict {
         }
     }
 
-    private static func decodeSafetensors(_ bytes: [UInt8], path: String) throws(NablaNNError) -> [(name: String, tensor: Tensor)] {
-        let (header, dataStart) = try parseHeader(bytes, path: path)
-        let dataLength = bytes.count - dataStart
-        var located: [(begin: Int, end: Int, name: String, tensor: Tensor)] = []
+    /// Checks the whole header against the file, then reads every tensor.
+    private static func readSafetensors(_ file: InputFile) throws(NablaNNError) -> [(name: String, tensor: Tensor)] {
+        let path = file.path
+        let (header, dataStart) = try parseHeader(file)
+        let dataLength = file.size - dataStart
+        var located: [(begin: Int, end: Int, name: String, type: SafetensorsType, shape: [Int])] = []
         for (name, entry) in header.entries {
             guard let type = SafetensorsType(rawValue: entry.dtype) else {
                 throw invalid(path, "the tensor '\(name)' has the unsupported dtype \(entry.dtype)")
             }
-            var count = 1
-            for size in entry.shape {
-                let (product, overflow) = count.multipliedReportingOverflow(by: size)
-                guard size >= 0, !overflow else { throw invalid(path, "the tensor '\(name)' has the invalid shape \(entry.shape)") }
-                count = product
+            // Both the file's and the loaded item size must lay out (i8 loads as int32).
+            guard checkedByteCount(shape: entry.shape, itemSize: type.loadedType.itemSize) != nil,
+                  let byteCount = checkedByteCount(shape: entry.shape, itemSize: type.itemSize) else {
+                throw invalid(path, "the tensor '\(name)' has the invalid shape \(entry.shape): a negative dimension, or too large to lay out in memory")
             }
-            let (byteCount, overflow) = count.multipliedReportingOverflow(by: type.itemSize)
-            guard entry.dataOffsets.count == 2, !overflow else {
-                throw invalid(path, "the tensor '\(name)' needs data_offsets [begin, end] and a shape that fits in memory")
+            guard entry.dataOffsets.count == 2 else {
+                throw invalid(path, "the tensor '\(name)' needs data_offsets [begin, end]")
             }
             let begin = entry.dataOffsets[0], end = entry.dataOffsets[1]
             guard begin >= 0, begin <= end, end <= dataLength else {
@@ -163,50 +164,90 @@ extension StateDict {
             guard end - begin == byteCount else {
                 throw invalid(path, "the tensor '\(name)' of shape \(entry.shape) and dtype \(entry.dtype) needs \(byteCount) bytes, its offsets span \(end - begin)")
             }
-            let tensor = bytes.withUnsafeBytes { raw in
-                decodeTensor(UnsafeRawBufferPointer(rebasing: raw[(dataStart + begin)..<(dataStart + end)]), type: type, shape: entry.shape)
-            }
-            located.append((begin, end, name, tensor))
+            located.append((begin, end, name, type, entry.shape))
         }
         located.sort { $0.begin < $1.begin }
         var expectedBegin = 0
-        for (begin, end, name, _) in located {
-            guard begin == expectedBegin else {
-                throw invalid(path, "the tensors' data must follow one another without gaps or overlaps; '\(name)' starts at \(begin), expected \(expectedBegin)")
+        for entry in located {
+            guard entry.begin == expectedBegin else {
+                throw invalid(path, "the tensors' data must follow one another without gaps or overlaps; '\(entry.name)' starts at \(entry.begin), expected \(expectedBegin)")
             }
-            expectedBegin = end
+            expectedBegin = entry.end
         }
         guard expectedBegin == dataLength else {
             throw invalid(path, "the tensors cover \(expectedBegin) of the \(dataLength) bytes of data")
         }
-        return located.map { ($0.name, $0.tensor) }
+        var tensors: [(name: String, tensor: Tensor)] = []
+        tensors.reserveCapacity(located.count)
+        for entry in located {
+            let tensor = try readTensor(file, at: dataStart + entry.begin, type: entry.type, shape: entry.shape)
+            tensors.append((entry.name, tensor))
+        }
+        return tensors
     }
 
-    /// A tensor holding the little-endian elements in `bytes`.
-    private static func decodeTensor(_ bytes: UnsafeRawBufferPointer, type: SafetensorsType, shape: [Int]) -> Tensor {
-        let tensor = Tensor.zeros(shape, dtype: type.loadedType)
+    /// Elements converted per chunk for the types that widen when loaded.
+    private static let conversionChunk = 1 << 16
+
+    /// A tensor holding the little-endian elements at `offset`: read straight into its
+    /// storage, or through a bounded scratch buffer for the types that widen.
+    private static func readTensor(_ file: InputFile, at offset: Int, type: SafetensorsType, shape: [Int]) throws(NablaNNError) -> Tensor {
+        let tensor = Tensor.empty(shape, dtype: type.loadedType)
         let count = tensor.numel
+        var failure: NablaNNError?
+        switch type {
+        case .f64, .f32, .f16, .i64, .i32, .u8, .bool:
+            tensor.withUnsafeMutableBytes { out in
+                do throws(NablaNNError) { try file.read(into: out, at: offset) } catch { failure = error }
+                if type == .bool {
+                    // Any byte other than 0 or 1 read as a Swift `Bool` is undefined behaviour.
+                    for i in 0..<count where out[i] > 1 { out[i] = 1 }
+                }
+            }
+        case .bf16, .i16, .i8:
+            var scratch = [UInt8](repeating: 0, count: Swift.min(count, conversionChunk) * type.itemSize)
+            var done = 0
+            while done < count, failure == nil {
+                let chunk = Swift.min(count - done, conversionChunk)
+                let bytes = chunk * type.itemSize
+                scratch.withUnsafeMutableBytes { raw in
+                    do throws(NablaNNError) {
+                        try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<bytes]), at: offset + done * type.itemSize)
+                    } catch {
+                        failure = error
+                    }
+                }
+                if failure != nil { break }
+                convert(scratch, count: chunk, type: type, into: tensor, at: done)
+                done += chunk
+            }
+        }
+        if let failure { throw failure }
+        return tensor
+    }
+
+    /// Widens `count` elements of `type` from `bytes` into `tensor` from flat index `start`.
+    private static func convert(_ bytes: [UInt8], count: Int, type: SafetensorsType, into tensor: Tensor, at start: Int) {
         switch type {
         case .bf16:
             // bfloat16 is the top half of a float32.
             tensor.withUnsafeMutableBufferPointer(as: Float.self) { out in
                 for i in 0..<count {
                     let bits = UInt32(bytes[2 * i]) | UInt32(bytes[2 * i + 1]) << 8
-                    out[i] = Float(bitPattern: bits << 16)
+                    out[start + i] = Float(bitPattern: bits << 16)
                 }
             }
         case .i16:
             tensor.withUnsafeMutableBufferPointer(as: Int32.self) { out in
-                for i in 0..<count { out[i] = Int32(Int16(bitPattern: UInt16(bytes[2 * i]) | UInt16(bytes[2 * i + 1]) << 8)) }
+                for i in 0..<count { out[start + i] = Int32(Int16(bitPattern: UInt16(bytes[2 * i]) | UInt16(bytes[2 * i + 1]) << 8)) }
             }
         case .i8:
             tensor.withUnsafeMutableBufferPointer(as: Int32.self) { out in
-                for i in 0..<count { out[i] = Int32(Int8(bitPattern: bytes[i])) }
+                for i in 0..<count { out[start + i] = Int32(Int8(bitPattern: bytes[i])) }
             }
         case .f64, .f32, .f16, .i64, .i32, .u8, .bool:
-            tensor.withUnsafeMutableBytes { $0.copyMemory(from: bytes) }
+            preconditionFailure("StateDict(loadingSafetensors:): \(type.rawValue) is read without conversion")
         }
-        return tensor
     }
 
     /// Writes the dict as a `.safetensors` file that `safetensors.torch.load_file` reads,

@@ -24,8 +24,28 @@ final class BinaryFile {
         case .readWrite: flags = O_RDWR
         case .createOrTruncate: flags = O_WRONLY | O_CREAT | O_TRUNC
         }
-        let fd = open(path, flags | O_CLOEXEC, 0o644)
+        // Readers open without blocking and refuse anything but a regular file: opening a
+        // FIFO for reading would otherwise wait forever for a writer, and a device or a
+        // directory has no size to check the header against.
+        let nonBlocking = access == .createOrTruncate ? 0 : O_NONBLOCK
+        let fd = open(path, flags | O_CLOEXEC | nonBlocking, 0o644)
         guard fd >= 0 else { throw .fileSystem(path: path, operation: "open", errno: errno) }
+        // Checked before `descriptor` is set: a throw from a fully initialised object would
+        // run deinit, which closes the descriptor a second time.
+        if access != .createOrTruncate {
+            var info = stat()
+            guard fstat(fd, &info) == 0 else {
+                let code = errno
+                close(fd)
+                throw .fileSystem(path: path, operation: "fstat", errno: code)
+            }
+            guard info.st_mode & S_IFMT == S_IFREG else {
+                close(fd)
+                throw .notARegularFile(path: path)
+            }
+            // Regular files ignore O_NONBLOCK, but clear it so reads behave as documented.
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        }
         descriptor = fd
     }
 

@@ -61,6 +61,14 @@ enum NPYConversion {
         }
     }
 
+    /// Rewrites every byte other than 0 as 1, in place: NumPy writes only 0 and 1 for
+    /// `bool`, and any other byte read as a Swift `Bool` is undefined behaviour.
+    static func normalizeBools(_ bytes: UnsafeMutableRawPointer, count: Int) {
+        for index in 0..<count where bytes.load(fromByteOffset: index, as: UInt8.self) > 1 {
+            bytes.storeBytes(of: 1, toByteOffset: index, as: UInt8.self)
+        }
+    }
+
     private static func copy<Bits: FixedWidthInteger>(_ source: UnsafeRawPointer, _: Bits.Type, count: Int, big: Bool,
                                                       into destination: UnsafeMutableRawPointer) {
         let size = MemoryLayout<Bits>.size

@@ -38,19 +38,25 @@ struct NPYHeader: Equatable, Sendable {
         self.descriptor = descriptor
         self.fortranOrder = fortranOrder
         self.shape = shape
+        // The size check covers the non-zero dimensions even when one is 0, as NumPy's
+        // "array is too big" check does: strides are products of dimensions, so a shape
+        // like (0, 10**10, 10**10) holds no element yet overflows when laid out. The item
+        // size is the larger of the file's and the loaded type's (int8 loads as int32).
+        let itemSize = Swift.max(descriptor.scalarType.itemSize, descriptor.scalarType.loadedType.itemSize)
         var count = 1
+        var extent = itemSize
         for dimension in shape {
             guard dimension >= 0 else {
                 throw .invalidShape(reason: "the dimension \(dimension) is negative")
             }
-            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            count = count &* dimension
+            guard dimension > 0 else { continue }
+            let (product, overflow) = extent.multipliedReportingOverflow(by: dimension)
             guard !overflow else { throw .shapeOverflow(shape: Self.shapeRepr(shape)) }
-            count = product
+            extent = product
         }
-        let (bytes, overflow) = count.multipliedReportingOverflow(by: descriptor.scalarType.itemSize)
-        guard !overflow else { throw .shapeOverflow(shape: Self.shapeRepr(shape)) }
         elementCount = count
-        byteCount = bytes
+        byteCount = count * descriptor.scalarType.itemSize
     }
 
     /// Python's `repr` of a shape tuple: `()`, `(3,)`, `(2, 3)`.

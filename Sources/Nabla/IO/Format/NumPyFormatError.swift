@@ -61,6 +61,9 @@ public enum NumPyFormatError: Error, Equatable, Sendable, CustomStringConvertibl
     case fileSystem(path: String, operation: String, errno: Int32)
     /// A file's dtype or layout cannot be memory-mapped as asked; `reason` says why.
     case cannotMap(reason: String)
+    /// The path names a FIFO, a device, a socket or a directory, not a regular file;
+    /// readers refuse it before reading (a FIFO would block them forever).
+    case notARegularFile(path: String)
 
     /// A sentence describing the problem.
     public var description: String {
@@ -114,6 +117,8 @@ public enum NumPyFormatError: Error, Equatable, Sendable, CustomStringConvertibl
             return "\(operation) failed for '\(path)': \(String(cString: strerror(code)))"
         case let .cannotMap(reason):
             return "cannot memory-map this file: \(reason)"
+        case let .notARegularFile(path):
+            return "'\(path)' is not a regular file (a FIFO, device, socket or directory); only regular files are read"
         }
     }
 }

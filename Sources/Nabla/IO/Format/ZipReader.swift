@@ -9,6 +9,8 @@ struct ZipEntry: Equatable, Sendable {
     var uncompressedSize: Int
     /// Offset of the member's first data byte (after its local header).
     var dataOffset: Int
+    /// Offset of the member's local header; the member spans from here to the end of its data.
+    var localHeaderOffset: Int = 0
 }
 
 /// Little-endian reads that throw instead of reading past the end of the buffer.
@@ -54,8 +56,17 @@ enum ZipReader {
     /// meant to make the reader allocate memory the archive cannot fill.
     static let maximumDeflateRatio = 1032
 
+    /// The most bytes the members of an archive may decode to in all, unless the caller
+    /// passes another limit: 16 TiB, far above any archive that fits a machine, so that the
+    /// bound is the disjointness of the members (at most ``maximumDeflateRatio`` times the
+    /// archive's size).
+    static let defaultMaximumTotalSize = 1 << 44
+
     /// The members of the archive in central-directory order.
-    static func entries(_ bytes: UnsafeRawBufferPointer) throws(NumPyFormatError) -> [ZipEntry] {
+    ///
+    /// Every member must be named by its local header as by the directory, members must
+    /// not overlap, and their decoded sizes must add up to at most `maximumTotalSize`.
+    static func entries(_ bytes: UnsafeRawBufferPointer, maximumTotalSize: Int = defaultMaximumTotalSize) throws(NumPyFormatError) -> [ZipEntry] {
         let reader = ByteReader(bytes: bytes)
         guard !bytes.isEmpty else { throw .malformedZip(reason: "the file is empty") }
         guard bytes.count >= 22 else { throw .malformedZip(reason: "the file is too short for an end of central directory record") }
@@ -123,7 +134,28 @@ enum ZipReader {
             }
             entries.append(entry)
         }
+        try checkMembersAreDisjoint(entries, archiveSize: bytes.count, maximumTotalSize: maximumTotalSize)
         return entries
+    }
+
+    /// Refuses members whose bytes overlap (each is then read once, as Python's zipfile
+    /// requires) and archives whose members decode to more than `maximumTotalSize` bytes
+    /// in all. With disjoint members the total is at most ``maximumDeflateRatio`` times
+    /// the archive's size; the limit bounds what a caller may be made to allocate.
+    private static func checkMembersAreDisjoint(_ entries: [ZipEntry], archiveSize: Int, maximumTotalSize: Int) throws(NumPyFormatError) {
+        var total = 0
+        for entry in entries {
+            let (sum, overflow) = total.addingReportingOverflow(entry.uncompressedSize)
+            guard !overflow, sum <= maximumTotalSize else {
+                throw .malformedZip(reason: "the members decode to more than \(maximumTotalSize) bytes in all")
+            }
+            total = sum
+        }
+        var spans = entries.map { (start: $0.localHeaderOffset, end: $0.dataOffset + $0.compressedSize, name: $0.name) }
+        spans.sort { $0.start < $1.start }
+        for (previous, next) in zip(spans, spans.dropFirst()) where next.start < previous.end {
+            throw .malformedZip(reason: "the members '\(previous.name)' and '\(next.name)' overlap")
+        }
     }
 
     private static func centralEntry(_ reader: ByteReader, at offset: inout Int, directoryEnd: Int, dataLimit: Int) throws(NumPyFormatError) -> ZipEntry {
@@ -195,12 +227,18 @@ enum ZipReader {
         }
         let localNameLength = Int(try reader.u16(localOffset + 26, "local header"))
         let localExtraLength = Int(try reader.u16(localOffset + 28, "local header"))
+        // The local header must name the same member as the directory, as Python's zipfile
+        // requires: a directory pointing many entries at one member is a decompression bomb.
+        try reader.check(localOffset + 30, localNameLength, "local header name")
+        guard reader.bytes[(localOffset + 30)..<(localOffset + 30 + localNameLength)].elementsEqual(nameBytes) else {
+            throw .malformedZip(reason: "the local header at offset \(localOffset) does not name the member '\(name)' that the central directory places there")
+        }
         let dataOffset = localOffset + 30 + localNameLength + localExtraLength
         guard dataOffset <= dataLimit, compressedSize <= dataLimit - dataOffset else {
             throw .malformedZip(reason: "the data of '\(name)' (\(compressedSize) bytes) extends past the members' area")
         }
         return ZipEntry(name: name, method: method, crc32: crc, compressedSize: compressedSize,
-                        uncompressedSize: uncompressedSize, dataOffset: dataOffset)
+                        uncompressedSize: uncompressedSize, dataOffset: dataOffset, localHeaderOffset: localOffset)
     }
 
     /// Calls `body` with a member's uncompressed bytes after checking their size and CRC-32:
@@ -221,6 +259,23 @@ enum ZipReader {
         }
         try verify(entry, UnsafeRawBufferPointer(output))
         return try body(UnsafeRawBufferPointer(output))
+    }
+
+    /// Writes a member's uncompressed bytes into `output`, which holds exactly
+    /// `entry.uncompressedSize` bytes, after checking their size and CRC-32: the caller
+    /// owns the memory, so a deflated member can be decoded straight into its final place.
+    static func decode(_ entry: ZipEntry, in bytes: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(NumPyFormatError) {
+        precondition(output.count == entry.uncompressedSize, "ZipReader.decode: the output holds \(output.count) bytes, the member \(entry.uncompressedSize)")
+        let data = UnsafeRawBufferPointer(rebasing: bytes[entry.dataOffset..<(entry.dataOffset + entry.compressedSize)])
+        if entry.method == 0 {
+            if let base = output.baseAddress, let source = data.baseAddress { base.copyMemory(from: source, byteCount: data.count) }
+        } else {
+            let written = try Inflate.decode(data, into: output)
+            guard written == output.count else {
+                throw .corruptDeflateStream(reason: "'\(entry.name)' inflates to \(written) bytes, the archive records \(output.count)")
+            }
+        }
+        try verify(entry, UnsafeRawBufferPointer(output))
     }
 
     private static func verify(_ entry: ZipEntry, _ contents: UnsafeRawBufferPointer) throws(NumPyFormatError) {
