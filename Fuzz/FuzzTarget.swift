@@ -1,13 +1,19 @@
-/// libFuzzer entry point for the `.npy` and `.npz` readers.
+/// libFuzzer entry point for the format layer: the `.npy` and `.npz` readers and PyTorch's
+/// checkpoint parser.
 ///
 /// Every input goes through the header parser, the data conversion and, when it looks like
 /// a zip archive, the zip directory reader, inflate, CRC check and the `.npy` parser inside
-/// each member. Any trap, sanitizer report or out-of-bounds access is a bug: malformed input
-/// must only ever throw `NumPyFormatError`.
+/// each member; and through the `.pth` parser (zip or legacy container, the safe unpickler,
+/// the storages' bounds). Any trap, sanitizer report or out-of-bounds access is a bug:
+/// malformed input must only ever throw `NumPyFormatError` or `TorchFormatError`.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzNumPyReaders(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
     decodeNPY(bytes)
+    if let image = try? TorchCheckpointImage.parse(bytes) {
+        _ = TorchCheckpointImage.tensorRecords(in: image.root).count
+        _ = try? PickleWriter.encode(image.root)
+    }
     if let entries = try? ZipReader.entries(bytes) {
         for entry in entries {
             _ = try? ZipReader.withContents(of: entry, in: bytes) { member in decodeNPY(member) }

@@ -12,6 +12,8 @@
 #   npz          Tensor.loadNPZ
 #   safetensors  StateDict(loadingSafetensors:) and StateDict.safetensorsMetadata
 #   idx          IDX.load
+#   pth          Tensor.loadPTH (PyTorch checkpoints: zip and legacy containers, the safe
+#                unpickler, mapped and converted storages)
 #
 # The tensor-wiring targets (Fuzz/Targets/NAME.swift with Fuzz/Targets/Support.swift) link
 # the library's modules, built by SwiftPM with coverage and ASan in .build-fuzz/spm. To add
@@ -24,7 +26,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-wiring_targets=(npy npz safetensors idx)
+wiring_targets=(npy npz safetensors idx pth)
 all_targets=(format "${wiring_targets[@]}")
 
 target=format
@@ -36,6 +38,7 @@ mkdir -p "$work"
 max_len_for() {
     case "$1" in
         npz) echo 16384 ;;
+        pth) echo 16384 ;;
         safetensors) echo 16384 ;;
         idx) echo 4096 ;;
         *) echo 8192 ;;
@@ -74,7 +77,7 @@ seed() {
     if [[ -d "Fuzz/Corpus/$name" ]]; then cp Fuzz/Corpus/"$name"/* "$corpus/"; fi
     # Every small fixture (a large array would only slow mutation down).
     case "$name" in
-        format) find Tests/NablaTests/Fixtures/numpy -name '*.np[yz]' -size -64k -exec cp {} "$corpus/" \; ;;
+        format) find Tests/NablaTests/Fixtures/numpy -name '*.np[yz]' -size -64k -exec cp {} "$corpus/" \; ; cp Fuzz/Corpus/pth/* "$corpus/" ;;
         npy) find Tests/NablaTests/Fixtures/numpy -name '*.npy' -size -64k -exec cp {} "$corpus/" \; ;;
         npz) find Tests/NablaTests/Fixtures/numpy -name '*.npz' -size -64k -exec cp {} "$corpus/" \; ;;
         safetensors) find Tests -name '*.safetensors' -size -64k -exec cp {} "$corpus/" \; ;;
@@ -103,6 +106,6 @@ run_target() {
 
 case "$target" in
     all) for name in "${all_targets[@]}"; do run_target "$name"; done ;;
-    format | npy | npz | safetensors | idx) run_target "$target" ;;
+    format | npy | npz | safetensors | idx | pth) run_target "$target" ;;
     *) echo "unknown fuzz target '$target' (expected: all ${all_targets[*]})" >&2; exit 2 ;;
 esac
