@@ -5,9 +5,9 @@
 /// growing, if the stream tries to produce more. Stored, fixed-Huffman and
 /// dynamic-Huffman blocks are all supported; every malformed stream throws
 /// ``NumPyFormatError/corruptDeflateStream(reason:)``.
-enum Inflate {
+package enum Inflate {
     /// Decodes `input` into `output` and returns the number of bytes written.
-    static func decode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(NumPyFormatError) -> Int {
+    package static func decode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(NumPyFormatError) -> Int {
         var state = InflateState(input: input, output: output)
         try state.run()
         return state.written

@@ -1,0 +1,159 @@
+/// A JPEG Huffman table (ITU T.81, Annex C): a 9-bit lookup for short codes and the
+/// per-length code limits for the rest.
+struct JPEGHuffmanTable {
+    static let lookupBits = 9
+    /// `length << 8 | symbol` for every 9-bit prefix starting with a code of at most 9
+    /// bits; 0 where the code is longer.
+    var lookup: [UInt16]
+    /// The largest code of each length (index 1...16), -1 where there is none; index 17
+    /// is a sentinel that every code passes.
+    var maximumCode: [Int32]
+    /// Added to a code of each length to give the symbol's index in ``symbols``.
+    var symbolOffset: [Int32]
+    var symbols: [UInt8]
+
+    /// Builds the table from the DHT counts (codes of length 1...16) and symbols.
+    init(counts: [Int], symbols: [UInt8]) throws(ImageError) {
+        self.symbols = symbols
+        lookup = [UInt16](repeating: 0, count: 1 << Self.lookupBits)
+        maximumCode = [Int32](repeating: -1, count: 18)
+        symbolOffset = [Int32](repeating: 0, count: 18)
+        var code = 0
+        var index = 0
+        for length in 1...16 {
+            let count = counts[length - 1]
+            symbolOffset[length] = Int32(index - code)
+            if count > 0 {
+                for _ in 0..<count {
+                    if length <= Self.lookupBits {
+                        let shift = Self.lookupBits - length
+                        let start = code << shift
+                        let entry = UInt16(length << 8) | UInt16(symbols[index])
+                        for fill in start..<(start + (1 << shift)) { lookup[fill] = entry }
+                    }
+                    code += 1
+                    index += 1
+                }
+                maximumCode[length] = Int32(code - 1)
+            }
+            guard code <= 1 << length else {
+                throw .malformed(format: "JPEG", reason: "an over-subscribed Huffman table")
+            }
+            code <<= 1
+        }
+        maximumCode[17] = Int32.max
+    }
+}
+
+/// Reads the entropy-coded bits of a scan: removes the stuffed zero after each 0xFF,
+/// stops at a marker, and feeds zeros past it, counting them so that a scan that needed
+/// more bits than it had is reported rather than silently decoded from zeros.
+struct JPEGBitReader {
+    let data: UnsafePointer<UInt8>
+    let end: Int
+    /// The next byte to load; it rests on a marker's 0xFF once one is reached.
+    var position: Int
+    /// Bits, most significant first.
+    var buffer: UInt64 = 0
+    var count = 0
+    /// Zero bytes fed after a marker or the end of the data.
+    var padding = 0
+    var reachedMarker = false
+
+    init(data: UnsafePointer<UInt8>, end: Int, position: Int) {
+        self.data = data
+        self.end = end
+        self.position = position
+    }
+
+    @inline(__always)
+    mutating func fill() {
+        while count <= 56 {
+            var byte: UInt64 = 0
+            if !reachedMarker && position < end {
+                let value = data[position]
+                if value == 0xFF {
+                    if position + 1 < end && data[position + 1] == 0 {
+                        byte = 0xFF
+                        position += 2
+                    } else {
+                        reachedMarker = true
+                        padding += 1
+                    }
+                } else {
+                    byte = UInt64(value)
+                    position += 1
+                }
+            } else {
+                padding += 1
+            }
+            buffer |= byte << UInt64(56 - count)
+            count += 8
+        }
+    }
+
+    /// Whether bits beyond the data (zeros fed after a marker or the end) were consumed.
+    var overran: Bool { padding * 8 > count }
+
+    @inline(__always)
+    mutating func bits(_ n: Int) -> Int {
+        if n == 0 { return 0 }
+        if count < n { fill() }
+        let value = Int(buffer >> UInt64(64 - n))
+        buffer <<= UInt64(n)
+        count -= n
+        return value
+    }
+
+    @inline(__always)
+    mutating func bit() -> Int { bits(1) }
+
+    /// The value of an `n`-bit magnitude category (T.81's RECEIVE and EXTEND).
+    @inline(__always)
+    mutating func receiveExtend(_ n: Int) -> Int {
+        if n == 0 { return 0 }
+        let value = bits(n)
+        return value < 1 << (n - 1) ? value - (1 << n) + 1 : value
+    }
+
+    @inline(__always)
+    mutating func decode(_ table: UnsafePointer<UInt16>, _ full: borrowing JPEGHuffmanTable) throws(ImageError) -> Int {
+        if count < 16 { fill() }
+        let entry = table[Int(buffer >> UInt64(64 - JPEGHuffmanTable.lookupBits))]
+        if entry != 0 {
+            let length = Int(entry >> 8)
+            buffer <<= UInt64(length)
+            count -= length
+            return Int(entry & 0xFF)
+        }
+        var length = JPEGHuffmanTable.lookupBits + 1
+        while length <= 16 {
+            let code = Int32(truncatingIfNeeded: buffer >> UInt64(64 - length))
+            if code <= full.maximumCode[length] {
+                buffer <<= UInt64(length)
+                count -= length
+                let index = Int(code + full.symbolOffset[length])
+                guard index >= 0, index < full.symbols.count else { break }
+                return Int(full.symbols[index])
+            }
+            length += 1
+        }
+        throw .corruptData(format: "JPEG", reason: "a bit pattern that is no Huffman code")
+    }
+
+    /// Drops the bits left before a marker, and steps over the marker when it is a
+    /// restart marker; returns whether one was found.
+    mutating func restart() -> Bool {
+        buffer = 0
+        count = 0
+        padding = 0
+        reachedMarker = false
+        // Skip any fill bytes, then expect RST0...RST7.
+        while position + 1 < end && data[position] == 0xFF && data[position + 1] == 0xFF { position += 1 }
+        if position + 1 < end && data[position] == 0xFF && (0xD0...0xD7).contains(data[position + 1]) {
+            position += 2
+            return true
+        }
+        return false
+    }
+}
