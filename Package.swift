@@ -69,7 +69,8 @@ let package = Package(
         ),
         .target(
             name: "NablaVision",
-            dependencies: ["NablaNN"]
+            dependencies: ["NablaNN", "NablaKernels"],
+            swiftSettings: [optimizeInDebug]
         ),
         .executableTarget(
             name: "NablaDemo",
