@@ -78,7 +78,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "NablaBench",
-            dependencies: ["NablaKernels", "Nabla", "NablaNN"],
+            dependencies: ["NablaKernels", "Nabla", "NablaNN", "NablaVision"],
             path: "Benchmarks/NablaBench"
         ),
         .testTarget(

@@ -20,6 +20,7 @@ struct Suite: Sendable {
         .autograd,
         .mlp,
         .conv,
+        .images,
     ]
 }
 
