@@ -54,7 +54,9 @@ final class JPEGDecoderState {
     let limits: ImageLimits
     var position = 2
 
-    var quantTables = [[Int32]](repeating: [], count: 4)
+    /// Four quantization tables of 64 entries (natural order).
+    let quantTables = UnsafeMutablePointer<Int32>.allocate(capacity: 4 * 64)
+    var quantDefined = [false, false, false, false]
     var dcTables = [JPEGHuffmanTable?](repeating: nil, count: 4)
     var acTables = [JPEGHuffmanTable?](repeating: nil, count: 4)
     var components: [JPEGComponent] = []
@@ -74,7 +76,7 @@ final class JPEGDecoderState {
     /// Progressive mode: every component's quantised coefficients, 64 per block.
     var coefficients: [UnsafeMutablePointer<Int16>] = []
     var eobRun = 0
-    let workspace = UnsafeMutablePointer<Int>.allocate(capacity: 64)
+    let workspace = UnsafeMutablePointer<Int32>.allocate(capacity: 64)
     let block = UnsafeMutablePointer<Int16>.allocate(capacity: 64)
 
     init(data: UnsafePointer<UInt8>, count: Int, limits: ImageLimits) {
@@ -86,6 +88,7 @@ final class JPEGDecoderState {
     deinit {
         workspace.deallocate()
         block.deallocate()
+        quantTables.deallocate()
         for plane in planes { plane.deallocate() }
         for buffer in coefficients { buffer.deallocate() }
     }
@@ -175,12 +178,12 @@ final class JPEGDecoderState {
             guard precision <= 1, index < 4 else { throw .malformed(format: "JPEG", reason: "quantization table \(index) of precision \(precision)") }
             let size = precision == 0 ? 64 : 128
             guard position + size <= end else { throw .truncated(format: "JPEG", section: "a quantization table") }
-            var table = [Int32](repeating: 0, count: 64)
+            let table = quantTables + 64 * index
             for k in 0..<64 {
                 let value = precision == 0 ? Int32(data[position + k]) : Int32(data[position + 2 * k]) << 8 | Int32(data[position + 2 * k + 1])
                 table[JPEGDecoder.zigzag[k]] = value
             }
-            quantTables[index] = table
+            quantDefined[index] = true
             position += size
         }
         guard position == end else { throw .malformed(format: "JPEG", reason: "a DQT segment's length does not match its tables") }
@@ -296,7 +299,7 @@ final class JPEGDecoderState {
         }
         for index in scanComponents {
             let component = components[index]
-            guard !quantTables[component.quantTable].isEmpty || progressive else {
+            guard quantDefined[component.quantTable] || progressive else {
                 throw .malformed(format: "JPEG", reason: "component \(component.id) uses undefined quantization table \(component.quantTable)")
             }
             let needsDC = !progressive || (spectralStart == 0 && high == 0)
@@ -325,6 +328,20 @@ final class JPEGDecoderState {
         scansDecoded += 1
     }
 
+    /// What the block loops need of one component of a scan, as plain values and pointers.
+    struct ScanComponent {
+        var dc: JPEGHuffmanPointers?
+        var ac: JPEGHuffmanPointers?
+        var quant: UnsafePointer<Int32>
+        var plane: UnsafeMutablePointer<UInt8>
+        var coefficients: UnsafeMutablePointer<Int16>?
+        var stride: Int
+        var blocksPerLine: Int
+        var h: Int
+        var v: Int
+        var predictor = 0
+    }
+
     /// Decodes the MCUs (or, for one component, the blocks) of a scan.
     func decodeScan(_ reader: inout JPEGBitReader, scanComponents: [Int], spectralStart: Int, spectralEnd: Int, high: Int, low: Int) throws(ImageError) {
         let single = scanComponents.count == 1
@@ -337,117 +354,124 @@ final class JPEGDecoderState {
             unitsPerLine = mcusPerLine
             unitsPerColumn = mcusPerColumn
         }
+        var scan = scanComponents.map { index in
+            let component = components[index]
+            return ScanComponent(
+                dc: dcTables[component.dcTable]?.pointers, ac: acTables[component.acTable]?.pointers,
+                quant: UnsafePointer(quantTables + 64 * component.quantTable), plane: planes[index],
+                coefficients: progressive ? coefficients[index] : nil, stride: component.blocksPerLine * 8,
+                blocksPerLine: component.blocksPerLine, h: single ? 1 : component.h, v: single ? 1 : component.v)
+        }
         let total = unitsPerLine * unitsPerColumn
         var untilRestart = restartInterval
-        for unit in 0..<total {
-            if restartInterval > 0 {
-                if untilRestart == 0 {
-                    if reader.overran { throw .corruptData(format: "JPEG", reason: "a restart interval ends early") }
-                    _ = reader.restart()
-                    for index in scanComponents { components[index].predictor = 0 }
-                    eobRun = 0
-                    untilRestart = restartInterval
-                }
-                untilRestart -= 1
-            }
-            let unitX = unit % unitsPerLine, unitY = unit / unitsPerLine
-            for index in scanComponents {
-                let component = components[index]
-                let (blocksAcross, blocksDown) = single ? (1, 1) : (component.h, component.v)
-                for by in 0..<blocksDown {
-                    for bx in 0..<blocksAcross {
-                        let blockX = single ? unitX : unitX * component.h + bx
-                        let blockY = single ? unitY : unitY * component.v + by
-                        try decodeBlock(&reader, component: index, blockX: blockX, blockY: blockY,
-                                        spectralStart: spectralStart, spectralEnd: spectralEnd, high: high, low: low)
+        try withExtendedLifetime((dcTables, acTables)) { () throws(ImageError) in
+            try JPEGDecoder.zigzag.withUnsafeBufferPointer { zigzag throws(ImageError) in
+                let zigzag = zigzag.baseAddress!
+                try scan.withUnsafeMutableBufferPointer { scan throws(ImageError) in
+                    for unit in 0..<total {
+                        if restartInterval > 0 {
+                            if untilRestart == 0 {
+                                if reader.overran { throw .corruptData(format: "JPEG", reason: "a restart interval ends early") }
+                                _ = reader.restart()
+                                for c in scan.indices { scan[c].predictor = 0 }
+                                eobRun = 0
+                                untilRestart = restartInterval
+                            }
+                            untilRestart -= 1
+                        }
+                        let unitY = unit / unitsPerLine, unitX = unit - unitY * unitsPerLine
+                        for c in scan.indices {
+                            for by in 0..<scan[c].v {
+                                for bx in 0..<scan[c].h {
+                                    let blockX = unitX * scan[c].h + bx, blockY = unitY * scan[c].v + by
+                                    if progressive {
+                                        try decodeProgressive(&reader, &scan[c], blockX: blockX, blockY: blockY, zigzag: zigzag,
+                                                              spectralStart: spectralStart, spectralEnd: spectralEnd, high: high, low: low)
+                                    } else {
+                                        try decodeSequential(&reader, &scan[c], blockX: blockX, blockY: blockY, zigzag: zigzag)
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
     }
 
+    /// A baseline block: DC difference, then run-length coded AC coefficients, then the IDCT
+    /// straight into the component's plane.
     @inline(__always)
-    func decodeBlock(_ reader: inout JPEGBitReader, component index: Int, blockX: Int, blockY: Int,
-                     spectralStart: Int, spectralEnd: Int, high: Int, low: Int) throws(ImageError) {
-        let component = components[index]
-        let blockIndex = blockY * component.blocksPerLine + blockX
-        if !progressive {
-            block.initialize(repeating: 0, count: 64)
-            try decodeSequential(&reader, into: block, component: index)
-            let plane = planes[index]
-            let stride = component.blocksPerLine * 8
-            quantTables[component.quantTable].withUnsafeBufferPointer { quant in
-                JPEGIDCT.transform(block, quant: quant.baseAddress!, workspace: workspace,
-                                   output: plane + blockY * 8 * stride + blockX * 8, stride: stride)
+    func decodeSequential(_ reader: inout JPEGBitReader, _ component: inout ScanComponent, blockX: Int, blockY: Int,
+                          zigzag: UnsafePointer<Int>) throws(ImageError) {
+        let output = component.plane + blockY * 8 * component.stride + blockX * 8
+        let size = try reader.decode(component.dc.unsafelyUnwrapped)
+        guard size <= 16 else { throw .corruptData(format: "JPEG", reason: "a DC difference of \(size) bits") }
+        component.predictor &+= reader.receiveExtend(size)
+        let ac = component.ac.unsafelyUnwrapped
+        var k = 1
+        var sawAC = false
+        while k < 64 {
+            if reader.count < 32 { reader.fill() }
+            let symbol = try reader.decode(ac)
+            let run = symbol >> 4, size = symbol & 15
+            if size == 0 {
+                if run != 15 { break }
+                k += 16
+                continue
             }
+            k += run
+            guard k < 64 else { throw .corruptData(format: "JPEG", reason: "AC coefficients run past the block") }
+            if !sawAC {
+                block.initialize(repeating: 0, count: 64)
+                sawAC = true
+            }
+            block[zigzag[k]] = Int16(truncatingIfNeeded: reader.receiveExtend(size))
+            k += 1
+        }
+        if !sawAC {
+            // Only a DC coefficient: the IDCT gives one flat value (its shortcut paths' arithmetic).
+            let dc = Int32(truncatingIfNeeded: Int16(truncatingIfNeeded: component.predictor)) &* component.quant[0]
+            let value = JPEGIDCT.clamp(((dc &<< 2) &+ 16) &>> 5 &+ 128)
+            for row in 0..<8 { (output + row * component.stride).initialize(repeating: value, count: 8) }
             return
         }
-        let coefficients = self.coefficients[index] + blockIndex * 64
+        block[0] = Int16(truncatingIfNeeded: component.predictor)
+        JPEGIDCT.transform(block, quant: component.quant, workspace: workspace, output: output, stride: component.stride)
+    }
+
+    @inline(__always)
+    func decodeProgressive(_ reader: inout JPEGBitReader, _ component: inout ScanComponent, blockX: Int, blockY: Int, zigzag: UnsafePointer<Int>,
+                           spectralStart: Int, spectralEnd: Int, high: Int, low: Int) throws(ImageError) {
+        let coefficients = component.coefficients.unsafelyUnwrapped + (blockY * component.blocksPerLine + blockX) * 64
         if spectralStart == 0 {
             if high == 0 {
-                let table = dcTables[component.dcTable]!
-                let size = try table.lookup.withUnsafeBufferPointer { lookup throws(ImageError) in try reader.decode(lookup.baseAddress!, table) }
+                let size = try reader.decode(component.dc.unsafelyUnwrapped)
                 guard size <= 16 else { throw .corruptData(format: "JPEG", reason: "a DC difference of \(size) bits") }
-                components[index].predictor += reader.receiveExtend(size)
-                coefficients[0] = Int16(truncatingIfNeeded: components[index].predictor << low)
+                component.predictor &+= reader.receiveExtend(size)
+                coefficients[0] = Int16(truncatingIfNeeded: component.predictor &<< low)
             } else if reader.bit() == 1 {
                 coefficients[0] |= Int16(truncatingIfNeeded: 1 << low)
             }
             return
         }
-        let table = acTables[component.acTable]!
-        try table.lookup.withUnsafeBufferPointer { lookup throws(ImageError) in
-            try JPEGDecoder.zigzag.withUnsafeBufferPointer { zigzag throws(ImageError) in
-                if high == 0 {
-                    try decodeACFirst(&reader, coefficients, lookup.baseAddress!, table, zigzag.baseAddress!, spectralStart, spectralEnd, low)
-                } else {
-                    try decodeACRefine(&reader, coefficients, lookup.baseAddress!, table, zigzag.baseAddress!, spectralStart, spectralEnd, low)
-                }
-            }
-        }
-    }
-
-    /// A baseline block: DC difference, then run-length coded AC coefficients.
-    @inline(__always)
-    func decodeSequential(_ reader: inout JPEGBitReader, into block: UnsafeMutablePointer<Int16>, component index: Int) throws(ImageError) {
-        let dc = dcTables[components[index].dcTable]!, ac = acTables[components[index].acTable]!
-        try dc.lookup.withUnsafeBufferPointer { dcLookup throws(ImageError) in
-            try ac.lookup.withUnsafeBufferPointer { acLookup throws(ImageError) in
-                try JPEGDecoder.zigzag.withUnsafeBufferPointer { zigzag throws(ImageError) in
-                    let size = try reader.decode(dcLookup.baseAddress!, dc)
-                    guard size <= 16 else { throw .corruptData(format: "JPEG", reason: "a DC difference of \(size) bits") }
-                    components[index].predictor += reader.receiveExtend(size)
-                    block[0] = Int16(truncatingIfNeeded: components[index].predictor)
-                    var k = 1
-                    while k < 64 {
-                        if reader.count < 32 { reader.fill() }
-                        let symbol = try reader.decode(acLookup.baseAddress!, ac)
-                        let run = symbol >> 4, size = symbol & 15
-                        if size == 0 {
-                            if run != 15 { break }
-                            k += 16
-                            continue
-                        }
-                        k += run
-                        guard k < 64 else { throw .corruptData(format: "JPEG", reason: "AC coefficients run past the block") }
-                        block[zigzag[k]] = Int16(truncatingIfNeeded: reader.receiveExtend(size))
-                        k += 1
-                    }
-                }
-            }
+        if high == 0 {
+            try decodeACFirst(&reader, coefficients, component.ac.unsafelyUnwrapped, zigzag, spectralStart, spectralEnd, low)
+        } else {
+            try decodeACRefine(&reader, coefficients, component.ac.unsafelyUnwrapped, zigzag, spectralStart, spectralEnd, low)
         }
     }
 
     /// A progressive AC first scan (spectral selection, successive approximation's first bits).
-    func decodeACFirst(_ reader: inout JPEGBitReader, _ coefficients: UnsafeMutablePointer<Int16>, _ lookup: UnsafePointer<UInt16>,
-                       _ table: borrowing JPEGHuffmanTable, _ zigzag: UnsafePointer<Int>, _ start: Int, _ end: Int, _ low: Int) throws(ImageError) {
+    func decodeACFirst(_ reader: inout JPEGBitReader, _ coefficients: UnsafeMutablePointer<Int16>, _ table: JPEGHuffmanPointers,
+                       _ zigzag: UnsafePointer<Int>, _ start: Int, _ end: Int, _ low: Int) throws(ImageError) {
         if eobRun > 0 {
             eobRun -= 1
             return
         }
         var k = start
         while k <= end {
-            let symbol = try reader.decode(lookup, table)
+            let symbol = try reader.decode(table)
             let run = symbol >> 4, size = symbol & 15
             if size == 0 {
                 if run < 15 {
@@ -466,8 +490,8 @@ final class JPEGDecoderState {
 
     /// A progressive AC refinement scan: one more bit of every nonzero coefficient in the
     /// band, and newly nonzero coefficients of magnitude `1 << low`.
-    func decodeACRefine(_ reader: inout JPEGBitReader, _ coefficients: UnsafeMutablePointer<Int16>, _ lookup: UnsafePointer<UInt16>,
-                        _ table: borrowing JPEGHuffmanTable, _ zigzag: UnsafePointer<Int>, _ start: Int, _ end: Int, _ low: Int) throws(ImageError) {
+    func decodeACRefine(_ reader: inout JPEGBitReader, _ coefficients: UnsafeMutablePointer<Int16>, _ table: JPEGHuffmanPointers,
+                        _ zigzag: UnsafePointer<Int>, _ start: Int, _ end: Int, _ low: Int) throws(ImageError) {
         let plus = 1 << low, minus = -1 << low
         var k = start
         @inline(__always) func refine(_ z: Int) {
@@ -478,7 +502,7 @@ final class JPEGDecoderState {
         }
         if eobRun == 0 {
             while k <= end {
-                let symbol = try reader.decode(lookup, table)
+                let symbol = try reader.decode(table)
                 var run = symbol >> 4
                 let size = symbol & 15
                 var value = 0
@@ -520,17 +544,16 @@ final class JPEGDecoderState {
     func finish() throws(ImageError) -> RawImage {
         if progressive {
             for (index, component) in components.enumerated() {
-                guard !quantTables[component.quantTable].isEmpty else {
+                guard quantDefined[component.quantTable] else {
                     throw .malformed(format: "JPEG", reason: "component \(component.id) uses undefined quantization table \(component.quantTable)")
                 }
                 let stride = component.blocksPerLine * 8
-                quantTables[component.quantTable].withUnsafeBufferPointer { quant in
-                    for blockY in 0..<component.blocksPerColumn {
-                        for blockX in 0..<component.blocksPerLine {
-                            JPEGIDCT.transform(coefficients[index] + (blockY * component.blocksPerLine + blockX) * 64,
-                                               quant: quant.baseAddress!, workspace: workspace,
-                                               output: planes[index] + blockY * 8 * stride + blockX * 8, stride: stride)
-                        }
+                let quant = UnsafePointer(quantTables + 64 * component.quantTable)
+                for blockY in 0..<component.blocksPerColumn {
+                    for blockX in 0..<component.blocksPerLine {
+                        JPEGIDCT.transform(coefficients[index] + (blockY * component.blocksPerLine + blockX) * 64,
+                                           quant: quant, workspace: workspace,
+                                           output: planes[index] + blockY * 8 * stride + blockX * 8, stride: stride)
                     }
                 }
             }

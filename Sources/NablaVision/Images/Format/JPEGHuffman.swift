@@ -1,23 +1,24 @@
 /// A JPEG Huffman table (ITU T.81, Annex C): a 9-bit lookup for short codes and the
-/// per-length code limits for the rest.
-struct JPEGHuffmanTable {
+/// per-length code limits for the rest, in memory owned by the table so that the scan
+/// loops read it through plain pointers (no reference counting per block).
+final class JPEGHuffmanTable {
     static let lookupBits = 9
-    /// `length << 8 | symbol` for every 9-bit prefix starting with a code of at most 9
-    /// bits; 0 where the code is longer.
-    var lookup: [UInt16]
-    /// The largest code of each length (index 1...16), -1 where there is none; index 17
-    /// is a sentinel that every code passes.
-    var maximumCode: [Int32]
-    /// Added to a code of each length to give the symbol's index in ``symbols``.
-    var symbolOffset: [Int32]
-    var symbols: [UInt8]
+    /// The table's arrays, for the decoding loops; valid while the table lives.
+    let pointers: JPEGHuffmanPointers
+    private let storage: UnsafeMutableRawPointer
 
     /// Builds the table from the DHT counts (codes of length 1...16) and symbols.
     init(counts: [Int], symbols: [UInt8]) throws(ImageError) {
-        self.symbols = symbols
-        lookup = [UInt16](repeating: 0, count: 1 << Self.lookupBits)
-        maximumCode = [Int32](repeating: -1, count: 18)
-        symbolOffset = [Int32](repeating: 0, count: 18)
+        // lookup: 512 UInt16; maximumCode and symbolOffset: 18 Int32 each; symbols: 256 bytes.
+        storage = UnsafeMutableRawPointer.allocate(byteCount: 1024 + 2 * 72 + 256, alignment: 16)
+        storage.initializeMemory(as: UInt8.self, repeating: 0, count: 1024 + 2 * 72 + 256)
+        let lookup = storage.assumingMemoryBound(to: UInt16.self)
+        let maximumCode = (storage + 1024).assumingMemoryBound(to: Int32.self)
+        let symbolOffset = (storage + 1024 + 72).assumingMemoryBound(to: Int32.self)
+        let symbolStore = (storage + 1024 + 144).assumingMemoryBound(to: UInt8.self)
+        pointers = JPEGHuffmanPointers(lookup: lookup, maximumCode: maximumCode, symbolOffset: symbolOffset, symbols: symbolStore)
+        for (i, symbol) in symbols.prefix(256).enumerated() { symbolStore[i] = symbol }
+        for length in 0..<18 { maximumCode[length] = -1 }
         var code = 0
         var index = 0
         for length in 1...16 {
@@ -42,6 +43,32 @@ struct JPEGHuffmanTable {
             code <<= 1
         }
         maximumCode[17] = Int32.max
+    }
+
+    deinit {
+        storage.deallocate()
+    }
+}
+
+/// A Huffman table's arrays as plain pointers.
+struct JPEGHuffmanPointers {
+    /// `length << 8 | symbol` for every 9-bit prefix starting with a code of at most 9
+    /// bits; 0 where the code is longer.
+    let lookup: UnsafePointer<UInt16>
+    /// The largest code of each length (index 1...16), -1 where there is none; index 17
+    /// is a sentinel every code passes.
+    let maximumCode: UnsafePointer<Int32>
+    /// Added to a code of each length to give the symbol's index.
+    let symbolOffset: UnsafePointer<Int32>
+    /// The symbols (256 entries, zero beyond the table's own).
+    let symbols: UnsafePointer<UInt8>
+
+    init(lookup: UnsafeMutablePointer<UInt16>, maximumCode: UnsafeMutablePointer<Int32>, symbolOffset: UnsafeMutablePointer<Int32>,
+         symbols: UnsafeMutablePointer<UInt8>) {
+        self.lookup = UnsafePointer(lookup)
+        self.maximumCode = UnsafePointer(maximumCode)
+        self.symbolOffset = UnsafePointer(symbolOffset)
+        self.symbols = UnsafePointer(symbols)
     }
 }
 
@@ -117,24 +144,24 @@ struct JPEGBitReader {
     }
 
     @inline(__always)
-    mutating func decode(_ table: UnsafePointer<UInt16>, _ full: borrowing JPEGHuffmanTable) throws(ImageError) -> Int {
+    mutating func decode(_ table: JPEGHuffmanPointers) throws(ImageError) -> Int {
         if count < 16 { fill() }
-        let entry = table[Int(buffer >> UInt64(64 - JPEGHuffmanTable.lookupBits))]
+        let entry = table.lookup[Int(truncatingIfNeeded: buffer &>> UInt64(64 - JPEGHuffmanTable.lookupBits))]
         if entry != 0 {
-            let length = Int(entry >> 8)
-            buffer <<= UInt64(length)
-            count -= length
+            let length = Int(entry &>> 8)
+            buffer &<<= UInt64(length)
+            count &-= length
             return Int(entry & 0xFF)
         }
         var length = JPEGHuffmanTable.lookupBits + 1
         while length <= 16 {
             let code = Int32(truncatingIfNeeded: buffer >> UInt64(64 - length))
-            if code <= full.maximumCode[length] {
+            if code <= table.maximumCode[length] {
                 buffer <<= UInt64(length)
                 count -= length
-                let index = Int(code + full.symbolOffset[length])
-                guard index >= 0, index < full.symbols.count else { break }
-                return Int(full.symbols[index])
+                let index = Int(code) + Int(table.symbolOffset[length])
+                guard index >= 0, index < 256 else { break }
+                return Int(table.symbols[index])
             }
             length += 1
         }
