@@ -402,32 +402,48 @@ final class JPEGDecoderState {
     /// A baseline block: DC difference, then run-length coded AC coefficients, then the IDCT
     /// straight into the component's plane.
     @inline(__always)
-    func decodeSequential(_ reader: inout JPEGBitReader, _ component: inout ScanComponent, blockX: Int, blockY: Int,
+    func decodeSequential(_ state: inout JPEGBitReader, _ component: inout ScanComponent, blockX: Int, blockY: Int,
                           zigzag: UnsafePointer<Int>) throws(ImageError) {
+        // A local copy keeps the bit buffer in registers; it is written back on every exit.
+        var reader = state
+        defer { state = reader }
         let output = component.plane + blockY * 8 * component.stride + blockX * 8
+        // Each symbol and its magnitude bits take at most 32 bits: refill once per pair.
+        if reader.count < 32 { reader.fill() }
         let size = try reader.decode(component.dc.unsafelyUnwrapped)
         guard size <= 16 else { throw .corruptData(format: "JPEG", reason: "a DC difference of \(size) bits") }
-        component.predictor &+= reader.receiveExtend(size)
+        component.predictor &+= reader.receiveExtendBuffered(size)
         let ac = component.ac.unsafelyUnwrapped
         var k = 1
         var sawAC = false
         while k < 64 {
             if reader.count < 32 { reader.fill() }
-            let symbol = try reader.decode(ac)
-            let run = symbol >> 4, size = symbol & 15
-            if size == 0 {
-                if run != 15 { break }
-                k += 16
-                continue
+            let fast = ac.fastAC[Int(truncatingIfNeeded: reader.buffer &>> UInt64(64 - JPEGHuffmanTable.lookupBits))]
+            let value: Int
+            if fast != 0 {
+                let used = Int(fast & 0xFF)
+                reader.buffer &<<= UInt64(used)
+                reader.count &-= used
+                k &+= Int((fast &>> 8) & 0xFF)
+                value = Int(fast &>> 16)
+            } else {
+                let symbol = try reader.decode(ac)
+                let run = symbol &>> 4, size = symbol & 15
+                if size == 0 {
+                    if run != 15 { break }
+                    k &+= 16
+                    continue
+                }
+                k &+= run
+                value = reader.receiveExtendBuffered(size)
             }
-            k += run
             guard k < 64 else { throw .corruptData(format: "JPEG", reason: "AC coefficients run past the block") }
             if !sawAC {
                 block.initialize(repeating: 0, count: 64)
                 sawAC = true
             }
-            block[zigzag[k]] = Int16(truncatingIfNeeded: reader.receiveExtend(size))
-            k += 1
+            block[zigzag[k]] = Int16(truncatingIfNeeded: value)
+            k &+= 1
         }
         if !sawAC {
             // Only a DC coefficient: the IDCT gives one flat value (its shortcut paths' arithmetic).

@@ -9,14 +9,17 @@ final class JPEGHuffmanTable {
 
     /// Builds the table from the DHT counts (codes of length 1...16) and symbols.
     init(counts: [Int], symbols: [UInt8]) throws(ImageError) {
-        // lookup: 512 UInt16; maximumCode and symbolOffset: 18 Int32 each; symbols: 256 bytes.
-        storage = UnsafeMutableRawPointer.allocate(byteCount: 1024 + 2 * 72 + 256, alignment: 16)
-        storage.initializeMemory(as: UInt8.self, repeating: 0, count: 1024 + 2 * 72 + 256)
-        let lookup = storage.assumingMemoryBound(to: UInt16.self)
-        let maximumCode = (storage + 1024).assumingMemoryBound(to: Int32.self)
-        let symbolOffset = (storage + 1024 + 72).assumingMemoryBound(to: Int32.self)
-        let symbolStore = (storage + 1024 + 144).assumingMemoryBound(to: UInt8.self)
-        pointers = JPEGHuffmanPointers(lookup: lookup, maximumCode: maximumCode, symbolOffset: symbolOffset, symbols: symbolStore)
+        // fastAC: 512 Int32; lookup: 512 UInt16; maximumCode and symbolOffset: 18 Int32 each;
+        // symbols: 256 bytes.
+        let bytes = 2048 + 1024 + 2 * 72 + 256
+        storage = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 16)
+        storage.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+        let fastAC = storage.assumingMemoryBound(to: Int32.self)
+        let lookup = (storage + 2048).assumingMemoryBound(to: UInt16.self)
+        let maximumCode = (storage + 3072).assumingMemoryBound(to: Int32.self)
+        let symbolOffset = (storage + 3072 + 72).assumingMemoryBound(to: Int32.self)
+        let symbolStore = (storage + 3072 + 144).assumingMemoryBound(to: UInt8.self)
+        pointers = JPEGHuffmanPointers(fastAC: fastAC, lookup: lookup, maximumCode: maximumCode, symbolOffset: symbolOffset, symbols: symbolStore)
         for (i, symbol) in symbols.prefix(256).enumerated() { symbolStore[i] = symbol }
         for length in 0..<18 { maximumCode[length] = -1 }
         var code = 0
@@ -43,6 +46,19 @@ final class JPEGHuffmanTable {
             code <<= 1
         }
         maximumCode[17] = Int32.max
+        // AC coefficients whose code and magnitude bits fit in the 9-bit window decode in
+        // one lookup: `value << 16 | run << 8 | bits used`.
+        let window = Self.lookupBits
+        for index in 0..<(1 << window) {
+            let entry = lookup[index]
+            guard entry != 0 else { continue }
+            let length = Int(entry >> 8), symbol = Int(entry & 0xFF)
+            let run = symbol >> 4, size = symbol & 15
+            guard size > 0, length + size <= window else { continue }
+            let raw = (index >> (window - length - size)) & ((1 << size) - 1)
+            let value = raw < 1 << (size - 1) ? raw - (1 << size) + 1 : raw
+            fastAC[index] = Int32(value) << 16 | Int32(run << 8 | (length + size))
+        }
     }
 
     deinit {
@@ -52,6 +68,9 @@ final class JPEGHuffmanTable {
 
 /// A Huffman table's arrays as plain pointers.
 struct JPEGHuffmanPointers {
+    /// For AC tables: `value << 16 | run << 8 | bits` where a code and its magnitude fit
+    /// in the 9-bit window, 0 elsewhere.
+    let fastAC: UnsafePointer<Int32>
     /// `length << 8 | symbol` for every 9-bit prefix starting with a code of at most 9
     /// bits; 0 where the code is longer.
     let lookup: UnsafePointer<UInt16>
@@ -63,8 +82,9 @@ struct JPEGHuffmanPointers {
     /// The symbols (256 entries, zero beyond the table's own).
     let symbols: UnsafePointer<UInt8>
 
-    init(lookup: UnsafeMutablePointer<UInt16>, maximumCode: UnsafeMutablePointer<Int32>, symbolOffset: UnsafeMutablePointer<Int32>,
+    init(fastAC: UnsafeMutablePointer<Int32>, lookup: UnsafeMutablePointer<UInt16>, maximumCode: UnsafeMutablePointer<Int32>, symbolOffset: UnsafeMutablePointer<Int32>,
          symbols: UnsafeMutablePointer<UInt8>) {
+        self.fastAC = UnsafePointer(fastAC)
         self.lookup = UnsafePointer(lookup)
         self.maximumCode = UnsafePointer(maximumCode)
         self.symbolOffset = UnsafePointer(symbolOffset)
@@ -93,7 +113,9 @@ struct JPEGBitReader {
         self.position = position
     }
 
-    @inline(__always)
+    /// Loads bytes until at least 57 bits are buffered (kept out of line: the decoding
+    /// loops call it about once per seven bytes).
+    @inline(never)
     mutating func fill() {
         while count <= 56 {
             var byte: UInt64 = 0
@@ -117,6 +139,23 @@ struct JPEGBitReader {
             buffer |= byte << UInt64(56 - count)
             count += 8
         }
+    }
+
+    /// Takes `n` (1...16) bits that are known to be buffered.
+    @inline(__always)
+    mutating func takeBuffered(_ n: Int) -> Int {
+        let value = Int(truncatingIfNeeded: buffer &>> UInt64(64 &- n))
+        buffer &<<= UInt64(n)
+        count &-= n
+        return value
+    }
+
+    /// RECEIVE and EXTEND on bits known to be buffered.
+    @inline(__always)
+    mutating func receiveExtendBuffered(_ n: Int) -> Int {
+        if n == 0 { return 0 }
+        let value = takeBuffered(n)
+        return value < 1 &<< (n &- 1) ? value &- (1 &<< n) &+ 1 : value
     }
 
     /// Whether bits beyond the data (zeros fed after a marker or the end) were consumed.
