@@ -89,6 +89,12 @@ struct ImageCodingTests {
         }
     }
 
+    @Test("Inputs the fuzzer found throw ImageError", arguments: ["fuzz_oversubscribed_huffman.jpg"])
+    func fuzzFindingsThrow(_ file: String) throws {
+        let bytes = try imageFixtureBytes(file)
+        #expect(throws: ImageError.self) { try RawImage(decoding: bytes) }
+    }
+
     @Test("A PNG chunk with a wrong CRC throws checksumMismatch")
     func pngCRCMismatch() throws {
         var bytes = try imageFixtureBytes("gray8.png")

@@ -26,6 +26,10 @@ final class JPEGHuffmanTable {
         var index = 0
         for length in 1...16 {
             let count = counts[length - 1]
+            // Checked before filling the lookup: an over-subscribed length would index past it.
+            guard code + count <= 1 << length else {
+                throw .malformed(format: "JPEG", reason: "an over-subscribed Huffman table")
+            }
             symbolOffset[length] = Int32(index - code)
             if count > 0 {
                 for _ in 0..<count {
@@ -39,9 +43,6 @@ final class JPEGHuffmanTable {
                     index += 1
                 }
                 maximumCode[length] = Int32(code - 1)
-            }
-            guard code <= 1 << length else {
-                throw .malformed(format: "JPEG", reason: "an over-subscribed Huffman table")
             }
             code <<= 1
         }
