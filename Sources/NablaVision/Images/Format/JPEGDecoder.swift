@@ -76,7 +76,6 @@ final class JPEGDecoderState {
     /// Progressive mode: every component's quantised coefficients, 64 per block.
     var coefficients: [UnsafeMutablePointer<Int16>] = []
     var eobRun = 0
-    let workspace = UnsafeMutablePointer<Int32>.allocate(capacity: 64)
     let block = UnsafeMutablePointer<Int16>.allocate(capacity: 64)
 
     init(data: UnsafePointer<UInt8>, count: Int, limits: ImageLimits) {
@@ -86,7 +85,6 @@ final class JPEGDecoderState {
     }
 
     deinit {
-        workspace.deallocate()
         block.deallocate()
         quantTables.deallocate()
         for plane in planes { plane.deallocate() }
@@ -453,7 +451,7 @@ final class JPEGDecoderState {
             return
         }
         block[0] = Int16(truncatingIfNeeded: component.predictor)
-        JPEGIDCT.transform(block, quant: component.quant, workspace: workspace, output: output, stride: component.stride)
+        JPEGIDCT.transform(block, quant: component.quant, output: output, stride: component.stride)
     }
 
     @inline(__always)
@@ -568,7 +566,7 @@ final class JPEGDecoderState {
                 for blockY in 0..<component.blocksPerColumn {
                     for blockX in 0..<component.blocksPerLine {
                         JPEGIDCT.transform(coefficients[index] + (blockY * component.blocksPerLine + blockX) * 64,
-                                           quant: quant, workspace: workspace,
+                                           quant: quant,
                                            output: planes[index] + blockY * 8 * stride + blockX * 8, stride: stride)
                     }
                 }
