@@ -20,22 +20,28 @@ enum JPEGColor {
         return (crR, cbB, crG, cbG)
     }()
 
+    /// Clamps `value - 256` to 0...255 by lookup (libjpeg's range-limit table): the colour
+    /// sums lie in -256...511, so the conversion loop has no branches.
+    static let rangeLimit: [UInt8] = (0..<768).map { UInt8(clamping: $0 - 256) }
+
     static func convert(components: [JPEGComponent], planes: [UnsafeMutablePointer<UInt8>], width: Int, height: Int,
                         maxH: Int, maxV: Int, rgb: Bool, output: UnsafeMutablePointer<UInt8>) {
         let count = components.count
         let rows = UnsafeMutablePointer<UInt8>.allocate(capacity: count * (width + 16))
         let sums = UnsafeMutablePointer<Int32>.allocate(capacity: width + 16)
-        defer { rows.deallocate(); sums.deallocate() }
+        let source = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: count)
+        defer { rows.deallocate(); sums.deallocate(); source.deallocate() }
         let (crR, cbB, crG, cbG) = tables
         crR.withUnsafeBufferPointer { crR in cbB.withUnsafeBufferPointer { cbB in
         crG.withUnsafeBufferPointer { crG in cbG.withUnsafeBufferPointer { cbG in
+        rangeLimit.withUnsafeBufferPointer { limit in
+            let crR = crR.baseAddress!, cbB = cbB.baseAddress!, crG = crG.baseAddress!, cbG = cbG.baseAddress!
+            let clamp = limit.baseAddress! + 256
             for y in 0..<height {
-                var source: [UnsafePointer<UInt8>] = []
-                source.reserveCapacity(count)
-                for (index, component) in components.enumerated() {
+                for index in 0..<count {
                     let scratch = rows + index * (width + 16)
-                    source.append(upsampledRow(component, plane: planes[index], y: y, width: width, maxH: maxH, maxV: maxV,
-                                               scratch: scratch, sums: sums))
+                    source[index] = upsampledRow(components[index], plane: planes[index], y: y, width: width, maxH: maxH, maxV: maxV,
+                                                 scratch: scratch, sums: sums)
                 }
                 let out = output + y * width * (count == 1 ? 1 : 3)
                 if count == 1 {
@@ -50,18 +56,14 @@ enum JPEGColor {
                     continue
                 }
                 for x in 0..<width {
-                    let luma = Int32(c0[x]), cb = Int(c1[x]), cr = Int(c2[x])
-                    out[3 * x] = clamp(luma + crR[cr])
-                    out[3 * x + 1] = clamp(luma + ((cbG[cb] + crG[cr]) >> Int32(scaleBits)))
-                    out[3 * x + 2] = clamp(luma + cbB[cb])
+                    let luma = Int(c0[x]), cb = Int(c1[x]), cr = Int(c2[x])
+                    let o = out + 3 * x
+                    o[0] = clamp[luma &+ Int(crR[cr])]
+                    o[1] = clamp[luma &+ Int((cbG[cb] &+ crG[cr]) &>> Int32(scaleBits))]
+                    o[2] = clamp[luma &+ Int(cbB[cb])]
                 }
             }
-        } } } }
-    }
-
-    @inline(__always)
-    static func clamp(_ value: Int32) -> UInt8 {
-        UInt8(truncatingIfNeeded: value < 0 ? 0 : value > 255 ? 255 : value)
+        } } } } }
     }
 
     /// Row `y` of the image's grid for one component: the plane's own row when it is not
@@ -107,10 +109,8 @@ enum JPEGColor {
                 i += 1
             }
             let last = validWidth - 1
-            if 2 * last < width + 1 {
-                scratch[2 * last] = UInt8(truncatingIfNeeded: (sums[last] * 3 + sums[last - 1] + 8) >> 4)
-                scratch[2 * last + 1] = UInt8(truncatingIfNeeded: (sums[last] * 4 + 7) >> 4)
-            }
+            scratch[2 * last] = UInt8(truncatingIfNeeded: (sums[last] * 3 + sums[last - 1] + 8) >> 4)
+            scratch[2 * last + 1] = UInt8(truncatingIfNeeded: (sums[last] * 4 + 7) >> 4)
             return UnsafePointer(scratch)
         }
         // Other factors: replicate (libjpeg's integral upsampling).

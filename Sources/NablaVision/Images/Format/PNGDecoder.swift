@@ -187,9 +187,19 @@ enum PNGDecoder {
             let line = data + row * (rowBytes + 1)
             let filter = line[0]
             let current = line + 1
+            guard filter <= 4 else { throw .malformed(format: "PNG", reason: "filter type \(filter) on row \(row)") }
+            if (bpp == 3 || bpp == 4) && (filter == 3 || filter == 4) && previous != nil {
+                // Each byte depends on the one a pixel before: work a pixel at a time, its
+                // channels side by side in one vector.
+                if bpp == 3 {
+                    unfilterPixels(current, above: previous!, rowBytes: rowBytes, filter: filter, pixel: 3)
+                } else {
+                    unfilterPixels(current, above: previous!, rowBytes: rowBytes, filter: filter, pixel: 4)
+                }
+                previous = current
+                continue
+            }
             switch filter {
-            case 0:
-                break
             case 1:
                 if rowBytes > bpp {
                     for i in bpp..<rowBytes { current[i] &+= current[i - bpp] }
@@ -222,10 +232,50 @@ enum PNGDecoder {
                     for i in bpp..<rowBytes { current[i] &+= current[i - bpp] }
                 }
             default:
-                throw .malformed(format: "PNG", reason: "filter type \(filter) on row \(row)")
+                break
             }
             previous = current
         }
+    }
+
+    /// The average (3) or Paeth (4) filter undone for 3- or 4-byte pixels, one pixel per
+    /// step with its channels in the lanes of a vector.
+    @inline(__always)
+    static func unfilterPixels(_ current: UnsafeMutablePointer<UInt8>, above: UnsafeMutablePointer<UInt8>, rowBytes: Int, filter: UInt8, pixel: Int) {
+        typealias V = SIMD4<Int16>
+        @inline(__always) func load(_ p: UnsafeMutablePointer<UInt8>) -> V {
+            V(Int16(p[0]), Int16(p[1]), Int16(p[2]), pixel == 4 ? Int16(p[3]) : 0)
+        }
+        @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<UInt8>) {
+            p[0] = UInt8(truncatingIfNeeded: v[0]); p[1] = UInt8(truncatingIfNeeded: v[1]); p[2] = UInt8(truncatingIfNeeded: v[2])
+            if pixel == 4 { p[3] = UInt8(truncatingIfNeeded: v[3]) }
+        }
+        let mask = V(repeating: 0xFF)
+        var a = V.zero, c = V.zero
+        var offset = 0
+        while offset + pixel <= rowBytes {
+            let b = load(above + offset)
+            let x = load(current + offset)
+            let predicted: V
+            if filter == 3 {
+                predicted = (a &+ b) &>> 1
+            } else {
+                let pa = absolute(b &- c), pb = absolute(a &- c), pc = absolute(a &+ b &- c &- c)
+                let useA = (pa .<= pb) .& (pa .<= pc)
+                let useB = pb .<= pc
+                predicted = V(repeating: 0).replacing(with: c, where: .!useA .& .!useB)
+                    .replacing(with: b, where: .!useA .& useB).replacing(with: a, where: useA)
+            }
+            a = (x &+ predicted) & mask
+            c = b
+            store(a, current + offset)
+            offset += pixel
+        }
+    }
+
+    @inline(__always)
+    static func absolute(_ v: SIMD4<Int16>) -> SIMD4<Int16> {
+        v.replacing(with: 0 &- v, where: v .< 0)
     }
 
     @inline(__always)
