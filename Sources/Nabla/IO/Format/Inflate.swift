@@ -91,6 +91,16 @@ private struct InflateState {
     }
 
     mutating func refill() {
+        // Eight bytes at once where the input allows: the bytes beyond the whole ones taken
+        // land above `bitCount` and are OR-ed in again, identical, by the next refill.
+        if bitCount <= 56, input.count - inputPosition >= 8 {
+            let word = UInt64(littleEndian: input.loadUnaligned(fromByteOffset: inputPosition, as: UInt64.self))
+            bitBuffer |= word << UInt64(bitCount)
+            let taken = (63 - bitCount) >> 3
+            inputPosition += taken
+            bitCount += taken * 8
+            return
+        }
         while bitCount <= 56, inputPosition < input.count {
             bitBuffer |= UInt64(input[inputPosition]) << UInt64(bitCount)
             inputPosition += 1
@@ -156,6 +166,8 @@ private struct InflateState {
             throw .corruptDeflateStream(reason: "the stream ends inside a stored block")
         }
         if remaining > 0 {
+            // The buffer is empty; drop the look-ahead bytes that the copy now consumes.
+            bitBuffer = 0
             output.baseAddress!.advanced(by: written).copyMemory(from: input.baseAddress!.advanced(by: inputPosition), byteCount: remaining)
             written += remaining
             inputPosition += remaining
