@@ -27,7 +27,7 @@ import NablaKernels
 /// ```
 ///
 /// Files are read when a sample is asked for. ``batch(_:)`` decodes and transforms the
-/// batch's images on parallel threads (``Parallel/threadCount`` of them). A file that
+/// batch's images on parallel threads (`Parallel.threadCount` of them). A file that
 /// cannot be decoded is data from outside, reported by ``sample(_:)`` as an
 /// ``ImageError``; the `Dataset` subscript and ``batch(_:)``, which cannot throw, stop
 /// the program with a message naming the file.

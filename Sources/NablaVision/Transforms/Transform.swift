@@ -83,9 +83,5 @@ func uniformDraws(_ count: Int, generator: Generator?) -> [Double] {
 /// An integer in `low..<high` drawn from `generator`, like `torch.randint(low, high, (1,))`.
 func randomInteger(_ low: Int, _ high: Int, generator: Generator?) -> Int {
     guard high - low > 1 else { return low }
-    return Tensor.randint(low, high, [1], generator: generator).toArray(Int64.self)[0].asInt
-}
-
-extension Int64 {
-    var asInt: Int { Int(self) }
+    return Int(Tensor.randint(low, high, [1], generator: generator).toArray(Int64.self)[0])
 }
