@@ -68,14 +68,18 @@ struct ImageCodingTests {
         im = Image.open('\(imageFixturePath("rgb8.png"))').crop((0, 0, 37, 23))
         im.save('\(path).i.png', interlace=1)
         p = im.quantize(16); p.info['transparency'] = 3; p.save('\(path).p.png', transparency=3, bits=4)
+        im.convert('1').save('\(path).b.png'); np.save('\(path).b.npy', np.array(Image.open('\(path).b.png').convert('L')))
+        im.convert('L').save('\(path).t.png', transparency=128); np.save('\(path).t.npy', np.array(Image.open('\(path).t.png').convert('LA')))
         np.save('\(path).i.npy', np.array(Image.open('\(path).i.png')))
         np.save('\(path).p.npy', np.array(Image.open('\(path).p.png').convert('RGBA')))
         """
         #expect(runPython(script) != nil)
-        defer { for suffix in [".i.png", ".p.png", ".i.npy", ".p.npy"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        for suffix in [".i", ".p"] {
-            let ours = try Tensor.readImage(path + suffix + ".png")
+        defer { for suffix in [".i", ".p", ".b", ".t"] { for ext in [".png", ".npy"] { try? FileManager.default.removeItem(atPath: path + suffix + ext) } } }
+        // Interlaced RGB, a 4-bit palette with a transparent entry, 1-bit gray, gray with a colour key.
+        for suffix in [".i", ".p", ".b", ".t"] {
+            var ours = try Tensor.readImage(path + suffix + ".png")
             let pillow = try Tensor.load(npy: path + suffix + ".npy")
+            if pillow.ndim == 2 { ours = ours.squeeze(2) }
             #expect(ours.shape == pillow.shape, "\(suffix)")
             #expect(ours.toArray(UInt8.self) == pillow.toArray(UInt8.self), "\(suffix)")
         }
