@@ -33,6 +33,22 @@ struct ImageFolderTests {
         #expect(folder.samples.map(\.label) == [0, 1, 1, 2, 2])
     }
 
+    @Test("The listing is torchvision's ImageFolder's", .enabled(if: runPython("import torchvision") != nil, "needs torchvision"))
+    func listingMatchesTorchvision() throws {
+        let root = try makeTree()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let folder = try ImageFolder(root: root)
+        let printed = runPython("""
+        import torchvision
+        d = torchvision.datasets.ImageFolder('\(root)')
+        print(d.classes)
+        for path, label in d.samples: print(path, label)
+        """)
+        let lines = printed?.split(separator: "\n").map(String.init) ?? []
+        #expect(lines.first == "[" + folder.classes.map { "'\($0)'" }.joined(separator: ", ") + "]")
+        #expect(Array(lines.dropFirst()) == folder.samples.map { "\($0.path) \($0.label)" })
+    }
+
     @Test("DataLoader batches transformed images and labels, decoded in parallel")
     func loaderBatches() throws {
         let root = try makeTree()
