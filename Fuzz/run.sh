@@ -28,7 +28,7 @@ if [ "$target" = images ]; then
     exec ./fuzz-images -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -print_final_stats=1 corpus-images/
 fi
 
-swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name NablaFuzz \
+swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name NablaFuzz -package-name Nabla \
     Fuzz/FuzzTarget.swift Sources/Nabla/IO/Format/*.swift -o "$work/fuzz-numpy" 2>&1 \
     | { grep -v "Cannot export local symbol" || true; }
 
