@@ -143,6 +143,7 @@ private struct InflateState {
         return value
     }
 
+    @inline(__always)
     mutating func decodeSymbol(_ table: HuffmanTable) throws(NumPyFormatError) -> Int {
         if bitCount < table.maximumLength { refill() }
         var entry = table.entries[Int(bitBuffer & ((1 << UInt64(HuffmanTable.rootBits)) - 1))]
