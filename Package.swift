@@ -97,7 +97,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NablaVisionTests",
-            dependencies: ["NablaVision"],
+            dependencies: ["NablaVision", "NablaKernels"],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -1,4 +1,5 @@
 import Foundation
+import NablaKernels
 import NablaVision
 import Testing
 
@@ -66,6 +67,23 @@ struct ImageFolderTests {
         let one = try folder.sample(4)
         let batch = folder.batch([4])
         #expect(batch[0].select(0, 0).toArray(Float.self) == one[0].toArray(Float.self))
+    }
+
+    @Test("Random transforms in a batch repeat for a seed whatever the thread count")
+    func seededBatchesAreThreadIndependent() throws {
+        let root = try makeTree()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        func batch(threads: Int) throws -> [Float] {
+            let saved = Parallel.threadCount
+            defer { Parallel.threadCount = saved }
+            Parallel.threadCount = threads
+            let generator = Generator(seed: 11)
+            let folder = try ImageFolder(root: root, transform: Compose([
+                RandomResizedCrop(16, generator: generator), RandomHorizontalFlip(generator: generator), ToTensor(),
+            ]))
+            return folder.batch([0, 1, 2, 3, 4])[0].toArray(Float.self)
+        }
+        #expect(try batch(threads: 1) == batch(threads: 4))
     }
 
     @Test("A class folder without images and an unreadable file throw")

@@ -26,8 +26,8 @@ import NablaKernels
 /// }
 /// ```
 ///
-/// Files are read when a sample is asked for. ``batch(_:)`` decodes and transforms the
-/// batch's images on parallel threads (`Parallel.threadCount` of them). A file that
+/// Files are read when a sample is asked for. ``batch(_:)`` decodes the batch's images on
+/// parallel threads (`Parallel.threadCount` of them) and transforms them in order. A file that
 /// cannot be decoded is data from outside, reported by ``sample(_:)`` as an
 /// ``ImageError``; the `Dataset` subscript and ``batch(_:)``, which cannot throw, stop
 /// the program with a message naming the file.
@@ -124,10 +124,19 @@ public struct ImageFolder: Dataset, Sendable {
     ///
     /// - Throws: ``ImageError`` when the file cannot be read or decoded.
     public func sample(_ index: Int) throws(ImageError) -> [Tensor] {
+        let image = try decode(index)
+        return [transform.map { $0(image) } ?? image, label(index)]
+    }
+
+    /// The decoded, untransformed image of sample `index`.
+    func decode(_ index: Int) throws(ImageError) -> Tensor {
         guard index >= 0 && index < count else { fatalError("ImageFolder: index \(index) is out of range for \(count) samples") }
-        let (path, label) = samples[index]
-        let image = try Tensor.readImage(path, limits: limits)
-        return [transform.map { $0(image) } ?? image, Tensor([Int64(label)]).reshape([])]
+        return try Tensor.readImage(samples[index].path, limits: limits)
+    }
+
+    /// Sample `index`'s label as a 0-d `int64` tensor.
+    func label(_ index: Int) -> Tensor {
+        Tensor([Int64(samples[index].label)]).reshape([])
     }
 
     /// Sample `index`; stops the program, naming the file, when it cannot be decoded
@@ -140,18 +149,24 @@ public struct ImageFolder: Dataset, Sendable {
         }
     }
 
-    /// The samples at `indices`, decoded and transformed in parallel, then stacked.
+    /// The samples at `indices`: the files decoded on parallel threads, then transformed
+    /// in order on the calling thread (so that random transforms draw from their
+    /// generator in the same order whatever the thread count), then stacked.
     public func batch(_ indices: [Int]) -> [Tensor] {
-        let results = BatchSlots(count: indices.count)
+        let decoded = BatchSlots(count: indices.count)
         let tasks = min(indices.count, Parallel.threadCount)
         Parallel.run(tasks) { task in
             for position in Parallel.slice(indices.count, tasks: tasks, task: task) {
-                results.store(self[indices[position]], at: position)
+                do {
+                    decoded.store(try decode(indices[position]), at: position)
+                } catch {
+                    fatalError("ImageFolder: cannot load \(samples[indices[position]].path): \(error)")
+                }
             }
         }
-        let loaded = results.values()
-        guard let first = loaded.first else { return [] }
-        return first.indices.map { k in Tensor.stack(loaded.map { $0[k] }, dim: 0) }
+        let images = decoded.values().map { image in transform.map { $0(image) } ?? image }
+        guard !images.isEmpty else { return [] }
+        return [Tensor.stack(images, dim: 0), Tensor.stack(indices.map { label($0) }, dim: 0)]
     }
 }
 
@@ -159,13 +174,13 @@ public struct ImageFolder: Dataset, Sendable {
 /// ``ImageFolder/batch(_:)`` and read after `Parallel.run` returns.
 private final class BatchSlots: @unchecked Sendable {
     // @unchecked: slots are disjoint per thread and read only after the threads join.
-    private var slots: [[Tensor]]
+    private var slots: [Tensor?]
 
-    init(count: Int) { slots = [[Tensor]](repeating: [], count: count) }
+    init(count: Int) { slots = [Tensor?](repeating: nil, count: count) }
 
-    func store(_ value: [Tensor], at index: Int) {
+    func store(_ value: Tensor, at index: Int) {
         slots.withUnsafeMutableBufferPointer { $0[index] = value }
     }
 
-    func values() -> [[Tensor]] { slots }
+    func values() -> [Tensor] { slots.map { $0! } }
 }
