@@ -102,8 +102,8 @@ enum PNGDecoder {
         if header.colorType == 3 {
             guard !palette.isEmpty else { throw .malformed(format: "PNG", reason: "colour type 3 without a palette") }
         }
-        let filtered = try inflate(compressed, header: header)
-        return try reconstruct(filtered, header: header, palette: palette, transparency: transparency)
+        var filtered = try inflate(compressed, header: header)
+        return try reconstruct(&filtered, header: header, palette: palette, transparency: transparency)
     }
 
     static func parseHeader(_ data: UnsafeRawBufferPointer, limits: ImageLimits) throws(ImageError) -> Header {
@@ -295,7 +295,8 @@ enum PNGDecoder {
         }
     }
 
-    static func reconstruct(_ inflated: [UInt8], header: Header, palette: [UInt8], transparency: [UInt8]?) throws(ImageError) -> RawImage {
+    /// Unfilters `inflated` in place and expands it into pixels.
+    static func reconstruct(_ inflated: inout [UInt8], header: Header, palette: [UInt8], transparency: [UInt8]?) throws(ImageError) -> RawImage {
         let keyLength = header.colorType == 0 ? 2 : header.colorType == 2 ? 6 : nil as Int?
         if let transparency {
             switch header.colorType {
@@ -315,7 +316,6 @@ enum PNGDecoder {
         let outputDepth = header.bitDepth == 16 ? 16 : 8
         var image = RawImage(uninitializedWidth: header.width, height: header.height, channels: channels, bitDepth: outputDepth)
         let expansion = Expansion(header: header, palette: palette, transparency: transparency, channels: channels)
-        var inflated = inflated
         try inflated.withUnsafeMutableBufferPointer { data throws(ImageError) in
             try image.bytes.withUnsafeMutableBufferPointer { output throws(ImageError) in
                 var offset = 0
