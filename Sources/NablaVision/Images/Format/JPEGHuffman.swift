@@ -114,22 +114,27 @@ struct JPEGBitReader {
         self.position = position
     }
 
-    /// Loads bytes until at least 57 bits are buffered (kept out of line: the decoding
-    /// loops call it about once per seven bytes).
-    @inline(never)
+    /// Loads bytes until at least 57 bits are buffered. The common case (eight bytes with
+    /// no 0xFF) is inlined into the decoding loops; the byte-by-byte rest is not.
+    @inline(__always)
     mutating func fill() {
-        // Fast path: the next eight bytes hold no 0xFF (so no stuffing and no marker).
         if !reachedMarker && end - position >= 8 && count <= 48 {
             let word = UInt64(bigEndian: UnsafeRawPointer(data + position).loadUnaligned(as: UInt64.self))
             let inverted = ~word
             if (inverted &- 0x0101_0101_0101_0101) & ~inverted & 0x8080_8080_8080_8080 == 0 {
-                let bytes = (63 - count) >> 3
-                buffer |= (word >> UInt64(64 - 8 * bytes)) << UInt64(64 - count - 8 * bytes)
-                position += bytes
-                count += 8 * bytes
+                let bytes = (63 &- count) &>> 3
+                buffer |= (word &>> UInt64(64 &- 8 &* bytes)) &<< UInt64(64 &- count &- 8 &* bytes)
+                position &+= bytes
+                count &+= 8 &* bytes
                 return
             }
         }
+        fillBytes()
+    }
+
+    /// Loads bytes one at a time, removing stuffed zeros and stopping at a marker.
+    @inline(never)
+    mutating func fillBytes() {
         while count <= 56 {
             var byte: UInt64 = 0
             if !reachedMarker && position < end {
