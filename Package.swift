@@ -70,7 +70,8 @@ let package = Package(
         ),
         .target(
             name: "NablaVision",
-            dependencies: ["NablaNN"]
+            dependencies: ["NablaNN", "NablaKernels"],
+            swiftSettings: [optimizeInDebug]
         ),
         .executableTarget(
             name: "NablaDemo",
@@ -101,7 +102,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NablaVisionTests",
-            dependencies: ["NablaVision"],
+            dependencies: ["NablaVision", "NablaKernels"],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -15,6 +15,12 @@ it, the raw figures and a GEMM chart under Benchmarks/results/.
 NumPy is required; PyTorch is optional (its column is left empty when it can't be
 imported). This script builds nothing: it runs the binary given by --bench.
 
+The `images` suite decodes china.jpg (--images, default ../shared/data) and a PNG of it
+that Pillow writes into a temporary folder (so that Nabla and Pillow decode the same
+bytes), and runs the ImageNet evaluation transform; its peers are Pillow (decoding, and
+the transform as Pillow resize/crop plus NumPy) and, in the PyTorch column, torchvision's
+transforms on a PIL image. Each peer is skipped when it can't be imported.
+
 NumPy and PyTorch run in worker processes of this same script, started with
 OPENBLAS_NUM_THREADS / OMP_NUM_THREADS / MKL_NUM_THREADS set before they import
 anything (BLAS libraries read them once, at load time); PyTorch also gets
@@ -74,6 +80,10 @@ MODELS = [
 ]
 BATCHNORM = (16, 64, 56)  # BatchNorm2d forward (training mode) on 16 x 64 x 56 x 56
 CHAIN = 200  # operations in the autograd chain
+# nabla-bench's images cases: (name, libraries besides Nabla).
+IMAGES = [("decode-jpeg-640x427", ("pillow",)), ("decode-png-640x427", ("pillow",)),
+          ("imagenet-transform-640x427", ("pillow", "torch"))]
+IMAGENET_MEAN, IMAGENET_STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
 
 
 class Case:
@@ -102,11 +112,13 @@ class Case:
             return s["bytes"] / seconds / 1e9
         if self.unit == "us/op":
             return seconds / CHAIN * 1e6
+        if self.unit == "images/s":
+            return 1 / seconds
         return seconds * 1e3  # ms/step
 
     @property
     def higher_is_better(self):
-        return self.unit in ("GFLOP/s", "GB/s")
+        return self.unit in ("GFLOP/s", "GB/s", "images/s")
 
 
 def all_cases(quick):
@@ -158,6 +170,8 @@ def all_cases(quick):
     for name, model, batch, size, training in MODELS:
         everything.append(Case("models", name, "float32", name, ("nabla", "torch"), "ms/step",
                                model=model, batch=batch, size=size, training=training))
+    for name, peers in IMAGES:
+        everything.append(Case("images", name, "uint8", name, ("nabla",) + peers, "images/s"))
     return everything
 
 
@@ -219,11 +233,52 @@ def numpy_workload(np, r):
     raise ValueError(f"no NumPy workload for {suite}")
 
 
+def pillow_workload(pil, r):
+    """A zero-argument callable doing the request's work with Pillow (and NumPy)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    name = r["case"]
+    if name.startswith("decode-"):
+        with open(r["png" if "png" in name else "jpeg"], "rb") as f:
+            data = f.read()
+
+        def decode():
+            image = Image.open(io.BytesIO(data))
+            image.load()
+
+        return decode
+    image = Image.open(r["jpeg"]).convert("RGB")
+    mean = np.array(IMAGENET_MEAN, dtype=np.float32)[:, None, None]
+    std = np.array(IMAGENET_STD, dtype=np.float32)[:, None, None]
+
+    def transform():
+        w, h = image.size
+        size = (256, int(256 * h / w)) if w <= h else (int(256 * w / h), 256)
+        resized = image.resize(size, Image.BILINEAR)
+        left, top = round((size[0] - 224) / 2), round((size[1] - 224) / 2)
+        cropped = resized.crop((left, top, left + 224, top + 224))
+        planes = np.asarray(cropped, dtype=np.float32).transpose(2, 0, 1) / 255
+        return (planes - mean) / std
+
+    return transform
+
+
 def torch_workload(torch, r):
     """A zero-argument callable doing the request's work in PyTorch."""
     torch.manual_seed(1)
     dtype = getattr(torch, r["dtype"])
     suite, name = r["suite"], r["case"]
+    if suite == "images":
+        # torchvision's transforms on the decoded PIL image (decoding is Pillow's, untimed).
+        import torchvision.transforms as T
+        from PIL import Image
+
+        image = Image.open(r["jpeg"]).convert("RGB")
+        transform = T.Compose([T.Resize(256), T.CenterCrop(224), T.ToTensor(), T.Normalize(IMAGENET_MEAN, IMAGENET_STD)])
+        return lambda: transform(image)
     if suite == "gemm":
         m, n, k = r["m"], r["n"], r["k"]
         a = torch.rand(k, m, dtype=dtype).T if r["ta"] else torch.rand(m, k, dtype=dtype)
@@ -355,7 +410,14 @@ def worker(library, threads):
     """Serves requests on stdin; the thread variables were set by the parent before start."""
     out = sys.stdout
     try:
-        if library == "numpy":
+        if library == "pillow":
+            import numpy
+            import PIL as module
+            from PIL import features
+
+            version = f"Pillow {module.__version__} (libjpeg-turbo {features.version('libjpeg_turbo')}, zlib {features.version('zlib')})"
+            make = pillow_workload
+        elif library == "numpy":
             import numpy as module
 
             info = module.show_config(mode="dicts")["Build Dependencies"]["blas"]
@@ -367,6 +429,12 @@ def worker(library, threads):
             module.set_num_threads(threads)
             blas = re.search(r"BLAS_INFO=(\w+)", module.__config__.show())
             version = f"PyTorch {module.__version__} (BLAS {blas[1] if blas else 'unknown'})"
+            try:
+                import torchvision
+
+                version += f", torchvision {torchvision.__version__}"
+            except ImportError:
+                pass
             make = torch_workload
     except Exception as error:  # an absent or broken install: the column is skipped
         print(json.dumps({"ready": False, "error": f"{type(error).__name__}: {error}"}), file=out, flush=True)
@@ -376,7 +444,7 @@ def worker(library, threads):
         request = json.loads(line)
         try:
             body = make(module, request)
-        except ImportError as error:  # torchvision for the models suite: that row is skipped
+        except ImportError as error:  # e.g. torchvision absent: this case only is skipped
             print(json.dumps({"median_s": None, "error": str(error)}), file=out, flush=True)
             continue
         seconds = median_time(body, request["repeats"])
@@ -442,6 +510,26 @@ class Nabla:
         sys.exit(f"compare.py: {' '.join(command)} printed no row for {case.key}")
 
 
+def prepare_images(folder, cases, nabla):
+    """Copies china.jpg to a temporary folder with a PNG of it written by Pillow (when
+    Pillow is here), tells nabla-bench where they are, and puts their paths in the cases."""
+    import shutil
+    import tempfile
+
+    source = os.path.join(folder, "china.jpg")
+    if not os.path.isfile(source):
+        sys.exit(f"compare.py: no {source} for the images suite (pass --images DIR)")
+    work = tempfile.mkdtemp(prefix="nabla-images-")
+    jpeg, png = os.path.join(work, "china.jpg"), os.path.join(work, "china.png")
+    shutil.copyfile(source, jpeg)
+    subprocess.run([sys.executable, "-c", f"from PIL import Image; Image.open({jpeg!r}).save({png!r})"],
+                   capture_output=True)
+    nabla.env["NABLA_BENCH_IMAGES"] = work
+    for case in cases:
+        if case.suite == "images":
+            case.shape.update(jpeg=jpeg, png=png)
+
+
 # ---------------------------------------------------------------------------------------
 # Report
 
@@ -492,10 +580,11 @@ def peak_shares(cases, results):
 
 
 def table(cases, results, peers):
-    names = {"numpy": "NumPy", "torch": "PyTorch"}
+    names = {"numpy": "NumPy", "torch": "PyTorch", "pillow": "Pillow"}
+    columns = ["nabla", "numpy", "torch"] + (["pillow"] if any("pillow" in c.libraries for c in cases) else [])
     lines = [
-        "| suite | case | dtype | unit | Nabla | NumPy | PyTorch | Nabla vs best peer |",
-        "|---|---|---|---|---:|---:|---:|---|",
+        "| suite | case | dtype | unit | Nabla | " + " | ".join(names[c] for c in columns[1:]) + " | Nabla vs best peer |",
+        "|---|---|---|---|" + "---:|" * len(columns) + "---|",
     ]
     for case in cases:
         medians = {lib: statistics.median(ts) for lib, ts in results[case.key].items() if ts}
@@ -508,7 +597,7 @@ def table(cases, results, peers):
         else:
             verdict = "Nabla only" if case.libraries == ("nabla",) else "--"
         cells = [fmt(rates[lib]) if lib in rates else "--" if lib in case.libraries else "n/a"
-                 for lib in ("nabla", "numpy", "torch")]
+                 for lib in columns]
         lines.append(f"| {case.suite} | {case.name} | {case.dtype} | {case.unit} | {' | '.join(cells)} | {verdict} |")
     return "\n".join(lines)
 
@@ -614,7 +703,9 @@ def main():
     parser.add_argument("--out", default=os.path.join(HERE, "results"), help="folder for the results")
     parser.add_argument("--quick", action="store_true", help="one round, GEMM up to n = 1024")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out")
-    parser.add_argument("--worker", choices=("numpy", "torch"), help=argparse.SUPPRESS)
+    parser.add_argument("--images", default=os.path.join(os.path.dirname(ROOT), "shared", "data"),
+                        help="folder holding china.jpg for the images suite (default ../shared/data)")
+    parser.add_argument("--worker", choices=("numpy", "torch", "pillow"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.threads < 1:
         parser.error("--threads must be at least 1")
@@ -622,7 +713,7 @@ def main():
         worker(args.worker, args.threads)
         return
 
-    known = ["peak", "gemm", "elementwise", "reduce", "autograd", "mlp", "conv", "models"]
+    known = ["peak", "gemm", "elementwise", "reduce", "autograd", "mlp", "conv", "models", "images"]
     unknown = [s for s in args.suites if s not in known]
     if unknown:
         parser.error(f"unknown suite {', '.join(unknown)} (known: {', '.join(known)})")
@@ -641,8 +732,10 @@ def main():
         parser.error("no case selected")
 
     nabla = Nabla(args.bench, args.threads)
+    if any(c.suite == "images" for c in cases):
+        prepare_images(args.images, cases, nabla)
     peers = {}
-    for library in ("numpy", "torch"):
+    for library in ("numpy", "torch", "pillow"):
         if library == "torch" and args.no_torch:
             continue
         if not any(library in c.libraries for c in cases):
@@ -653,7 +746,7 @@ def main():
         elif library == "numpy":
             sys.exit(f"compare.py: NumPy is required ({peer.error}); pip install numpy")
         else:
-            print(f"compare.py: PyTorch skipped ({peer.error})", file=sys.stderr)
+            print(f"compare.py: {library} skipped ({peer.error})", file=sys.stderr)
 
     results = {c.key: {lib: [] for lib in c.libraries if lib == "nabla" or lib in peers} for c in cases}
     started = time.time()
@@ -685,7 +778,7 @@ def main():
     versions = ", ".join([f"Nabla (nabla-bench, ISA {nabla.isa})"] + [p.version for p in peers.values()])
     header = (f"{machine}; {args.threads} thread{'s' if args.threads != 1 else ''}; {date}; {rounds} round"
               f"{'s' if rounds != 1 else ''}, median of per-round medians.\n{versions}.\n\n"
-              "Higher is better for GFLOP/s and GB/s, lower for us/op and ms/step. "
+              "Higher is better for GFLOP/s, GB/s and images/s, lower for us/op and ms/step. "
               "\"Nabla vs best peer\" is the best peer's time divided by Nabla's: above 1x Nabla is faster, "
               "\"(behind)\" marks cases under 0.95x. n/a: the library has no such workload here; --: not run.\n")
     markdown = header + "\n" + table(cases, results, peers) + "\n" + peak_shares(cases, results)

@@ -14,6 +14,9 @@
 #   idx          IDX.load
 #   pth          Tensor.loadPTH (PyTorch checkpoints: zip and legacy containers, the safe
 #                unpickler, mapped and converted storages)
+#   images       NablaVision's image format layer alone (PNG, JPEG, PPM/PGM decoders and
+#                the PNG encoder), compiled from Sources/NablaVision/Images/Format with
+#                Nabla's inflate and CRC-32 (package access, hence -package-name)
 #
 # The tensor-wiring targets (Fuzz/Targets/NAME.swift with Fuzz/Targets/Support.swift) link
 # the library's modules, built by SwiftPM with coverage and ASan in .build-fuzz/spm. To add
@@ -27,7 +30,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 wiring_targets=(npy npz safetensors idx pth)
-all_targets=(format "${wiring_targets[@]}")
+all_targets=(format images "${wiring_targets[@]}")
 
 target=format
 if [[ $# -ge 1 && ! "$1" =~ ^[0-9]+$ ]]; then target="$1"; shift; fi
@@ -39,6 +42,7 @@ max_len_for() {
     case "$1" in
         npz) echo 16384 ;;
         pth) echo 16384 ;;
+        images) echo 65536 ;;
         safetensors) echo 16384 ;;
         idx) echo 4096 ;;
         *) echo 8192 ;;
@@ -48,8 +52,14 @@ max_len_for() {
 quiet_link() { { grep -v "Cannot export local symbol" || true; }; }
 
 build_format() {
-    swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name NablaFuzz \
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name NablaFuzz -package-name Nabla \
         Fuzz/FuzzTarget.swift Sources/Nabla/IO/Format/*.swift -o "$work/fuzz-format" 2>&1 | quiet_link
+}
+
+build_images() {
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name NablaFuzzImages -package-name Nabla \
+        Fuzz/ImageFuzzTarget.swift Sources/NablaVision/Images/Format/*.swift Sources/Nabla/IO/Format/*.swift \
+        -o "$work/fuzz-images" 2>&1 | quiet_link
 }
 
 spm_built=0
@@ -78,6 +88,7 @@ seed() {
     # Every small fixture (a large array would only slow mutation down).
     case "$name" in
         format) find Tests/NablaTests/Fixtures/numpy -name '*.np[yz]' -size -64k -exec cp {} "$corpus/" \; ; cp Fuzz/Corpus/pth/* "$corpus/" ;;
+        images) find Tests/NablaVisionTests/Fixtures/images \( -name '*.png' -o -name '*.jpg' \) -size -64k -exec cp {} "$corpus/" \; ;;
         npy) find Tests/NablaTests/Fixtures/numpy -name '*.npy' -size -64k -exec cp {} "$corpus/" \; ;;
         npz) find Tests/NablaTests/Fixtures/numpy -name '*.npz' -size -64k -exec cp {} "$corpus/" \; ;;
         safetensors) find Tests -name '*.safetensors' -size -64k -exec cp {} "$corpus/" \; ;;
@@ -86,7 +97,11 @@ seed() {
 
 run_target() {
     local name="$1"
-    if [[ $name == format ]]; then build_format; else build_wiring "$name"; fi
+    case "$name" in
+        format) build_format ;;
+        images) build_images ;;
+        *) build_wiring "$name" ;;
+    esac
     local dir="$work/$name"
     mkdir -p "$dir/corpus"
     seed "$name" "$dir/corpus"
@@ -106,6 +121,6 @@ run_target() {
 
 case "$target" in
     all) for name in "${all_targets[@]}"; do run_target "$name"; done ;;
-    format | npy | npz | safetensors | idx | pth) run_target "$target" ;;
+    format | images | npy | npz | safetensors | idx | pth) run_target "$target" ;;
     *) echo "unknown fuzz target '$target' (expected: all ${all_targets[*]})" >&2; exit 2 ;;
 esac

@@ -24,10 +24,13 @@ struct Measurement {
     /// Whether the case is a whole step (a model's inference or training step), shown in
     /// milliseconds.
     var isStep = false
+    /// Images processed per second, for the image suite.
+    var imagesPerSecond: Double? = nil
 
     /// The figure that matters for the case, with its unit, for the table.
     var rate: String {
         if isStep { return "\(Reporter.rounded(medianSeconds * 1000, 2)) ms/step" }
+        if let imagesPerSecond { return "\(Reporter.rounded(imagesPerSecond, 1)) images/s" }
         if let microsecondsPerOp { return "\(Reporter.rounded(microsecondsPerOp, 3)) us/op" }
         if let gbps { return "\(Reporter.rounded(gbps, 1)) GB/s" }
         return "\(Reporter.rounded(gflops, 1)) GFLOP/s"
@@ -61,7 +64,8 @@ final class Reporter {
                     + "\"isa\": \"\(r.isa)\", \"median_s\": \(r.medianSeconds), "
                     + "\"gflops\": \(Reporter.rounded(r.gflops, 2))"
                     + (r.gbps.map { ", \"gbps\": \(Reporter.rounded($0, 2))" } ?? "")
-                    + (r.microsecondsPerOp.map { ", \"us_per_op\": \(Reporter.rounded($0, 4))" } ?? "") + "}")
+                    + (r.microsecondsPerOp.map { ", \"us_per_op\": \(Reporter.rounded($0, 4))" } ?? "")
+                    + (r.imagesPerSecond.map { ", \"images_per_s\": \(Reporter.rounded($0, 2))" } ?? "") + "}")
         } else {
             if !printedHeader {
                 printedHeader = true

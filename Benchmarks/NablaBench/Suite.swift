@@ -21,6 +21,7 @@ struct Suite: Sendable {
         .mlp,
         .conv,
         .models,
+        .images,
     ]
 }
 

@@ -2,7 +2,7 @@
 ///
 /// Slicing-by-8: eight 256-entry tables let the loop consume eight bytes per step, which
 /// keeps checksumming a large `.npz` member well below the cost of reading it.
-struct CRC32: Sendable {
+package struct CRC32: Sendable {
     private static let tables: [[UInt32]] = {
         var tables = [[UInt32]](repeating: [UInt32](repeating: 0, count: 256), count: 8)
         for index in 0..<256 {
@@ -23,11 +23,14 @@ struct CRC32: Sendable {
 
     private var state: UInt32 = 0xFFFF_FFFF
 
+    /// A checksum of no bytes yet.
+    package init() {}
+
     /// The checksum of the bytes fed so far.
-    var value: UInt32 { ~state }
+    package var value: UInt32 { ~state }
 
     /// Feeds more bytes into the checksum.
-    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
         var crc = state
         Self.tables.withUnsafeBufferPointer { tables in
@@ -52,7 +55,7 @@ struct CRC32: Sendable {
     }
 
     /// The checksum of `bytes`.
-    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    package static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         var crc = CRC32()
         crc.update(bytes)
         return crc.value

@@ -5,19 +5,29 @@
 /// growing, if the stream tries to produce more. Stored, fixed-Huffman and
 /// dynamic-Huffman blocks are all supported; every malformed stream throws
 /// ``NumPyFormatError/corruptDeflateStream(reason:)``.
-enum Inflate {
+package enum Inflate {
     /// Decodes `input` into `output` and returns the number of bytes written.
-    static func decode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(NumPyFormatError) -> Int {
+    package static func decode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(NumPyFormatError) -> Int {
         var state = InflateState(input: input, output: output)
         try state.run()
         return state.written
     }
 }
 
-/// A canonical Huffman code as a single lookup table indexed by the next `maximumLength`
-/// bits of the stream (bit-reversed, since deflate packs codes most-significant bit first).
+/// A canonical Huffman code as a two-level lookup table (deflate packs codes most-significant
+/// bit first, so the tables are indexed by bit-reversed codes).
+///
+/// The root table is indexed by the next ``rootBits`` bits; a code no longer than that has
+/// its entry replicated there, and a longer one lives in a subtable of `2^(maximumLength -
+/// rootBits)` entries that its root prefix links to. Building touches about `2^rootBits`
+/// entries rather than `2^maximumLength`, which matters because a deflate stream builds
+/// two tables per dynamic block.
 private struct HuffmanTable {
-    /// `symbol << 4 | length`; a length of zero marks bit patterns no code starts with.
+    static let rootBits = 10
+
+    /// `value << 5 | link << 4 | length`. A code entry has link 0, its symbol as value and
+    /// its full length; a link has link 1, its subtable's offset as value and the
+    /// subtable's index width as length; 0 marks bit patterns no code starts with.
     var entries: [UInt32]
     var maximumLength: Int
 
@@ -37,7 +47,9 @@ private struct HuffmanTable {
             nextCode[length] = code
         }
         maximumLength = (1...15).last { counts[$0] > 0 } ?? 0
-        entries = [UInt32](repeating: 0, count: 1 << maximumLength)
+        let root = Self.rootBits
+        let subBits = max(0, maximumLength - root)
+        entries = [UInt32](repeating: 0, count: 1 << root)
         for (symbol, rawLength) in zip(0..., lengths) where rawLength > 0 {
             let length = Int(rawLength)
             let code = nextCode[length]
@@ -46,11 +58,25 @@ private struct HuffmanTable {
             for bit in 0..<length where code & (1 << bit) != 0 {
                 reversed |= 1 << (length - 1 - bit)
             }
-            let entry = UInt32(symbol << 4 | length)
-            var index = reversed
-            while index < entries.count {
-                entries[index] = entry
-                index += 1 << length
+            let entry = UInt32(symbol << 5 | length)
+            if length <= root {
+                var index = reversed
+                while index < 1 << root {
+                    entries[index] = entry
+                    index += 1 << length
+                }
+                continue
+            }
+            let prefix = reversed & ((1 << root) - 1)
+            if entries[prefix] & 0x10 == 0 {
+                entries[prefix] = UInt32(entries.count << 5 | 0x10 | subBits)
+                entries += [UInt32](repeating: 0, count: 1 << subBits)
+            }
+            let offset = Int(entries[prefix] >> 5)
+            var index = reversed >> root
+            while index < 1 << subBits {
+                entries[offset + index] = entry
+                index += 1 << (length - root)
             }
         }
     }
@@ -91,6 +117,16 @@ private struct InflateState {
     }
 
     mutating func refill() {
+        // Eight bytes at once where the input allows: the bytes beyond the whole ones taken
+        // land above `bitCount` and are OR-ed in again, identical, by the next refill.
+        if bitCount <= 56, input.count - inputPosition >= 8 {
+            let word = UInt64(littleEndian: input.loadUnaligned(fromByteOffset: inputPosition, as: UInt64.self))
+            bitBuffer |= word << UInt64(bitCount)
+            let taken = (63 - bitCount) >> 3
+            inputPosition += taken
+            bitCount += taken * 8
+            return
+        }
         while bitCount <= 56, inputPosition < input.count {
             bitBuffer |= UInt64(input[inputPosition]) << UInt64(bitCount)
             inputPosition += 1
@@ -107,15 +143,21 @@ private struct InflateState {
         return value
     }
 
+    @inline(__always)
     mutating func decodeSymbol(_ table: HuffmanTable) throws(NumPyFormatError) -> Int {
         if bitCount < table.maximumLength { refill() }
-        let entry = table.entries[Int(bitBuffer & ((1 << UInt64(table.maximumLength)) - 1))]
+        var entry = table.entries[Int(bitBuffer & ((1 << UInt64(HuffmanTable.rootBits)) - 1))]
+        if entry & 0x10 != 0 {
+            let subBits = UInt64(entry & 0xF)
+            let index = Int(entry >> 5) + Int((bitBuffer >> UInt64(HuffmanTable.rootBits)) & ((1 << subBits) - 1))
+            entry = table.entries[index]
+        }
         let length = Int(entry & 0xF)
         guard length > 0 else { throw .corruptDeflateStream(reason: "a bit pattern that is no Huffman code") }
         guard length <= bitCount else { throw .corruptDeflateStream(reason: "the stream ends inside a block") }
         bitBuffer >>= UInt64(length)
         bitCount -= length
-        return Int(entry >> 4)
+        return Int(entry >> 5)
     }
 
     mutating func run() throws(NumPyFormatError) {
@@ -156,6 +198,8 @@ private struct InflateState {
             throw .corruptDeflateStream(reason: "the stream ends inside a stored block")
         }
         if remaining > 0 {
+            // The buffer is empty; drop the look-ahead bytes that the copy now consumes.
+            bitBuffer = 0
             output.baseAddress!.advanced(by: written).copyMemory(from: input.baseAddress!.advanced(by: inputPosition), byteCount: remaining)
             written += remaining
             inputPosition += remaining
