@@ -138,11 +138,11 @@ let nablaTutorialPythonGroups = ["numpy-to-python", "numpy-from-python"]
             }
             guard let last = steps.last, last.fileExtension == "swift" else { continue }
             let finalText = try String(contentsOf: last.url, encoding: .utf8)
-            let compiled = ["NablaTests", "NablaNNTests"].compactMap { target in
+            let compiled = ["NablaTests", "NablaNNTests", "NablaVisionTests"].compactMap { target in
                 try? String(contentsOf: TutorialSources.testTutorials(target).appendingPathComponent("\(last.group).swift"), encoding: .utf8)
             }
             #expect(compiled == [finalText],
-                    "\(key): Tests/NablaTests/Tutorials or Tests/NablaNNTests/Tutorials must hold \(last.group).swift, a link to \(last.url.lastPathComponent)")
+                    "\(key): Tests/NablaTests/Tutorials, Tests/NablaNNTests/Tutorials or Tests/NablaVisionTests/Tutorials must hold \(last.group).swift, a link to \(last.url.lastPathComponent)")
         }
         let registered = Set(nablaTutorialSections.map(\.group) + nablaTutorialTrapGroups + nablaTutorialPythonGroups)
         let compiledHere = try FileManager.default.contentsOfDirectory(atPath: TutorialSources.testTutorials("NablaTests").path)

@@ -1,0 +1,1 @@
+../../../Docs.docc/Resources/transfer-resnet-3.swift
