@@ -23,7 +23,7 @@ extension Tensor {
     /// let planes = try Tensor.decodeImage(bytes, layout: .chw)  // [3, H, W] uint8
     /// ```
     ///
-    /// - Throws: ``ImageError`` when the bytes are not a well-formed image within `limits`.
+    /// - Throws: ``NablaVision/ImageError`` when the bytes are not a well-formed image within `limits`.
     public static func decodeImage(_ bytes: [UInt8], layout: ImageLayout = .hwc, limits: ImageLimits = .default,
                                    applyOrientation: Bool = true) throws(ImageError) -> Tensor {
         try RawImage(decoding: bytes, limits: limits, applyOrientation: applyOrientation).tensor(layout: layout)
@@ -49,7 +49,7 @@ extension Tensor {
 
     /// Writes the tensor as a PNG file at `path` (see ``pngData(layout:bitDepth:)``).
     ///
-    /// - Throws: ``ImageError/fileSystem(path:reason:)`` when the file cannot be written.
+    /// - Throws: ``NablaVision/ImageError/fileSystem(path:reason:)`` when the file cannot be written.
     public func writePNG(to path: String, layout: ImageLayout = .hwc, bitDepth: Int = 8) throws(ImageError) {
         let data = Data(pngData(layout: layout, bitDepth: bitDepth))
         do {
@@ -106,7 +106,7 @@ extension RawImage {
     }
 }
 
-/// The bytes of a file, or ``ImageError/fileSystem(path:reason:)``.
+/// The bytes of a file, or ``NablaVision/ImageError/fileSystem(path:reason:)``.
 func readImageFile(_ path: String) throws(ImageError) -> [UInt8] {
     guard let data = FileManager.default.contents(atPath: path) else {
         throw .fileSystem(path: path, reason: "cannot read the file")
