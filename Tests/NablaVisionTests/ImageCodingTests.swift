@@ -7,20 +7,6 @@ let pillowAvailable: Bool = {
     runPython("import PIL") != nil
 }()
 
-/// Runs a Python snippet; its standard output, or nil when python3 is missing or fails.
-func runPython(_ code: String) -> String? {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", code]
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = Pipe()
-    do { try process.run() } catch { return nil }
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
-}
-
 @Suite("Image encoding, errors and orientation")
 struct ImageCodingTests {
     @Test("PNG round trip through Nabla: 8 and 16 bits, 1 to 4 channels")

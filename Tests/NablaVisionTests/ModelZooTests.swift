@@ -60,3 +60,40 @@ import Testing
         #expect(dense.contains("features.transition3.conv.weight") && dense.contains("features.norm5.running_mean"))
     }
 }
+
+private let torchvisionAvailable = runPython("import torch, torchvision") != nil
+
+/// The ResNet options the fixtures do not reach (bottlenecks, groups, width per group,
+/// dilation instead of stride), against torchvision itself when it is installed.
+@Suite(.enabled(if: torchvisionAvailable, "needs python3 with torch and torchvision"))
+struct ResNetOptionsAgainstTorchvisionTests {
+    @Test func groupedDilatedBottleneckResNetMatchesTorchvision() throws {
+        let folder = temporaryPath("resnet-options")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let result = runPython("""
+            import sys, torch, numpy as np
+            from torchvision.models.resnet import ResNet, Bottleneck
+            torch.manual_seed(0)
+            model = ResNet(Bottleneck, [1, 2, 1, 1], num_classes=7, groups=2, width_per_group=32,
+                           replace_stride_with_dilation=[False, True, True]).eval()
+            for m in model.modules():
+                if isinstance(m, torch.nn.BatchNorm2d):
+                    m.running_mean.uniform_(-0.5, 0.5); m.running_var.uniform_(0.5, 1.5)
+                    m.weight.data.uniform_(0.5, 1.5); m.bias.data.uniform_(-0.5, 0.5)
+            torch.save(model.state_dict(), sys.argv[1] + '/weights.pth')
+            x = torch.randn(2, 3, 48, 48)
+            np.save(sys.argv[1] + '/input.npy', x.numpy())
+            with torch.no_grad():
+                np.save(sys.argv[1] + '/output.npy', model(x).numpy())
+            """, arguments: [folder])
+        try #require(result != nil, "the PyTorch side of the test failed")
+        let model = ResNet(block: Bottleneck.self, layers: [1, 2, 1, 1], numClasses: 7, groups: 2, widthPerGroup: 32,
+                           replaceStrideWithDilation: [false, true, true])
+        try model.loadStateDict(StateDict(loadingPTH: folder + "/weights.pth"))
+        model.eval()
+        let output = withNoGrad { model(try! Tensor.load(npy: folder + "/input.npy")) }
+        let expected = try Tensor.load(npy: folder + "/output.npy")
+        expectClose(output, expected, rtol: 1e-4, atol: 1e-4 * (expected.abs().max().item() as Double))
+    }
+}

@@ -27,3 +27,18 @@ func cnnFixturePath(_ caseName: String, _ file: String) -> String {
 func temporaryPath(_ name: String) -> String {
     FileManager.default.temporaryDirectory.appendingPathComponent("nablavision-\(UUID().uuidString)-\(name)").path
 }
+
+/// Runs a Python snippet with `arguments` as `sys.argv[1...]`; its standard output, or nil
+/// when python3 is missing or the snippet fails.
+func runPython(_ code: String, arguments: [String] = []) -> String? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", code] + arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = Pipe()
+    do { try process.run() } catch { return nil }
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+}
