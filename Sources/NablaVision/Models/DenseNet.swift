@@ -131,16 +131,7 @@ public final class DenseNet: Module {
         classifier = Linear(channels, numClasses, generator: generator)
         super.init()
 
-        for module in modules() {
-            if let conv = module as? Conv2d {
-                Init.kaimingNormal(conv.weight, generator: generator)
-            } else if let norm = module as? BatchNorm {
-                if let weight = norm.weight { Init.ones(weight) }
-                if let bias = norm.bias { Init.zeros(bias) }
-            } else if let linear = module as? Linear, let bias = linear.bias {
-                Init.zeros(bias)
-            }
-        }
+        initialiseLikeTorchvision(self, convolutionMode: .fanIn, linearStd: nil, zeroLinearBias: true, generator: generator)
     }
 
     /// Features, ReLU, global average pooling, classifier.

@@ -112,18 +112,7 @@ public final class MobileNetV2: Module {
         classifier = Sequential(Dropout(p: dropout), Linear(lastChannel, numClasses))
         super.init()
 
-        for module in modules() {
-            if let conv = module as? Conv2d {
-                Init.kaimingNormal(conv.weight, mode: .fanOut, generator: generator)
-                if let bias = conv.bias { Init.zeros(bias) }
-            } else if let norm = module as? BatchNorm {
-                if let weight = norm.weight { Init.ones(weight) }
-                if let bias = norm.bias { Init.zeros(bias) }
-            } else if let linear = module as? Linear {
-                Init.normal(linear.weight, std: 0.01, generator: generator)
-                if let bias = linear.bias { Init.zeros(bias) }
-            }
-        }
+        initialiseLikeTorchvision(self, convolutionMode: .fanOut, linearStd: 0.01, zeroLinearBias: true, generator: generator)
     }
 
     /// Features, global average pooling, classifier.

@@ -194,14 +194,7 @@ public final class ResNet: Module {
         fc = Linear(512 * Block.expansion, numClasses, generator: generator)
         super.init()
 
-        for module in modules() {
-            if let conv = module as? Conv2d {
-                Init.kaimingNormal(conv.weight, mode: .fanOut, nonlinearity: .relu, generator: generator)
-            } else if let norm = module as? BatchNorm {
-                if let weight = norm.weight { Init.ones(weight) }
-                if let bias = norm.bias { Init.zeros(bias) }
-            }
-        }
+        initialiseLikeTorchvision(self, convolutionMode: .fanOut, linearStd: nil, zeroLinearBias: false, generator: generator)
         if zeroInitResidual {
             for module in modules() {
                 if let block = module as? Bottleneck, let weight = block.bn3.weight { Init.zeros(weight) }

@@ -53,18 +53,7 @@ public final class VGG: Module {
             Linear(4096, numClasses))
         super.init()
 
-        for module in modules() {
-            if let conv = module as? Conv2d {
-                Init.kaimingNormal(conv.weight, mode: .fanOut, nonlinearity: .relu, generator: generator)
-                if let bias = conv.bias { Init.zeros(bias) }
-            } else if let norm = module as? BatchNorm {
-                if let weight = norm.weight { Init.ones(weight) }
-                if let bias = norm.bias { Init.zeros(bias) }
-            } else if let linear = module as? Linear {
-                Init.normal(linear.weight, std: 0.01, generator: generator)
-                if let bias = linear.bias { Init.zeros(bias) }
-            }
-        }
+        initialiseLikeTorchvision(self, convolutionMode: .fanOut, linearStd: 0.01, zeroLinearBias: true, generator: generator)
     }
 
     /// Features, 7x7 pooling, flattened, classified.
