@@ -227,6 +227,11 @@ final class JPEGDecoderState {
         }
         guard length == 8 + 3 * componentCount else { throw .malformed(format: "JPEG", reason: "a frame header of length \(length)") }
         try limits.check(width: width, height: height, format: "JPEG")
+        // Every 8 x 8 block costs at least one bit of entropy-coded data (its DC code), so a
+        // file shorter than pixels / 512 bytes cannot hold the image: refuse before allocating.
+        guard width * height / 512 <= count else {
+            throw .truncated(format: "JPEG", section: "the file (\(count) bytes cannot code \(width) x \(height) pixels)")
+        }
         for c in 0..<componentCount {
             let q = p + 6 + 3 * c
             let h = Int(data[q + 1] >> 4), v = Int(data[q + 1] & 15), table = Int(data[q + 2])
