@@ -468,6 +468,7 @@ class Nabla:
 def prepare_images(folder, cases, nabla):
     """Copies china.jpg to a temporary folder with a PNG of it written by Pillow (when
     Pillow is here), tells nabla-bench where they are, and puts their paths in the cases."""
+    import atexit
     import shutil
     import tempfile
 
@@ -475,6 +476,7 @@ def prepare_images(folder, cases, nabla):
     if not os.path.isfile(source):
         return False
     work = tempfile.mkdtemp(prefix="nabla-images-")
+    atexit.register(shutil.rmtree, work, ignore_errors=True)
     jpeg, png = os.path.join(work, "china.jpg"), os.path.join(work, "china.png")
     shutil.copyfile(source, jpeg)
     subprocess.run([sys.executable, "-c", f"from PIL import Image; Image.open({jpeg!r}).save({png!r})"],
