@@ -135,6 +135,17 @@ struct ImageCodingTests {
         #expect(throws: ImageError.tooManyPixels(width: 100_000, height: 100_000, limit: ImageLimits.defaultMaximumPixels)) {
             try RawImage(decoding: header)
         }
+        // A JPEG whose frame header claims 10000 x 10000 pixels in a few kilobytes.
+        var bomb = try imageFixtureBytes("gray_q90.jpg")
+        if let sof = (0..<(bomb.count - 9)).first(where: { bomb[$0] == 0xFF && bomb[$0 + 1] == 0xC0 }) {
+            bomb[sof + 5] = 0x27; bomb[sof + 6] = 0x10; bomb[sof + 7] = 0x27; bomb[sof + 8] = 0x10
+        }
+        #expect {
+            try RawImage(decoding: bomb)
+        } throws: { error in
+            if case .truncated(format: "JPEG", section: _) = error as? ImageError { return true }
+            return false
+        }
         let jpeg = try imageFixtureBytes("gray_q90.jpg")
         #expect(throws: ImageError.tooManyPixels(width: 173, height: 131, limit: 1000)) {
             try RawImage(decoding: jpeg, limits: ImageLimits(maximumPixels: 1000))

@@ -227,6 +227,11 @@ final class JPEGDecoderState {
         }
         guard length == 8 + 3 * componentCount else { throw .malformed(format: "JPEG", reason: "a frame header of length \(length)") }
         try limits.check(width: width, height: height, format: "JPEG")
+        // Every 8 x 8 block costs at least one bit of entropy-coded data (its DC code), so a
+        // file shorter than pixels / 512 bytes cannot hold the image: refuse before allocating.
+        guard width * height / 512 <= count else {
+            throw .truncated(format: "JPEG", section: "the file (\(count) bytes cannot code \(width) x \(height) pixels)")
+        }
         for c in 0..<componentCount {
             let q = p + 6 + 3 * c
             let h = Int(data[q + 1] >> 4), v = Int(data[q + 1] & 15), table = Int(data[q + 2])
@@ -477,27 +482,43 @@ final class JPEGDecoderState {
     }
 
     /// A progressive AC first scan (spectral selection, successive approximation's first bits).
-    func decodeACFirst(_ reader: inout JPEGBitReader, _ coefficients: UnsafeMutablePointer<Int16>, _ table: JPEGHuffmanPointers,
+    func decodeACFirst(_ state: inout JPEGBitReader, _ coefficients: UnsafeMutablePointer<Int16>, _ table: JPEGHuffmanPointers,
                        _ zigzag: UnsafePointer<Int>, _ start: Int, _ end: Int, _ low: Int) throws(ImageError) {
         if eobRun > 0 {
             eobRun -= 1
             return
         }
+        var reader = state
+        defer { state = reader }
         var k = start
         while k <= end {
-            let symbol = try reader.decode(table)
-            let run = symbol >> 4, size = symbol & 15
-            if size == 0 {
-                if run < 15 {
-                    eobRun = (1 << run) - 1 + reader.bits(run)
-                    break
+            if reader.count < 32 { reader.fill() }
+            // The one-lookup path of baseline blocks serves here too: same symbols, the
+            // value then scaled by the scan's point transform.
+            let fast = table.fastAC[Int(truncatingIfNeeded: reader.buffer &>> UInt64(64 - JPEGHuffmanTable.lookupBits))]
+            let value: Int
+            if fast != 0 {
+                let used = Int(fast & 0xFF)
+                reader.buffer &<<= UInt64(used)
+                reader.count &-= used
+                k &+= Int((fast &>> 8) & 0xFF)
+                value = Int(fast &>> 16)
+            } else {
+                let symbol = try reader.decode(table)
+                let run = symbol >> 4, size = symbol & 15
+                if size == 0 {
+                    if run < 15 {
+                        eobRun = (1 << run) - 1 + reader.bits(run)
+                        break
+                    }
+                    k += 16
+                    continue
                 }
-                k += 16
-                continue
+                k += run
+                value = reader.receiveExtendBuffered(size)
             }
-            k += run
             guard k <= end else { throw .corruptData(format: "JPEG", reason: "AC coefficients run past the band") }
-            coefficients[zigzag[k]] = Int16(truncatingIfNeeded: reader.receiveExtend(size) * (1 << low))
+            coefficients[zigzag[k]] = Int16(truncatingIfNeeded: value &<< low)
             k += 1
         }
     }
@@ -565,9 +586,19 @@ final class JPEGDecoderState {
                 let quant = UnsafePointer(quantTables + 64 * component.quantTable)
                 for blockY in 0..<component.blocksPerColumn {
                     for blockX in 0..<component.blocksPerLine {
-                        JPEGIDCT.transform(coefficients[index] + (blockY * component.blocksPerLine + blockX) * 64,
-                                           quant: quant,
-                                           output: planes[index] + blockY * 8 * stride + blockX * 8, stride: stride)
+                        let block = coefficients[index] + (blockY * component.blocksPerLine + blockX) * 64
+                        let output = planes[index] + blockY * 8 * stride + blockX * 8
+                        // A block with only its DC coefficient is one flat value.
+                        let raw = UnsafeRawPointer(block)
+                        var ac = raw.loadUnaligned(as: SIMD8<Int16>.self) & SIMD8(0, -1, -1, -1, -1, -1, -1, -1)
+                        for offset in Swift.stride(from: 16, to: 128, by: 16) { ac |= raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Int16>.self) }
+                        if ac == .zero {
+                            let dc = Int32(block[0]) &* quant[0]
+                            let value = JPEGIDCT.clamp(((dc &<< 2) &+ 16) &>> 5 &+ 128)
+                            for row in 0..<8 { (output + row * stride).initialize(repeating: value, count: 8) }
+                        } else {
+                            JPEGIDCT.transform(block, quant: quant, output: output, stride: stride)
+                        }
                     }
                 }
             }

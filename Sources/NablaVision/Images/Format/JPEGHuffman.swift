@@ -1,24 +1,26 @@
-/// A JPEG Huffman table (ITU T.81, Annex C): a 9-bit lookup for short codes and the
+/// A JPEG Huffman table (ITU T.81, Annex C): an 11-bit lookup for short codes and the
 /// per-length code limits for the rest, in memory owned by the table so that the scan
 /// loops read it through plain pointers (no reference counting per block).
 final class JPEGHuffmanTable {
-    static let lookupBits = 9
+    static let lookupBits = 11
+    static let lookupSize = 1 << lookupBits
     /// The table's arrays, for the decoding loops; valid while the table lives.
     let pointers: JPEGHuffmanPointers
     private let storage: UnsafeMutableRawPointer
 
     /// Builds the table from the DHT counts (codes of length 1...16) and symbols.
     init(counts: [Int], symbols: [UInt8]) throws(ImageError) {
-        // fastAC: 512 Int32; lookup: 512 UInt16; maximumCode and symbolOffset: 18 Int32 each;
+        // fastAC: 2^11 Int32; lookup: 2^11 UInt16; maximumCode and symbolOffset: 18 Int32 each;
         // symbols: 256 bytes.
-        let bytes = 2048 + 1024 + 2 * 72 + 256
+        let fastBytes = 4 * Self.lookupSize, lookupBytes = 2 * Self.lookupSize
+        let bytes = fastBytes + lookupBytes + 2 * 72 + 256
         storage = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 16)
         storage.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
         let fastAC = storage.assumingMemoryBound(to: Int32.self)
-        let lookup = (storage + 2048).assumingMemoryBound(to: UInt16.self)
-        let maximumCode = (storage + 3072).assumingMemoryBound(to: Int32.self)
-        let symbolOffset = (storage + 3072 + 72).assumingMemoryBound(to: Int32.self)
-        let symbolStore = (storage + 3072 + 144).assumingMemoryBound(to: UInt8.self)
+        let lookup = (storage + fastBytes).assumingMemoryBound(to: UInt16.self)
+        let maximumCode = (storage + fastBytes + lookupBytes).assumingMemoryBound(to: Int32.self)
+        let symbolOffset = (storage + fastBytes + lookupBytes + 72).assumingMemoryBound(to: Int32.self)
+        let symbolStore = (storage + fastBytes + lookupBytes + 144).assumingMemoryBound(to: UInt8.self)
         pointers = JPEGHuffmanPointers(fastAC: fastAC, lookup: lookup, maximumCode: maximumCode, symbolOffset: symbolOffset, symbols: symbolStore)
         for (i, symbol) in symbols.prefix(256).enumerated() { symbolStore[i] = symbol }
         for length in 0..<18 { maximumCode[length] = -1 }
@@ -47,7 +49,7 @@ final class JPEGHuffmanTable {
             code <<= 1
         }
         maximumCode[17] = Int32.max
-        // AC coefficients whose code and magnitude bits fit in the 9-bit window decode in
+        // AC coefficients whose code and magnitude bits fit in the 11-bit window decode in
         // one lookup: `value << 16 | run << 8 | bits used`.
         let window = Self.lookupBits
         for index in 0..<(1 << window) {
@@ -70,9 +72,9 @@ final class JPEGHuffmanTable {
 /// A Huffman table's arrays as plain pointers.
 struct JPEGHuffmanPointers {
     /// For AC tables: `value << 16 | run << 8 | bits` where a code and its magnitude fit
-    /// in the 9-bit window, 0 elsewhere.
+    /// in the 11-bit window, 0 elsewhere.
     let fastAC: UnsafePointer<Int32>
-    /// `length << 8 | symbol` for every 9-bit prefix starting with a code of at most 9
+    /// `length << 8 | symbol` for every 11-bit prefix starting with a code of at most 11
     /// bits; 0 where the code is longer.
     let lookup: UnsafePointer<UInt16>
     /// The largest code of each length (index 1...16), -1 where there is none; index 17
