@@ -6,9 +6,10 @@
 /// its own symbol (see ``GEMMKernelConfig``).
 public enum DepthwiseKernel<K: GEMMKernelConfig> {
     /// `output = base + sum over taps of weight[tap] * shifted input`, where `base` is
-    /// `bias` or, with `accumulate`, the output's current values. At stride 1 the interior
-    /// columns (every tap inside the input) run `Vector.scalarCount` outputs at a time with
-    /// all taps accumulated in a register; borders and other strides run lane by lane.
+    /// `bias` or, with `accumulate`, the output's current values. At stride 1 and 2 the
+    /// interior columns (every tap inside the input) run `Vector.scalarCount` outputs at a
+    /// time with all taps accumulated in a register (at stride 2 each input vector is the
+    /// even lanes of two loads); borders and other strides run lane by lane.
     ///
     /// - Parameters:
     ///   - p: The plane geometry.
@@ -21,11 +22,67 @@ public enum DepthwiseKernel<K: GEMMKernelConfig> {
     public static func forward(_ p: ConvolutionPlane, input: UnsafePointer<K.Scalar>, weight: UnsafePointer<K.Scalar>,
                                bias: K.Scalar, accumulate: Bool, output: UnsafeMutablePointer<K.Scalar>) {
         let lanes = K.Vector.scalarCount
-        // Columns whose every tap is inside the input (stride 1): iw = ow - padLeft + kw * dilation.
+        // Columns whose every tap is inside the input: iw = ow * stride - padLeft + kw * dilation.
+        // At stride 2 a vector's two loads read one element past its last tap, which must
+        // be inside the row too.
         var interiorLow = 0, interiorHigh = 0
+        let strideTwo = p.strideWidth == 2
         if p.strideWidth == 1 {
             interiorLow = min(p.padLeft, p.outputWidth)
             interiorHigh = max(interiorLow, min(p.outputWidth, p.inputWidth - (p.kernelWidth - 1) * p.dilationWidth + p.padLeft))
+        } else if strideTwo {
+            interiorLow = min((p.padLeft + 1) / 2, p.outputWidth)
+            let lastInside = p.inputWidth - 2 - (p.kernelWidth - 1) * p.dilationWidth + p.padLeft
+            interiorHigh = lastInside < 0 ? interiorLow : max(interiorLow, min(p.outputWidth, lastInside / 2 + 1))
+        }
+        /// The `lanes` inputs of the outputs from column `q` on, for a tap whose column 0 is at `source`.
+        @inline(__always) func inputs(_ source: UnsafePointer<K.Scalar>, _ q: Int) -> K.Vector {
+            strideTwo ? K.evenLanes(K.load(source + 2 &* q), K.load(source + (2 &* q &+ lanes))) : K.load(source + q)
+        }
+        if (p.strideWidth == 1 || strideTwo) && interiorHigh &- interiorLow < lanes {
+            // A plane too narrow for one interior vector (MobileNet's 14 x 14 and 7 x 7):
+            // copy it into a zero-padded scratch plane wide enough that every output column
+            // is interior, and compute whole vectors into a scratch row.
+            let chunks = (p.outputWidth &+ lanes &- 1) / lanes
+            let paddedWidth = p.strideWidth &* chunks &* lanes &+ (p.kernelWidth &- 1) &* p.dilationWidth &+ lanes
+            let paddedHeight = (p.outputHeight &- 1) &* p.strideHeight &+ (p.kernelHeight &- 1) &* p.dilationHeight &+ 1
+            let planeCount = paddedWidth &* paddedHeight
+            let scratch = UnsafeMutablePointer<K.Scalar>.allocate(capacity: planeCount &+ chunks &* lanes)
+            defer { scratch.deallocate() }
+            let row = scratch + planeCount
+            var index = 0
+            while index < planeCount {
+                scratch[index] = 0
+                index &+= 1
+            }
+            for ih in 0..<p.inputHeight {
+                let ph = ih &+ p.padTop
+                guard ph >= 0 && ph < paddedHeight else { continue }
+                for iw in 0..<p.inputWidth {
+                    let pw = iw &+ p.padLeft
+                    guard pw >= 0 && pw < paddedWidth else { continue }
+                    scratch[ph &* paddedWidth &+ pw] = input[ih &* p.inputWidth &+ iw]
+                }
+            }
+            for oh in 0..<p.outputHeight {
+                let line = output + oh &* p.outputWidth
+                for column in 0..<(chunks &* lanes) {
+                    row[column] = accumulate ? (column < p.outputWidth ? line[column] : 0) : bias
+                }
+                for chunk in 0..<chunks {
+                    let q = chunk &* lanes
+                    var sum = K.load(row + q)
+                    for kh in 0..<p.kernelHeight {
+                        let base = scratch + (oh &* p.strideHeight &+ kh &* p.dilationHeight) &* paddedWidth
+                        for kw in 0..<p.kernelWidth {
+                            K.multiplyAdd(&sum, K.splat(weight[kh &* p.kernelWidth &+ kw]), inputs(base + kw &* p.dilationWidth, q))
+                        }
+                    }
+                    K.store(sum, to: row + q)
+                }
+                for column in 0..<p.outputWidth { line[column] = row[column] }
+            }
+            return
         }
         for oh in 0..<p.outputHeight {
             let line = output + oh &* p.outputWidth
@@ -58,10 +115,10 @@ public enum DepthwiseKernel<K: GEMMKernelConfig> {
                             for kw in 0..<p.kernelWidth {
                                 let w = K.splat(taps[kw])
                                 let source = row + kw &* p.dilationWidth
-                                K.multiplyAdd(&a0, w, K.load(source + q0))
-                                K.multiplyAdd(&a1, w, K.load(source + q1))
-                                K.multiplyAdd(&a2, w, K.load(source + q2))
-                                K.multiplyAdd(&a3, w, K.load(source + q3))
+                                K.multiplyAdd(&a0, w, inputs(source, q0))
+                                K.multiplyAdd(&a1, w, inputs(source, q1))
+                                K.multiplyAdd(&a2, w, inputs(source, q2))
+                                K.multiplyAdd(&a3, w, inputs(source, q3))
                             }
                         }
                         K.store(a3, to: line + q3)
