@@ -316,8 +316,10 @@ public enum FloatOps {
         /// The result for a vector of elements.
         @inlinable @inline(__always)
         public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Element {
+            // min(max(x, lower), upper), as PyTorch: with lower > upper every lane is upper.
             let lo = V(repeating: lower), hi = V(repeating: upper)
-            return x.blended(with: lo, where: V.lanesLess(x, lo)).blended(with: hi, where: V.lanesLess(hi, x))
+            let raised = x.blended(with: lo, where: V.lanesLess(x, lo))
+            return raised.blended(with: hi, where: V.lanesLess(hi, raised))
         }
     }
 

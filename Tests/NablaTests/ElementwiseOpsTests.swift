@@ -210,3 +210,22 @@ func referenceBinary(_ a: Tensor, _ b: Tensor, _ f: @escaping (Double, Double) -
         #expect((a + Tensor.zeros(3)).strides == [1, 5])
     }
 }
+
+@Suite struct ClampKernelTests {
+    /// The one-pass vector clamp keeps PyTorch's rules: NaN stays NaN, one bound may be
+    /// missing, and with min > max every element becomes max; transposed inputs and both
+    /// float dtypes take the same path as contiguous ones.
+    @Test func clampFollowsPyTorchsRules() {
+        for dtype in [DType.float32, .float64] {
+            let x = Tensor([[-3.0, .nan, 0.5], [7.0, 2.0, -0.25]]).to(dtype)
+            let both = x.clamp(min: -1, max: 2).toArray(Double.self)
+            #expect(both[0] == -1 && both[1].isNaN && Array(both[2...]) == [0.5, 2, 2, -0.25])
+            #expect(x.clamp(min: 0).toArray(Double.self).filter { !$0.isNaN } == [0, 0.5, 7, 2, 0])
+            #expect(x.clamp(max: 1).toArray(Double.self).filter { !$0.isNaN } == [-3, 0.5, 1, 1, -0.25])
+            #expect(x.clamp(min: 3, max: 1).toArray(Double.self).filter { !$0.isNaN } == [1, 1, 1, 1, 1])
+            #expect(x.transpose(0, 1).clamp(min: -1, max: 2).toArray(Double.self).filter { !$0.isNaN } == [-1, 2, 2, 0.5, -0.25])
+            #expect(x.clamp(min: -1, max: 2).dtype == dtype)
+        }
+        #expect(Tensor([-5, 3, 9]).clamp(min: 0, max: 6).toArray(Int64.self) == [0, 3, 6])
+    }
+}

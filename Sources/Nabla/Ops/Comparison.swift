@@ -179,18 +179,24 @@ extension Tensor {
     public func clamp(min: Double? = nil, max: Double? = nil) -> Tensor {
         precondition(min != nil || max != nil, "clamp: at least one of min and max must be given")
         var out = self.detach()
-        withNoGrad {
-            if let min {
-                let bound = scalarOperand(min, isFloatingPoint: min.rounded() != min)
-                out = Tensor.binary(MaximumOperation.self, out, bound, dtype: Tensor.resultType(out, bound), operation: "clamp")
-            }
-            if let max {
-                let bound = scalarOperand(max, isFloatingPoint: max.rounded() != max)
-                out = Tensor.binary(MinimumOperation.self, out, bound, dtype: Tensor.resultType(out, bound), operation: "clamp")
+        if dtype == .float32 || dtype == .float64 {
+            // One vector pass (NaN stays NaN).
+            out = Tensor.elementwiseOutput(shape: shape, dtype: dtype, like: [self], operation: "clamp")
+            Tensor.applyFloatKernel(.clamp(min: min ?? -.infinity, max: max ?? .infinity), detach(), into: out)
+        } else {
+            withNoGrad {
+                if let min {
+                    let bound = scalarOperand(min, isFloatingPoint: min.rounded() != min)
+                    out = Tensor.binary(MaximumOperation.self, out, bound, dtype: Tensor.resultType(out, bound), operation: "clamp")
+                }
+                if let max {
+                    let bound = scalarOperand(max, isFloatingPoint: max.rounded() != max)
+                    out = Tensor.binary(MinimumOperation.self, out, bound, dtype: Tensor.resultType(out, bound), operation: "clamp")
+                }
             }
         }
         // The mask of elements inside the bounds is built only when a gradient is asked
-        // for, so inference pays for the two passes above and nothing else.
+        // for, so inference pays for the clamping above and nothing else.
         return out.recordingGradient("ClampBackward1", inputs: [self], saving: [self]) { [self] g in
             var inside: Tensor?
             if let min { inside = self .>= min }

@@ -100,24 +100,30 @@ extension Tensor {
         // Functions with a vector kernel always use it, even for tiny tensors, so that a
         // value does not depend on the size or layout of the tensor it is in.
         if let kernel = Op.floatKernel {
-            // Same-layout dense operands are one flat run: a 1-d call keeps the engine's
-            // planning (per call, not per element) as cheap as it gets for tiny tensors.
-            let flat = input.strides == out.strides && out.isContiguous
-            let runShape = flat ? [numel] : shape
-            let inputStrides = flat ? [1] : input.strides, outputStrides = flat ? [1] : out.strides
-            if compute == .float32 {
-                Elementwise.unary(kernel, shape: runShape, output: out.pointer(as: Float.self), outputStrides: outputStrides,
-                                  input: input.pointer(as: Float.self), inputStrides: inputStrides)
-            } else {
-                Elementwise.unary(kernel, shape: runShape, output: out.pointer(as: Double.self), outputStrides: outputStrides,
-                                  input: input.pointer(as: Double.self), inputStrides: inputStrides)
-            }
+            Tensor.applyFloatKernel(kernel, input, into: out)
         } else {
             Tensor.withFloatType(compute, operation: operation) { type in
                 Tensor.runUnary(Op.self, input, out, type)
             }
         }
         return compute == dtype ? out : out.to(dtype)
+    }
+
+    /// Runs a NablaKernels vector operation from a float32 or float64 tensor into `out` of
+    /// the same shape and dtype.
+    static func applyFloatKernel(_ kernel: UnaryFloatOperation, _ input: Tensor, into out: Tensor) {
+        // Same-layout dense operands are one flat run: a 1-d call keeps the engine's
+        // planning (per call, not per element) as cheap as it gets for tiny tensors.
+        let flat = input.strides == out.strides && out.isContiguous
+        let runShape = flat ? [input.numel] : input.shape
+        let inputStrides = flat ? [1] : input.strides, outputStrides = flat ? [1] : out.strides
+        if out.dtype == .float32 {
+            Elementwise.unary(kernel, shape: runShape, output: out.pointer(as: Float.self), outputStrides: outputStrides,
+                              input: input.pointer(as: Float.self), inputStrides: inputStrides)
+        } else {
+            Elementwise.unary(kernel, shape: runShape, output: out.pointer(as: Double.self), outputStrides: outputStrides,
+                              input: input.pointer(as: Double.self), inputStrides: inputStrides)
+        }
     }
 
     private static func runUnary<Op: UnaryFloatFunction, T: FloatElement>(_: Op.Type, _ x: Tensor, _ out: Tensor, _: T.Type) {
