@@ -89,8 +89,8 @@ enum PoolingKernels {
     /// column by column with vector maxima, then each window takes the largest of its
     /// columns. A plane holding NaN goes through ``maxPoolForward(_:_:_:_:)``, whose
     /// comparisons propagate it as PyTorch does.
-    static func maxPoolValues<T: BinaryFloatingPoint & SIMDScalar>(_ input: UnsafePointer<T>, _ output: UnsafeMutablePointer<T>,
-                                                                   _ g: PoolGeometry) {
+    static func maxPoolValues<T: BinaryFloatingPoint>(_ input: UnsafePointer<T>, _ output: UnsafeMutablePointer<T>,
+                                                      _ g: PoolGeometry) {
         forEachPlaneRange(g.planes, workPerPlane: g.outPlane * g.kernelH * g.kernelW) { planes in
             let columns = UnsafeMutablePointer<T>.allocate(capacity: g.inW)
             let scratchIndices = UnsafeMutablePointer<Int64>.allocate(capacity: g.outPlane)
@@ -98,43 +98,34 @@ enum PoolingKernels {
             for plane in planes {
                 let source = input + plane * g.inPlane
                 let target = output + plane * g.outPlane
-                var sawNaN = SIMDMask<SIMD8<T>.MaskStorage>(repeating: false)
+                // Plain loops over columns, which the compiler turns into vector selects;
+                // NaN is counted on the side (`x != x`) without a branch.
+                var nans = 0
                 for oh in 0..<g.outH {
                     let h0 = Swift.max(oh * g.strideH - g.padH, 0)
                     let h1 = Swift.min(oh * g.strideH - g.padH + g.kernelH, g.inH)
-                    // The columns' maxima over the window's rows.
-                    var w = 0
-                    while w + 8 <= g.inW {
-                        var best = SIMD8<T>(repeating: -T.infinity)
-                        for h in h0..<h1 {
-                            let row = UnsafeRawPointer(source + h * g.inW + w).loadUnaligned(as: SIMD8<T>.self)
-                            sawNaN .|= row .!= row
-                            best.replace(with: row, where: row .> best)
+                    for w in 0..<g.inW { columns[w] = -T.infinity }
+                    for h in h0..<h1 {
+                        let row = source + h * g.inW
+                        for w in 0..<g.inW {
+                            let value = row[w], best = columns[w]
+                            columns[w] = value > best ? value : best
+                            nans &+= value != value ? 1 : 0
                         }
-                        UnsafeMutableRawPointer(columns + w).storeBytes(of: best, as: SIMD8<T>.self)
-                        w += 8
                     }
-                    while w < g.inW {
-                        var best = -T.infinity
-                        for h in h0..<h1 {
-                            let value = source[h * g.inW + w]
-                            if value.isNaN { sawNaN = .init(repeating: true) }
-                            best = Swift.max(best, value)
-                        }
-                        columns[w] = best
-                        w += 1
-                    }
-                    // Each window's largest column.
                     let targetRow = target + oh * g.outW
                     for ow in 0..<g.outW {
                         let w0 = Swift.max(ow * g.strideW - g.padW, 0)
                         let w1 = Swift.min(ow * g.strideW - g.padW + g.kernelW, g.inW)
                         var best = -T.infinity
-                        for column in w0..<w1 { best = Swift.max(best, columns[column]) }
+                        for column in w0..<w1 {
+                            let value = columns[column]
+                            best = value > best ? value : best
+                        }
                         targetRow[ow] = best
                     }
                 }
-                if any(sawNaN) {
+                if nans > 0 {
                     var one = g
                     one.planes = 1
                     maxPoolForward(source, target, scratchIndices, one)
