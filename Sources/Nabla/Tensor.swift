@@ -78,12 +78,11 @@ public final class Tensor: @unchecked Sendable {
     /// Whether the elements are laid out in row-major order without gaps, so that the
     /// tensor can be read as one flat buffer. Dimensions of size 1 may have any stride.
     public var isContiguous: Bool {
-        // A tensor without elements is contiguous whatever its strides, as in PyTorch
-        // (`[2, 0]` has strides `[1, 1]`, which the loop below would reject).
-        if shape.contains(0) { return true }
         var expected = 1
         for d in Swift.stride(from: shape.count - 1, through: 0, by: -1) where shape[d] != 1 {
-            if strides[d] != expected { return false }
+            // A tensor without elements is contiguous whatever its strides, as in PyTorch
+            // (`[2, 0]` has strides `[1, 1]`); checked only on a mismatch, off the hot path.
+            if strides[d] != expected { return shape.contains(0) }
             expected *= shape[d]
         }
         return true
