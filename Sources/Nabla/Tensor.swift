@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Where a tensor's memory lives. Nabla is a CPU library by design: its kernels are
 /// hand-written for CPU vector units, so ``cpu`` is the only device.
 public enum Device: String, Sendable, Hashable, CustomStringConvertible {
@@ -27,8 +25,8 @@ public enum Device: String, Sendable, Hashable, CustomStringConvertible {
 public final class Tensor: @unchecked Sendable {
     // @unchecked: the metadata (`shape`, `strides`, `storageOffset`) and the autograd
     // links change only through in-place view operations and `requiresGrad`, which the
-    // documentation above leaves to the caller not to race; the gradient is behind
-    // `gradState`'s mutex and the storage's version counter is atomic.
+    // documentation above leaves to the caller not to race; the gradient is read and
+    // written only under `GradientLocks` and the storage's version counter is atomic.
     /// The size of each dimension.
     public private(set) var shape: [Int]
     /// The distance, in elements, between neighbours along each dimension.
@@ -41,9 +39,10 @@ public final class Tensor: @unchecked Sendable {
 
     // Autograd state; see Autograd.swift.
     var requiresGradStorage = false
-    /// The accumulated gradient of a leaf, behind a lock: tasks running `backward()` on
-    /// graphs that share this leaf (one model's parameters) add into it concurrently.
-    let gradState = Mutex<Tensor?>(nil)
+    /// The accumulated gradient of a leaf. Read and written only under
+    /// ``GradientLocks/withLock(for:_:)``: tasks running `backward()` on graphs that share
+    /// this leaf (one model's parameters) add into it concurrently.
+    var gradStorage: Tensor?
     var gradFnNode: Node?
     var retainedGradHolder: GradHolder?
 
@@ -79,12 +78,11 @@ public final class Tensor: @unchecked Sendable {
     /// Whether the elements are laid out in row-major order without gaps, so that the
     /// tensor can be read as one flat buffer. Dimensions of size 1 may have any stride.
     public var isContiguous: Bool {
-        // A tensor without elements is contiguous whatever its strides, as in PyTorch
-        // (`[2, 0]` has strides `[1, 1]`, which the loop below would reject).
-        if shape.contains(0) { return true }
         var expected = 1
         for d in Swift.stride(from: shape.count - 1, through: 0, by: -1) where shape[d] != 1 {
-            if strides[d] != expected { return false }
+            // A tensor without elements is contiguous whatever its strides, as in PyTorch
+            // (`[2, 0]` has strides `[1, 1]`); checked only on a mismatch, off the hot path.
+            if strides[d] != expected { return shape.contains(0) }
             expected *= shape[d]
         }
         return true
