@@ -241,17 +241,10 @@ extension Tensor {
         case let .range(offset, _):
             return (try build(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + byteCount)]), inFile: true), dtype)
         case let .member(entry):
-            var failure: TorchFormatError?
-            let storage: Storage?
-            do throws(NumPyFormatError) {
-                storage = try ZipReader.withContents(of: entry, in: bytes) { (raw) throws(NumPyFormatError) -> Storage? in
-                    do throws(TorchFormatError) { return try build(UnsafeRawBufferPointer(rebasing: raw[0..<byteCount]), inFile: entry.method == 0) } catch { failure = error; return nil }
-                }
-            } catch {
-                throw .archive(error)
+            let storage = try TorchCheckpointImage.contents(of: entry, in: bytes) { (raw) throws(TorchFormatError) in
+                try build(UnsafeRawBufferPointer(rebasing: raw[0..<byteCount]), inFile: entry.method == 0)
             }
-            if let failure { throw failure }
-            return (storage!, dtype)
+            return (storage, dtype)
         }
     }
 

@@ -407,26 +407,36 @@ extension Tensor {
     }
 
     /// Max pooling over `spatialDims` (1 or 2) dims, with indices.
-    /// `wantsIndices: false` (the values-only public functions) lets inference skip the
-    /// indices, returning an empty tensor in their place.
-    private func maxPoolWithIndices(spatialDims: Int, kernelSize: SpatialSize, stride: SpatialSize?, padding: SpatialSize,
-                                    dilation: SpatialSize, ceilMode: Bool, wantsIndices: Bool = true, operation: String) -> (values: Tensor, indices: Tensor) {
+    /// Max pooling values (`maxPool1d`/`maxPool2d`): in inference, when no backward pass
+    /// will read indices and windows are not dilated, a kernel that computes none;
+    /// otherwise the path with indices.
+    private func maxPoolValues(spatialDims: Int, kernelSize: SpatialSize, stride: SpatialSize?, padding: SpatialSize,
+                               dilation: SpatialSize, ceilMode: Bool, operation: String) -> Tensor {
         let prefix = poolingPrefix(spatialDims: spatialDims, operation: operation)
         let arguments = poolArguments(spatialDims: spatialDims, kernelSize: kernelSize, stride: stride, padding: padding,
                                       dilation: dilation, operation: operation)
         let g = windowGeometry(arguments, spatialDims: spatialDims, prefix: prefix, ceilMode: ceilMode, operation: operation)
-        if !wantsIndices, !(GradMode.enabled && requiresGrad), g.dilationH == 1, g.dilationW == 1 {
-            // Inference: no backward pass will read the indices.
-            let input = contiguous()
-            let values = Tensor(uninitializedShape: Tensor.pooledShape(prefix, g, spatialDims: spatialDims), dtype: dtype,
-                                zeroed: false, operation: operation)
-            if dtype == .float32 {
-                PoolingKernels.maxPoolValues(UnsafePointer(input.pointer(as: Float.self)), values.pointer(as: Float.self), g)
-            } else {
-                PoolingKernels.maxPoolValues(UnsafePointer(input.pointer(as: Double.self)), values.pointer(as: Double.self), g)
-            }
-            return (values, Tensor.zeros([0], dtype: .int64))
+        guard !(GradMode.enabled && requiresGrad), g.dilationH == 1, g.dilationW == 1 else {
+            return maxPoolWithIndices(spatialDims: spatialDims, kernelSize: kernelSize, stride: stride, padding: padding,
+                                      dilation: dilation, ceilMode: ceilMode, operation: operation).values
         }
+        let input = contiguous()
+        let values = Tensor(uninitializedShape: Tensor.pooledShape(prefix, g, spatialDims: spatialDims), dtype: dtype,
+                            zeroed: false, operation: operation)
+        if dtype == .float32 {
+            PoolingKernels.maxPoolValues(UnsafePointer(input.pointer(as: Float.self)), values.pointer(as: Float.self), g)
+        } else {
+            PoolingKernels.maxPoolValues(UnsafePointer(input.pointer(as: Double.self)), values.pointer(as: Double.self), g)
+        }
+        return values
+    }
+
+    private func maxPoolWithIndices(spatialDims: Int, kernelSize: SpatialSize, stride: SpatialSize?, padding: SpatialSize,
+                                    dilation: SpatialSize, ceilMode: Bool, operation: String) -> (values: Tensor, indices: Tensor) {
+        let prefix = poolingPrefix(spatialDims: spatialDims, operation: operation)
+        let arguments = poolArguments(spatialDims: spatialDims, kernelSize: kernelSize, stride: stride, padding: padding,
+                                      dilation: dilation, operation: operation)
+        let g = windowGeometry(arguments, spatialDims: spatialDims, prefix: prefix, ceilMode: ceilMode, operation: operation)
         let name = spatialDims == 1 ? "MaxPool1DWithIndicesBackward0" : "MaxPool2DWithIndicesBackward0"
         return maxPooled(g, outputShape: Tensor.pooledShape(prefix, g, spatialDims: spatialDims), name: name, operation: operation) { input, values, indices in
             let positions = indices.pointer(as: Int64.self)
@@ -533,8 +543,8 @@ extension Tensor {
     /// - Returns: A tensor of the input's dtype, `N x C x outH x outW` (or `C x outH x outW`).
     public func maxPool2d(kernelSize: SpatialSize, stride: SpatialSize? = nil, padding: SpatialSize = 0,
                           dilation: SpatialSize = 1, ceilMode: Bool = false) -> Tensor {
-        maxPoolWithIndices(spatialDims: 2, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
-                           ceilMode: ceilMode, wantsIndices: false, operation: "maxPool2d").values
+        maxPoolValues(spatialDims: 2, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
+                      ceilMode: ceilMode, operation: "maxPool2d")
     }
 
     /// ``maxPool2d(kernelSize:stride:padding:dilation:ceilMode:)`` that also returns where
@@ -566,8 +576,8 @@ extension Tensor {
     /// - Returns: A tensor of the input's dtype, `N x C x outL` (or `C x outL`).
     public func maxPool1d(kernelSize: SpatialSize, stride: SpatialSize? = nil, padding: SpatialSize = 0,
                           dilation: SpatialSize = 1, ceilMode: Bool = false) -> Tensor {
-        maxPoolWithIndices(spatialDims: 1, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
-                           ceilMode: ceilMode, wantsIndices: false, operation: "maxPool1d").values
+        maxPoolValues(spatialDims: 1, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
+                      ceilMode: ceilMode, operation: "maxPool1d")
     }
 
     /// ``maxPool1d(kernelSize:stride:padding:dilation:ceilMode:)`` that also returns where

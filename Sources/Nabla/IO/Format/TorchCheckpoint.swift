@@ -80,7 +80,9 @@ struct TorchCheckpointImage {
         return TorchCheckpointImage(root: root, storages: storages, bigEndian: bigEndian)
     }
 
-    private static func contents<R>(of entry: ZipEntry, in bytes: UnsafeRawBufferPointer,
+    /// `ZipReader.withContents` for a body that throws ``TorchFormatError``: the member's
+    /// size and CRC-32 are checked first, and the zip layer's errors become `.archive`.
+    static func contents<R>(of entry: ZipEntry, in bytes: UnsafeRawBufferPointer,
                                     _ body: (UnsafeRawBufferPointer) throws(TorchFormatError) -> R) throws(TorchFormatError) -> R {
         var inner: TorchFormatError?
         let result: R?
