@@ -1,3 +1,4 @@
+import NablaKernelsCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -57,10 +58,10 @@ final class Node {
     /// Runs the backward closure, after checking that nothing it reads was modified.
     func apply(_ gradient: Tensor, retainGraph: Bool) -> [Tensor?] {
         guard let backward = backwardFunction else {
-            preconditionFailure("backward: trying to backward through \(name) a second time, after its saved tensors were freed; pass retainGraph: true to the first backward() call")
+            nablaPreconditionFailure("backward: trying to backward through \(name) a second time, after its saved tensors were freed; pass retainGraph: true to the first backward() call")
         }
         for (tensor, version) in saved where tensor.storage.version != version {
-            preconditionFailure("backward: a tensor of shape \(tensor.shape) that \(name) needs for its gradient was modified by an in-place operation (its storage is at version \(tensor.storage.version), expected version \(version)); use an out-of-place operation or clone() it before modifying")
+            nablaPreconditionFailure("backward: a tensor of shape \(tensor.shape) that \(name) needs for its gradient was modified by an in-place operation (its storage is at version \(tensor.storage.version), expected version \(version)); use an out-of-place operation or clone() it before modifying")
         }
         if !retainGraph { backwardFunction = nil }
         return backward(gradient)
@@ -139,8 +140,8 @@ extension Tensor {
     public var requiresGrad: Bool {
         get { requiresGradStorage || gradFnNode != nil }
         set {
-            precondition(isLeaf, "requiresGrad: only leaf tensors can change requiresGrad; this tensor (shape \(shape)) is the result of \(gradFnNode?.name ?? "an operation"). Use detach() to make a new leaf")
-            precondition(!newValue || dtype.isFloatingPoint, "requiresGrad: only floating-point tensors can require gradients, got \(dtype) (shape \(shape))")
+            nablaPrecondition(isLeaf, "requiresGrad: only leaf tensors can change requiresGrad; this tensor (shape \(shape)) is the result of \(gradFnNode?.name ?? "an operation"). Use detach() to make a new leaf")
+            nablaPrecondition(!newValue || dtype.isFloatingPoint, "requiresGrad: only floating-point tensors can require gradients, got \(dtype) (shape \(shape))")
             requiresGradStorage = newValue
         }
     }
@@ -166,7 +167,7 @@ extension Tensor {
         }
         set {
             if let newValue {
-                precondition(newValue.shape == shape, "grad: assigned gradient of shape \(newValue.shape) to a tensor of shape \(shape)")
+                nablaPrecondition(newValue.shape == shape, "grad: assigned gradient of shape \(newValue.shape) to a tensor of shape \(shape)")
             }
             if let holder = retainedGradHolder { holder.grad = newValue } else { GradientLocks.withLock(for: self) { gradStorage = newValue } }
         }
@@ -181,7 +182,7 @@ extension Tensor {
 
     /// Asks `backward()` to store this non-leaf tensor's gradient in ``grad`` too.
     public func retainGrad() {
-        precondition(requiresGrad, "retainGrad: the tensor (shape \(shape)) does not require grad")
+        nablaPrecondition(requiresGrad, "retainGrad: the tensor (shape \(shape)) does not require grad")
         guard let node = gradFnNode, retainedGradHolder == nil else { return }
         let holder = GradHolder()
         retainedGradHolder = holder
@@ -221,13 +222,13 @@ extension Tensor {
     ///     this tensor's shape. May be omitted for a single-element tensor (it is then 1).
     ///   - retainGraph: Keep the graph so that `backward()` can run through it again.
     public func backward(gradient: Tensor? = nil, retainGraph: Bool = false) {
-        precondition(requiresGrad, "backward: the tensor (shape \(shape)) does not require grad and has no gradFn; set requiresGrad on the leaves it is computed from")
+        nablaPrecondition(requiresGrad, "backward: the tensor (shape \(shape)) does not require grad and has no gradFn; set requiresGrad on the leaves it is computed from")
         let seed: Tensor
         if let gradient {
-            precondition(gradient.shape == shape, "backward: gradient of shape \(gradient.shape) does not match the tensor's shape \(shape)")
+            nablaPrecondition(gradient.shape == shape, "backward: gradient of shape \(gradient.shape) does not match the tensor's shape \(shape)")
             seed = gradient.dtype == dtype ? gradient : gradient.to(dtype)
         } else {
-            precondition(numel == 1, "backward: a gradient can be implied only for single-element outputs; this tensor has shape \(shape), pass backward(gradient:)")
+            nablaPrecondition(numel == 1, "backward: a gradient can be implied only for single-element outputs; this tensor has shape \(shape), pass backward(gradient:)")
             seed = onesLike()
         }
         withNoGrad {

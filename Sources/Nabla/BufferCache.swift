@@ -15,14 +15,8 @@ enum BufferCache {
     static let capacity = 256 << 20
     private static let granularity = 64 << 10
 
-    private struct State {
-        /// Addresses of free buffers by rounded size (addresses as integers: the state
-        /// is shared between threads behind the mutex).
-        var free: [Int: [Int]] = [:]
-        var bytes = 0
-    }
-
-    private static let state = Mutex(State())
+    /// The pool that tensor storage uses.
+    private static let shared = BufferPool(capacity: capacity)
 
     /// The size a request for `byteCount` bytes is served with.
     static func roundedSize(_ byteCount: Int) -> Int {
@@ -32,10 +26,52 @@ enum BufferCache {
     /// A buffer of at least `byteCount` bytes aligned to `alignment`, reused when one
     /// of the same size class is free.
     static func allocate(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer {
-        guard byteCount >= minimumSize else {
+        shared.allocate(byteCount: byteCount, alignment: alignment)
+    }
+
+    /// Gives back a buffer obtained from ``allocate(byteCount:alignment:)`` for
+    /// `byteCount` bytes: kept for reuse while the cache has room, freed otherwise.
+    static func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
+        shared.deallocate(pointer, byteCount: byteCount)
+    }
+}
+
+/// The free lists behind ``BufferCache``: one instance serves all tensor storage; tests
+/// make their own so that other tests running in parallel cannot fill or drain it.
+final class BufferPool: Sendable {
+    let capacity: Int
+
+    private struct State {
+        /// Addresses of free buffers by rounded size (addresses as integers: the state
+        /// is shared between threads behind the mutex).
+        var free: [Int: [Int]] = [:]
+        var bytes = 0
+    }
+
+    private let state = Mutex(State())
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    deinit {
+        state.withLock { state in
+            for address in state.free.values.joined() {
+                UnsafeMutableRawPointer(bitPattern: address)?.deallocate()
+            }
+        }
+    }
+
+    /// The bytes held for reuse.
+    var heldBytes: Int { state.withLock { $0.bytes } }
+
+    /// A buffer of at least `byteCount` bytes aligned to `alignment`, reused when one
+    /// of the same size class is free.
+    func allocate(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer {
+        guard byteCount >= BufferCache.minimumSize else {
             return .allocate(byteCount: Swift.max(byteCount, 1), alignment: alignment)
         }
-        let size = roundedSize(byteCount)
+        let size = BufferCache.roundedSize(byteCount)
         let reused: Int? = state.withLock { state in
             guard let address = state.free[size]?.popLast() else { return nil }
             state.bytes -= size
@@ -47,12 +83,12 @@ enum BufferCache {
 
     /// Gives back a buffer obtained from ``allocate(byteCount:alignment:)`` for
     /// `byteCount` bytes: kept for reuse while the cache has room, freed otherwise.
-    static func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
-        guard byteCount >= minimumSize else {
+    func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
+        guard byteCount >= BufferCache.minimumSize else {
             pointer.deallocate()
             return
         }
-        let size = roundedSize(byteCount)
+        let size = BufferCache.roundedSize(byteCount)
         let kept = state.withLock { state in
             guard state.bytes + size <= capacity else { return false }
             state.free[size, default: []].append(Int(bitPattern: pointer))

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 /// The outcome of ``gradcheck(_:inputs:eps:atol:rtol:seed:)``.
 public struct GradcheckResult: Sendable, CustomStringConvertible {
     /// Whether every analytical gradient matched its finite-difference estimate.
@@ -35,7 +36,7 @@ public func gradcheck(_ function: ([Tensor]) -> Tensor, inputs: [Tensor], eps: D
     for (number, input) in inputs.enumerated() where input.requiresGrad {
         let analytical = input.grad?.toArray(Double.self) ?? [Double](repeating: 0, count: input.numel)
         let flat = withNoGrad { input.reshape(-1) }
-        precondition(flat.storage === input.storage, "gradcheck: input \(number) must be viewable as a flat tensor (use contiguous inputs)")
+        nablaPrecondition(flat.storage === input.storage, "gradcheck: input \(number) must be viewable as a flat tensor (use contiguous inputs)")
         for i in 0..<input.numel {
             let element = flat[i]
             let original = element.item()

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 import Synchronization
 
 /// A seedable source of random numbers, like `torch.Generator`.
@@ -93,7 +94,7 @@ extension Tensor {
 
     /// Uniform random values in [0, 1), like `torch.rand`.
     public static func rand(_ shape: [Int], dtype: DType = .float32, generator: Generator? = nil, requiresGrad: Bool = false) -> Tensor {
-        precondition(dtype.isFloatingPoint, "rand: dtype must be floating point, got \(dtype)")
+        nablaPrecondition(dtype.isFloatingPoint, "rand: dtype must be floating point, got \(dtype)")
         return randomTensor(shape, dtype: dtype, operation: "rand", generator: generator, requiresGrad: requiresGrad) { state, _ in
             dtype == .float64 ? state.nextDouble() : Double(state.nextFloat())
         }
@@ -106,8 +107,8 @@ extension Tensor {
 
     /// Uniform random values in [`low`, `high`), like `torch.empty(...).uniform_(low, high)`.
     public static func uniform(_ shape: [Int], low: Double, high: Double, dtype: DType = .float32, generator: Generator? = nil, requiresGrad: Bool = false) -> Tensor {
-        precondition(dtype.isFloatingPoint, "uniform: dtype must be floating point, got \(dtype)")
-        precondition(low <= high, "uniform: low \(low) must not exceed high \(high)")
+        nablaPrecondition(dtype.isFloatingPoint, "uniform: dtype must be floating point, got \(dtype)")
+        nablaPrecondition(low <= high, "uniform: low \(low) must not exceed high \(high)")
         return randomTensor(shape, dtype: dtype, operation: "uniform", generator: generator, requiresGrad: requiresGrad) { state, _ in
             low + (high - low) * (dtype == .float64 ? state.nextDouble() : Double(state.nextFloat()))
         }
@@ -117,7 +118,7 @@ extension Tensor {
     ///
     /// Uses the Box-Muller transform on pairs of uniform values.
     public static func randn(_ shape: [Int], dtype: DType = .float32, generator: Generator? = nil, requiresGrad: Bool = false) -> Tensor {
-        precondition(dtype.isFloatingPoint, "randn: dtype must be floating point, got \(dtype)")
+        nablaPrecondition(dtype.isFloatingPoint, "randn: dtype must be floating point, got \(dtype)")
         var spare: Double?
         return randomTensor(shape, dtype: dtype, operation: "randn", generator: generator, requiresGrad: requiresGrad) { state, _ in
             if let value = spare {
@@ -141,7 +142,7 @@ extension Tensor {
 
     /// Random integers in `low..<high`, like `torch.randint` (int64 unless `dtype` is given).
     public static func randint(_ low: Int, _ high: Int, _ shape: [Int], dtype: DType = .int64, generator: Generator? = nil) -> Tensor {
-        precondition(low < high, "randint: low \(low) must be less than high \(high)")
+        nablaPrecondition(low < high, "randint: low \(low) must be less than high \(high)")
         let span = UInt64(bitPattern: Int64(high) &- Int64(low))
         let count = elementCount(of: shape, operation: "randint")
         let values: [Int] = (generator ?? .default).withState { state in

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -59,7 +60,7 @@ final class Storage: @unchecked Sendable {
 
     /// Allocates `byteCount` bytes, zero-filled when `zeroed`.
     init(byteCount: Int, zeroed: Bool = true) {
-        precondition(byteCount >= 0, "Storage: negative size \(byteCount)")
+        nablaPrecondition(byteCount >= 0, "Storage: negative size \(byteCount)")
         data = BufferCache.allocate(byteCount: byteCount, alignment: Storage.alignment)
         if zeroed { memset(data, 0, byteCount) }
         self.byteCount = byteCount
@@ -88,7 +89,7 @@ final class Storage: @unchecked Sendable {
     func ensureCapacity(_ newByteCount: Int, operation: String) {
         guard newByteCount > byteCount else { return }
         guard case .owned = release else {
-            preconditionFailure("\(operation): cannot grow storage that Nabla does not own (a mapped file or a caller's buffer) from \(byteCount) to \(newByteCount) bytes")
+            nablaPreconditionFailure("\(operation): cannot grow storage that Nabla does not own (a mapped file or a caller's buffer) from \(byteCount) to \(newByteCount) bytes")
         }
         let grown = BufferCache.allocate(byteCount: newByteCount, alignment: Storage.alignment)
         grown.copyMemory(from: data, byteCount: byteCount)

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 /// Copying between tensors of any layout and dtype: the engine behind `contiguous()`,
 /// `clone()`, `to(_:)`, `copy(from:)`, `cat` and conversion to Swift arrays.
 enum StridedCopy {
@@ -22,11 +23,11 @@ enum StridedCopy {
     /// `source`'s strides for reading it as `shape` (zero where it is broadcast).
     static func broadcastStrides(of source: Tensor, to shape: [Int]) -> [Int] {
         let offset = shape.count - source.ndim
-        precondition(offset >= 0, "copy: cannot broadcast shape \(source.shape) to \(shape)")
+        nablaPrecondition(offset >= 0, "copy: cannot broadcast shape \(source.shape) to \(shape)")
         var strides = [Int](repeating: 0, count: shape.count)
         for d in 0..<source.ndim {
             let size = source.shape[d]
-            precondition(size == shape[d + offset] || size == 1,
+            nablaPrecondition(size == shape[d + offset] || size == 1,
                          "copy: cannot broadcast shape \(source.shape) to \(shape)")
             strides[d + offset] = size == 1 ? 0 : source.strides[d]
         }

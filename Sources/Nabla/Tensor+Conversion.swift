@@ -1,3 +1,4 @@
+import NablaKernelsCore
 // Conversions between tensors and Swift values, and between dtypes.
 
 extension Tensor {
@@ -28,7 +29,7 @@ extension Tensor {
 
     /// The value of a single-element tensor, converted to `T`, like PyTorch's `item()`.
     public func item<T: TensorElement>(_: T.Type = T.self) -> T {
-        precondition(numel == 1, "item: a tensor with \(numel) elements (shape \(shape)) cannot be converted to a scalar")
+        nablaPrecondition(numel == 1, "item: a tensor with \(numel) elements (shape \(shape)) cannot be converted to a scalar")
         return toArray(T.self)[0]
     }
 

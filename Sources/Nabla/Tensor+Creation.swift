@@ -1,3 +1,4 @@
+import NablaKernelsCore
 /// A Swift value that can be written as a (possibly nested) array literal for a tensor:
 /// every ``TensorElement`` and arrays of them, to any depth.
 ///
@@ -66,7 +67,7 @@ extension Tensor {
     /// ``init(_:shape:dtype:requiresGrad:)``, which throws.
     public convenience init<L: NestedTensorLiteral>(_ literal: L, dtype: DType? = nil, requiresGrad: Bool = false) {
         guard let shape = literal.nablaShape else {
-            preconditionFailure(TensorError.raggedArray(operation: "Tensor(_:)").description)
+            nablaPreconditionFailure(TensorError.raggedArray(operation: "Tensor(_:)").description)
         }
         var values: [L.Leaf] = []
         values.reserveCapacity(shape.reduce(1, *))
@@ -181,7 +182,7 @@ extension Tensor {
 
     /// The integers from `start` up to (not including) `end` in steps of `step`.
     public static func arange(_ start: Int, _ end: Int, step: Int = 1, dtype: DType = .int64, requiresGrad: Bool = false) -> Tensor {
-        precondition(step != 0, "arange: step must be nonzero")
+        nablaPrecondition(step != 0, "arange: step must be nonzero")
         let count = Swift.max(0, (end - start + step - (step > 0 ? 1 : -1)) / step)
         let values = (0..<count).map { start + $0 * step }
         let result = Tensor(elements: values, shape: [count], dtype: dtype)
@@ -193,7 +194,7 @@ extension Tensor {
     /// like `torch.arange` with floating-point arguments: `float32` unless `dtype` is
     /// given, `ceil((end - start) / step)` elements.
     public static func arange(_ start: Double, _ end: Double, step: Double = 1, dtype: DType = .float32, requiresGrad: Bool = false) -> Tensor {
-        precondition(step != 0 && step.isFinite && start.isFinite && end.isFinite,
+        nablaPrecondition(step != 0 && step.isFinite && start.isFinite && end.isFinite,
                      "arange: start \(start), end \(end) and step \(step) must be finite, step nonzero")
         let count = Swift.max(0, Int(((end - start) / step).rounded(.up)))
         let values = (0..<count).map { start + Double($0) * step }
@@ -204,7 +205,7 @@ extension Tensor {
 
     /// `steps` evenly spaced values from `start` to `end` inclusive, like `torch.linspace`.
     public static func linspace(_ start: Double, _ end: Double, steps: Int, dtype: DType = .float32, requiresGrad: Bool = false) -> Tensor {
-        precondition(steps >= 0, "linspace: steps must be non-negative, got \(steps)")
+        nablaPrecondition(steps >= 0, "linspace: steps must be non-negative, got \(steps)")
         let step = steps > 1 ? (end - start) / Double(steps - 1) : 0
         // Like PyTorch, fill the second half from the end so that `end` is exact.
         let values = steps == 1 ? [start] : (0..<steps).map { i in i < steps / 2 ? start + step * Double(i) : end - step * Double(steps - 1 - i) }

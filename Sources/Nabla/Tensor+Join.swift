@@ -1,20 +1,21 @@
+import NablaKernelsCore
 // Joining tensors and splitting them into views.
 
 extension Tensor {
     /// Concatenates tensors along an existing dim, like `torch.cat`. The tensors must
     /// have the same shape except along `dim`; dtypes are promoted to a common one.
     public static func cat(_ tensors: [Tensor], dim: Int = 0) -> Tensor {
-        precondition(!tensors.isEmpty, "cat: expected a non-empty list of tensors")
+        nablaPrecondition(!tensors.isEmpty, "cat: expected a non-empty list of tensors")
         let first = tensors[0]
         let d = first.normalizedDim(dim, operation: "cat")
-        precondition(first.ndim > 0, "cat: zero-dimensional tensors cannot be concatenated; use stack")
+        nablaPrecondition(first.ndim > 0, "cat: zero-dimensional tensors cannot be concatenated; use stack")
         let dtype = tensors.dropFirst().reduce(first.dtype) { DType.promoted($0, $1.dtype) }
         var shape = first.shape
         shape[d] = 0
         for tensor in tensors {
             var expected = first.shape
             expected[d] = tensor.ndim == first.ndim ? tensor.shape[d] : -1
-            precondition(tensor.shape == expected,
+            nablaPrecondition(tensor.shape == expected,
                          "cat: sizes of tensors must match except in dimension \(d); got shapes \(tensors.map(\.shape))")
             shape[d] += tensor.shape[d]
         }
@@ -37,9 +38,9 @@ extension Tensor {
 
     /// Stacks same-shape tensors along a new dim, like `torch.stack`.
     public static func stack(_ tensors: [Tensor], dim: Int = 0) -> Tensor {
-        precondition(!tensors.isEmpty, "stack: expected a non-empty list of tensors")
+        nablaPrecondition(!tensors.isEmpty, "stack: expected a non-empty list of tensors")
         let shape = tensors[0].shape
-        precondition(tensors.allSatisfy { $0.shape == shape }, "stack: expects each tensor to be equal size, got shapes \(tensors.map(\.shape))")
+        nablaPrecondition(tensors.allSatisfy { $0.shape == shape }, "stack: expects each tensor to be equal size, got shapes \(tensors.map(\.shape))")
         let d = tensors[0].normalizedDim(dim, rank: shape.count + 1, operation: "stack")
         return cat(tensors.map { $0.unsqueeze(d) }, dim: d)
     }
@@ -48,8 +49,8 @@ extension Tensor {
     /// `torch.split(tensor, split_size)`.
     public func split(_ size: Int, dim: Int = 0) -> [Tensor] {
         let d = normalizedDim(dim, operation: "split")
-        precondition(ndim > 0, "split: cannot split a 0-d tensor")
-        precondition(size > 0 || shape[d] == 0, "split: split size must be positive, got \(size) for shape \(shape)")
+        nablaPrecondition(ndim > 0, "split: cannot split a 0-d tensor")
+        nablaPrecondition(size > 0 || shape[d] == 0, "split: split size must be positive, got \(size) for shape \(shape)")
         if shape[d] == 0 { return [self] }
         return Swift.stride(from: 0, to: shape[d], by: size).map { start in
             narrow(d, start: start, length: Swift.min(size, shape[d] - start))
@@ -60,8 +61,8 @@ extension Tensor {
     /// of that dim, like `torch.split(tensor, [sizes])`.
     public func split(sizes: [Int], dim: Int = 0) -> [Tensor] {
         let d = normalizedDim(dim, operation: "split")
-        precondition(ndim > 0, "split: cannot split a 0-d tensor")
-        precondition(sizes.allSatisfy { $0 >= 0 } && sizes.reduce(0, +) == shape[d],
+        nablaPrecondition(ndim > 0, "split: cannot split a 0-d tensor")
+        nablaPrecondition(sizes.allSatisfy { $0 >= 0 } && sizes.reduce(0, +) == shape[d],
                      "split: sizes \(sizes) must be non-negative and sum to \(shape[d]), the size of dim \(dim) of shape \(shape)")
         var start = 0
         return sizes.map { size in
@@ -73,9 +74,9 @@ extension Tensor {
     /// Splits into `chunks` views of nearly equal size along `dim` (possibly fewer, when
     /// the dim is small), like `torch.chunk`.
     public func chunk(_ chunks: Int, dim: Int = 0) -> [Tensor] {
-        precondition(chunks > 0, "chunk: number of chunks must be positive, got \(chunks)")
+        nablaPrecondition(chunks > 0, "chunk: number of chunks must be positive, got \(chunks)")
         let d = normalizedDim(dim, operation: "chunk")
-        precondition(ndim > 0, "chunk: cannot chunk a 0-d tensor")
+        nablaPrecondition(ndim > 0, "chunk: cannot chunk a 0-d tensor")
         let size = (shape[d] + chunks - 1) / chunks
         return split(Swift.max(size, 1), dim: d)
     }

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 // In-place operations on a tensor's elements or metadata.
 
 extension Tensor {
@@ -6,9 +7,9 @@ extension Tensor {
     func checkInPlaceAllowed(_ operation: String) {
         guard GradMode.enabled, requiresGrad else { return }
         if isLeaf {
-            preconditionFailure("\(operation): a leaf tensor that requires grad (shape \(shape)) is being used in an in-place operation; wrap the update in withNoGrad { } or use an out-of-place operation")
+            nablaPreconditionFailure("\(operation): a leaf tensor that requires grad (shape \(shape)) is being used in an in-place operation; wrap the update in withNoGrad { } or use an out-of-place operation")
         }
-        preconditionFailure("\(operation): in-place operations on a tensor that is part of the autograd graph (shape \(shape), gradFn \(gradFn ?? "")) are not supported; use the out-of-place form")
+        nablaPreconditionFailure("\(operation): in-place operations on a tensor that is part of the autograd graph (shape \(shape), gradFn \(gradFn ?? "")) are not supported; use the out-of-place form")
     }
 
     /// Copies `source` into this tensor's elements, broadcasting it to this shape and
@@ -16,7 +17,7 @@ extension Tensor {
     /// the new values.
     public func copy(from source: Tensor) {
         checkInPlaceAllowed("copy(from:)")
-        precondition(Tensor.broadcasts(source.shape, to: shape),
+        nablaPrecondition(Tensor.broadcasts(source.shape, to: shape),
                      "copy(from:): the source of shape \(source.shape) cannot be broadcast to the destination's shape \(shape)")
         _ = mutableRawData(operation: "copy(from:)")
         // Copy through a temporary when the two share storage, so that overlapping
@@ -49,10 +50,10 @@ extension Tensor {
     /// the storage and cuts off the view. Other views of the storage keep their own shape.
     public func resize(_ shape: [Int]) {
         checkInPlaceAllowed("resize")
-        precondition(storage.isWritable, "resize: the tensor of shape \(self.shape) is a read-only view")
+        nablaPrecondition(storage.isWritable, "resize: the tensor of shape \(self.shape) is a read-only view")
         let count = Tensor.elementCount(of: shape, operation: "resize")
         let (end, overflow) = (storageOffset + count).multipliedReportingOverflow(by: dtype.itemSize)
-        precondition(!overflow, "resize: shape \(shape) is too large")
+        nablaPrecondition(!overflow, "resize: shape \(shape) is too large")
         storage.ensureCapacity(end, operation: "resize")
         storage.bumpVersion()
         setMetadata(shape: shape, strides: Tensor.contiguousStrides(for: shape), storageOffset: storageOffset)

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 // Views: new tensors over the same storage. Each records its backward next to it.
 
 extension Tensor {
@@ -14,19 +15,19 @@ extension Tensor {
         var known = 1
         for (i, size) in shape.enumerated() {
             if size == -1 {
-                precondition(inferredIndex == nil, "\(operation): only one dimension can be inferred (-1) in shape \(shape)")
+                nablaPrecondition(inferredIndex == nil, "\(operation): only one dimension can be inferred (-1) in shape \(shape)")
                 inferredIndex = i
             } else {
-                precondition(size >= 0, "\(operation): invalid size \(size) in shape \(shape)")
+                nablaPrecondition(size >= 0, "\(operation): invalid size \(size) in shape \(shape)")
                 known *= size
             }
         }
         if let inferredIndex {
-            precondition(known != 0 && numel % known == 0,
+            nablaPrecondition(known != 0 && numel % known == 0,
                          "\(operation): shape \(shape) is invalid for input of shape \(self.shape) (\(numel) elements)")
             result[inferredIndex] = numel / known
         } else {
-            precondition(known == numel, "\(operation): shape \(shape) is invalid for input of shape \(self.shape) (\(numel) elements)")
+            nablaPrecondition(known == numel, "\(operation): shape \(shape) is invalid for input of shape \(self.shape) (\(numel) elements)")
         }
         return result
     }
@@ -67,7 +68,7 @@ extension Tensor {
     public func view(_ shape: [Int]) -> Tensor {
         let newShape = inferredShape(shape, operation: "view")
         guard let newStrides = viewStrides(for: newShape) else {
-            preconditionFailure("view: shape \(newShape) is incompatible with the input's shape \(self.shape) and strides \(strides): at least one dimension spans across two contiguous subspaces; use reshape(_:) instead")
+            nablaPreconditionFailure("view: shape \(newShape) is incompatible with the input's shape \(self.shape) and strides \(strides): at least one dimension spans across two contiguous subspaces; use reshape(_:) instead")
         }
         let input = self
         return asStrided(shape: newShape, strides: newStrides, storageOffset: storageOffset)
@@ -100,7 +101,7 @@ extension Tensor {
         if ndim == 0 { return reshape([1]) }
         let start = normalizedDim(startDim, operation: "flatten")
         let end = normalizedDim(endDim, operation: "flatten")
-        precondition(start <= end, "flatten: startDim \(startDim) comes after endDim \(endDim) for shape \(shape)")
+        nablaPrecondition(start <= end, "flatten: startDim \(startDim) comes after endDim \(endDim) for shape \(shape)")
         let merged = shape[start...end].reduce(1, *)
         return reshape(Array(shape[..<start]) + [merged] + Array(shape[(end + 1)...]))
     }
@@ -153,9 +154,9 @@ extension Tensor {
     /// Reorders the dimensions, like PyTorch's `permute`: `dims[i]` is the input dim that
     /// becomes dim `i`.
     public func permute(_ dims: [Int]) -> Tensor {
-        precondition(dims.count == ndim, "permute: \(dims.count) dims \(dims) given for a tensor of shape \(shape)")
+        nablaPrecondition(dims.count == ndim, "permute: \(dims.count) dims \(dims) given for a tensor of shape \(shape)")
         let order = dims.map { normalizedDim($0, operation: "permute") }
-        precondition(Set(order).count == ndim, "permute: dims \(dims) repeat a dimension (shape \(shape))")
+        nablaPrecondition(Set(order).count == ndim, "permute: dims \(dims) repeat a dimension (shape \(shape))")
         var inverse = [Int](repeating: 0, count: ndim)
         for (i, d) in order.enumerated() { inverse[d] = i }
         return asStrided(shape: order.map { shape[$0] }, strides: order.map { strides[$0] }, storageOffset: storageOffset)
@@ -169,13 +170,13 @@ extension Tensor {
     /// PyTorch's `.T`. Traps for more than two dimensions: use ``mT`` or
     /// ``permute(_:)-([Int])`` there.
     public var T: Tensor {
-        precondition(ndim <= 2, "T: expects a tensor with at most 2 dimensions, got shape \(shape); use mT to transpose the last two dims or permute(_:)")
+        nablaPrecondition(ndim <= 2, "T: expects a tensor with at most 2 dimensions, got shape \(shape); use mT to transpose the last two dims or permute(_:)")
         return ndim == 2 ? transpose(0, 1) : alias("TBackward0")
     }
 
     /// The transpose of the last two dimensions, batch dims untouched (PyTorch's `.mT`).
     public var mT: Tensor {
-        precondition(ndim >= 2, "mT: expects a tensor with at least 2 dimensions, got shape \(shape)")
+        nablaPrecondition(ndim >= 2, "mT: expects a tensor with at least 2 dimensions, got shape \(shape)")
         return transpose(-2, -1)
     }
 
@@ -183,13 +184,13 @@ extension Tensor {
     /// without copying: the repeated dims get stride 0. `-1` keeps a size. Like
     /// PyTorch's `expand`; writing to the result writes the shared elements.
     public func expand(_ shape: [Int]) -> Tensor {
-        precondition(shape.count >= ndim, "expand: the target shape \(shape) has fewer dimensions than the tensor's shape \(self.shape)")
+        nablaPrecondition(shape.count >= ndim, "expand: the target shape \(shape) has fewer dimensions than the tensor's shape \(self.shape)")
         let lead = shape.count - ndim
         var newShape = shape
         var newStrides = [Int](repeating: 0, count: shape.count)
         for d in 0..<shape.count {
             if d < lead {
-                precondition(shape[d] >= 0, "expand: the new leading size \(shape[d]) in \(shape) must be non-negative (tensor shape \(self.shape))")
+                nablaPrecondition(shape[d] >= 0, "expand: the new leading size \(shape[d]) in \(shape) must be non-negative (tensor shape \(self.shape))")
                 continue
             }
             let size = self.shape[d - lead]
@@ -197,7 +198,7 @@ extension Tensor {
                 newShape[d] = size
                 newStrides[d] = strides[d - lead]
             } else {
-                precondition(size == 1, "expand: the expanded size \(shape[d]) must match the existing size \(size) at dim \(d) (tensor shape \(self.shape), target \(shape))")
+                nablaPrecondition(size == 1, "expand: the expanded size \(shape[d]) must match the existing size \(size) at dim \(d) (tensor shape \(self.shape), target \(shape))")
             }
         }
         if newShape == self.shape { return alias("ExpandBackward0") }
@@ -239,9 +240,9 @@ extension Tensor {
     /// (PyTorch's `narrow`).
     public func narrow(_ dim: Int, start: Int, length: Int) -> Tensor {
         let d = normalizedDim(dim, operation: "narrow")
-        precondition(ndim > 0, "narrow: cannot narrow a 0-d tensor")
+        nablaPrecondition(ndim > 0, "narrow: cannot narrow a 0-d tensor")
         let begin = start < 0 ? start + shape[d] : start
-        precondition(begin >= 0 && length >= 0 && begin + length <= shape[d],
+        nablaPrecondition(begin >= 0 && length >= 0 && begin + length <= shape[d],
                      "narrow: start \(start) and length \(length) are out of range for dim \(dim) of size \(shape[d]) (shape \(shape))")
         return self[Array(repeating: TensorIndex.all, count: d) + [TensorIndex.range(start: begin, end: begin + length, step: 1)]]
     }
@@ -249,7 +250,7 @@ extension Tensor {
     /// The sub-tensor at `index` along `dim`, removing that dim (PyTorch's `select`).
     public func select(_ dim: Int, _ index: Int) -> Tensor {
         let d = normalizedDim(dim, operation: "select")
-        precondition(ndim > 0, "select: cannot select from a 0-d tensor")
+        nablaPrecondition(ndim > 0, "select: cannot select from a 0-d tensor")
         return self[Array(repeating: TensorIndex.all, count: d) + [TensorIndex.position(index)]]
     }
 }

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 /// Where a tensor's memory lives. Nabla is a CPU library by design: its kernels are
 /// hand-written for CPU vector units, so ``cpu`` is the only device.
 public enum Device: String, Sendable, Hashable, CustomStringConvertible {
@@ -58,7 +59,7 @@ public final class Tensor: @unchecked Sendable {
     init(uninitializedShape shape: [Int], dtype: DType, zeroed: Bool = true, operation: String = "Tensor") {
         let count = Tensor.elementCount(of: shape, operation: operation)
         let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.itemSize)
-        precondition(!overflow, "\(operation): shape \(shape) is too large")
+        nablaPrecondition(!overflow, "\(operation): shape \(shape) is too large")
         storage = Storage(byteCount: bytes, zeroed: zeroed)
         self.shape = shape
         strides = Tensor.contiguousStrides(for: shape)
@@ -112,11 +113,11 @@ public final class Tensor: @unchecked Sendable {
         var count = 1
         var extent = 1
         for size in shape {
-            precondition(size >= 0, "\(operation): negative dimension in shape \(shape)")
+            nablaPrecondition(size >= 0, "\(operation): negative dimension in shape \(shape)")
             count = count &* size
             guard size > 0 else { continue }
             let (product, overflow) = extent.multipliedReportingOverflow(by: size)
-            precondition(!overflow, "\(operation): shape \(shape) has too many elements")
+            nablaPrecondition(!overflow, "\(operation): shape \(shape) has too many elements")
             extent = product
         }
         return count
@@ -127,7 +128,7 @@ public final class Tensor: @unchecked Sendable {
         let rank = rank ?? ndim
         let lower = rank == 0 ? -1 : -rank
         let upper = rank == 0 ? 0 : rank - 1
-        precondition(dim >= lower && dim <= upper,
+        nablaPrecondition(dim >= lower && dim <= upper,
                      "\(operation): dim \(dim) is out of range for a tensor of shape \(shape) (expected a dim in \(lower)...\(upper))")
         return dim < 0 ? dim + Swift.max(rank, 1) : dim
     }
@@ -138,7 +139,7 @@ public final class Tensor: @unchecked Sendable {
     /// The address of the first element, for an operation about to write through it:
     /// traps if the storage is read-only, and counts the write for autograd.
     func mutableRawData(operation: String) -> UnsafeMutableRawPointer {
-        precondition(storage.isWritable,
+        nablaPrecondition(storage.isWritable,
                      "\(operation): the tensor of shape \(shape) is a read-only view (a file mapped with .readOnly); map it with .readWrite or .copyOnWrite, or clone() it, to write")
         storage.bumpVersion()
         return rawData

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 /// One component of a subscript such as `x[0, 1..<3, .all]`: PyTorch's basic indexing
 /// (integers, slices with steps, `None`, `...`) in Swift spelling.
 ///
@@ -116,8 +117,8 @@ extension Tensor {
     private func indexedLayout(_ indices: [TensorIndex]) -> ([Int], [Int], Int) {
         let consuming = indices.filter { $0 != .insertedAxis && $0 != .remainingDims }.count
         let ellipses = indices.filter { $0 == .remainingDims }.count
-        precondition(ellipses <= 1, "subscript: an index can only have a single ellipsis (indices \(indices))")
-        precondition(consuming <= ndim, "subscript: too many indices (\(consuming)) for a tensor of shape \(shape)")
+        nablaPrecondition(ellipses <= 1, "subscript: an index can only have a single ellipsis (indices \(indices))")
+        nablaPrecondition(consuming <= ndim, "subscript: too many indices (\(consuming)) for a tensor of shape \(shape)")
         var newShape: [Int] = [], newStrides: [Int] = []
         var offset = storageOffset
         var dim = 0
@@ -125,11 +126,11 @@ extension Tensor {
             switch index {
             case .position(let i):
                 let size = shape[dim]
-                precondition(i >= -size && i < size, "subscript: index \(i) is out of bounds for dimension \(dim) with size \(size) (shape \(shape))")
+                nablaPrecondition(i >= -size && i < size, "subscript: index \(i) is out of bounds for dimension \(dim) with size \(size) (shape \(shape))")
                 offset += (i < 0 ? i + size : i) * strides[dim]
                 dim += 1
             case let .range(start, end, step):
-                precondition(step > 0, "subscript: slice step must be positive, got \(step) (shape \(shape))")
+                nablaPrecondition(step > 0, "subscript: slice step must be positive, got \(step) (shape \(shape))")
                 let size = shape[dim]
                 func clamp(_ bound: Int?, _ fallback: Int) -> Int {
                     guard var b = bound else { return fallback }

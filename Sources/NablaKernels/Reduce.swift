@@ -1,3 +1,4 @@
+import NablaKernelsCore
 /// Reduction kernels over strided memory, on the instruction set of this process.
 ///
 /// A call names the input by its first element, `shape` and strides (in elements; any
@@ -118,7 +119,7 @@ public enum Reduce {
         isa: KernelISA
     ) {
         let kernels = Scalar.kernels(on: isa, for: "Reduce.extreme")
-        precondition(dims.allSatisfy { $0 >= 0 && $0 < shape.count && shape[$0] > 0 },
+        nablaPrecondition(dims.allSatisfy { $0 >= 0 && $0 < shape.count && shape[$0] > 0 },
                      "Reduce.extreme: cannot reduce dims \(dims) of shape \(shape) (out of range or empty)")
         let plan = ReductionPlan(shape: shape, dims: dims, inputStrides: inputStrides, outputStrides: outputStrides, keepOrder: true)
         kernels.extreme(plan, largest, values, indices, input)

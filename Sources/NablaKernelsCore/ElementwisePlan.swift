@@ -16,13 +16,13 @@ public struct ElementwisePlan: Sendable {
     /// Builds the plan for `shape`, with `operandStrides[k]` the strides of operand `k`
     /// (at most four operands, output first), each as long as `shape`.
     public init(shape: [Int], operandStrides: [[Int]]) {
-        precondition(operandStrides.count >= 1 && operandStrides.count <= 4,
+        nablaPrecondition(operandStrides.count >= 1 && operandStrides.count <= 4,
                      "elementwise: 1 to 4 operands, got \(operandStrides.count)")
         for s in operandStrides {
-            precondition(s.count == shape.count,
+            nablaPrecondition(s.count == shape.count,
                          "elementwise: strides \(s) do not match shape \(shape)")
         }
-        precondition(shape.allSatisfy { $0 >= 0 }, "elementwise: negative extent in shape \(shape)")
+        nablaPrecondition(shape.allSatisfy { $0 >= 0 }, "elementwise: negative extent in shape \(shape)")
         count = shape.reduce(1, *)
         var strides = operandStrides + Array(repeating: Array(repeating: 0, count: shape.count), count: 4 - operandStrides.count)
         var dims = (0..<shape.count).filter { shape[$0] != 1 }

@@ -242,7 +242,7 @@ public enum GEMM<K: GEMMKernelConfig> {
             microKernel(rows: 11, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 12 where K.mr >= 12:
             microKernel(rows: 12, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
-        default: preconditionFailure("GEMM micro-tile with \(rows) rows, more than mr = \(K.mr)")
+        default: nablaPreconditionFailure("GEMM micro-tile with \(rows) rows, more than mr = \(K.mr)")
         }
     }
 
@@ -279,7 +279,7 @@ public enum GEMM<K: GEMMKernelConfig> {
             microKernel(rows: 11, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 12 where K.mr >= 12:
             microKernel(rows: 12, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
-        default: preconditionFailure("GEMM micro-tile with \(rows) rows, more than mr = \(K.mr)")
+        default: nablaPreconditionFailure("GEMM micro-tile with \(rows) rows, more than mr = \(K.mr)")
         }
     }
 

@@ -16,7 +16,7 @@ extension ReduceEngine {
     ) {
         let outputs = plan.outputCount
         guard outputs > 0 else { return }
-        precondition(plan.reducedCount > 0, "reduce: max/min of an empty dim")
+        nablaPrecondition(plan.reducedCount > 0, "reduce: max/min of an empty dim")
         if largest {
             extreme(plan, true, values, indices, input, V.self)
         } else {

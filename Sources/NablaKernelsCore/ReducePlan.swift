@@ -43,11 +43,11 @@ public struct ReductionPlan: Sendable {
     ///   - keepOrder: walk the reduced dims in the given (row-major) order even when
     ///     another order would read memory more sequentially.
     public init(shape: [Int], dims: [Int], inputStrides: [Int], outputStrides: [Int], keepOrder: Bool) {
-        precondition(inputStrides.count == shape.count && outputStrides.count == shape.count,
+        nablaPrecondition(inputStrides.count == shape.count && outputStrides.count == shape.count,
                      "reduce: strides \(inputStrides) and \(outputStrides) do not match shape \(shape)")
-        precondition(dims.allSatisfy { $0 >= 0 && $0 < shape.count } && Set(dims).count == dims.count,
+        nablaPrecondition(dims.allSatisfy { $0 >= 0 && $0 < shape.count } && Set(dims).count == dims.count,
                      "reduce: bad dims \(dims) for shape \(shape)")
-        precondition(shape.allSatisfy { $0 >= 0 }, "reduce: negative extent in shape \(shape)")
+        nablaPrecondition(shape.allSatisfy { $0 >= 0 }, "reduce: negative extent in shape \(shape)")
         let kept = (0..<shape.count).filter { !dims.contains($0) }
         outer = ElementwisePlan(shape: kept.map { shape[$0] },
                                 operandStrides: [kept.map { outputStrides[$0] }, kept.map { inputStrides[$0] }])

@@ -35,8 +35,8 @@ extension ReduceEngine {
         vector: V.Type, multiplyAdd: M.Type
     ) {
         typealias T = V.Scalar
-        precondition(dim >= 0 && dim < shape.count, "\(op): dim \(dim) out of range for shape \(shape)")
-        precondition(inputStrides.count == shape.count && outputStrides.count == shape.count,
+        nablaPrecondition(dim >= 0 && dim < shape.count, "\(op): dim \(dim) out of range for shape \(shape)")
+        nablaPrecondition(inputStrides.count == shape.count && outputStrides.count == shape.count,
                      "\(op): strides \(inputStrides) and \(outputStrides) do not match shape \(shape)")
         let kept = (0..<shape.count).filter { $0 != dim }
         let outer = ElementwisePlan(shape: kept.map { shape[$0] },

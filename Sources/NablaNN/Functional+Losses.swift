@@ -1,3 +1,4 @@
+import NablaKernelsCore
 // The losses' definitions, as PyTorch's `torch.nn.functional` states them. The loss
 // modules (`CrossEntropyLoss`, ...) call these.
 
@@ -6,7 +7,7 @@ extension Functional {
     /// warning) for some losses; a silently broadcast loss is almost always a bug, so
     /// Nabla asks for equal shapes.
     private static func checkSameShape(_ input: Tensor, _ target: Tensor, operation: String) {
-        precondition(input.shape == target.shape,
+        nablaPrecondition(input.shape == target.shape,
                      "\(operation): input of shape \(input.shape) and target of shape \(target.shape) must have the same shape")
     }
 
@@ -90,15 +91,15 @@ extension Functional {
 
     /// Input rows `[M, C]` and labels `[M]`, after checking their shapes and dtypes.
     private static func checkedClassification(_ input: Tensor, _ target: Tensor, weight: Tensor?, operation: String) -> (rows: Tensor, labels: Tensor) {
-        precondition(input.dtype.isFloatingPoint, "\(operation): input must be floating point, got \(input.dtype)")
-        precondition(target.dtype == .int64 || target.dtype == .int32,
+        nablaPrecondition(input.dtype.isFloatingPoint, "\(operation): input must be floating point, got \(input.dtype)")
+        nablaPrecondition(target.dtype == .int64 || target.dtype == .int32,
                      "\(operation): target must hold int64 class indices, got \(target.dtype) (for class probabilities pass a floating-point target of the input's shape to crossEntropy)")
         let expected = input.ndim == 1 ? [] : [input.shape[0]] + Array(input.shape.dropFirst(2))
-        precondition(input.ndim >= 1 && target.shape == expected,
+        nablaPrecondition(input.ndim >= 1 && target.shape == expected,
                      "\(operation): input of shape \(input.shape) expects a target of shape \(expected), got \(target.shape)")
         let classes = input.shape[input.ndim == 1 ? 0 : 1]
         if let weight {
-            precondition(weight.shape == [classes], "\(operation): weight of shape \(weight.shape) must have one value per class (\(classes))")
+            nablaPrecondition(weight.shape == [classes], "\(operation): weight of shape \(weight.shape) must have one value per class (\(classes))")
         }
         return (classesLast(input), target.reshape(-1))
     }
@@ -135,8 +136,8 @@ extension Functional {
     ///     `(1 - eps) * target + eps / C`, as PyTorch does.
     public static func crossEntropy(_ input: Tensor, _ target: Tensor, weight: Tensor? = nil, reduction: Reduction = .mean,
                                     labelSmoothing: Double = 0) -> Tensor {
-        precondition((0...1).contains(labelSmoothing), "crossEntropy: labelSmoothing must be in 0...1, got \(labelSmoothing)")
-        precondition(input.ndim >= 1, "crossEntropy: input must have a class dim, got shape \(input.shape)")
+        nablaPrecondition((0...1).contains(labelSmoothing), "crossEntropy: labelSmoothing must be in 0...1, got \(labelSmoothing)")
+        nablaPrecondition(input.ndim >= 1, "crossEntropy: input must have a class dim, got shape \(input.shape)")
         let classDim = input.ndim == 1 ? 0 : 1
         let classes = input.shape[classDim]
         let logProbabilities = input.logSoftmax(dim: classDim)
@@ -164,7 +165,7 @@ extension Functional {
     /// the mean dividing by the number of samples.
     private static func probabilityCrossEntropy(_ logProbabilities: Tensor, _ target: Tensor, weight: Tensor?, reduction: Reduction,
                                                 labelSmoothing: Double) -> Tensor {
-        precondition(target.shape == logProbabilities.shape,
+        nablaPrecondition(target.shape == logProbabilities.shape,
                      "crossEntropy: a probability target must have the input's shape \(logProbabilities.shape), got \(target.shape)")
         let classDim = logProbabilities.ndim == 1 ? 0 : 1
         let classes = logProbabilities.shape[classDim]
@@ -172,7 +173,7 @@ extension Functional {
         var probabilities = classesLast(target)
         if labelSmoothing > 0 { probabilities = probabilities * (1 - labelSmoothing) + labelSmoothing / Double(classes) }
         if let weight {
-            precondition(weight.shape == [classes], "crossEntropy: weight of shape \(weight.shape) must have one value per class (\(classes))")
+            nablaPrecondition(weight.shape == [classes], "crossEntropy: weight of shape \(weight.shape) must have one value per class (\(classes))")
             probabilities = probabilities * weight.unsqueeze(0)
         }
         let losses = -(rows * probabilities).sum(dim: 1)

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 /// PyTorch's `torch.nn.functional`: the stateless forms of the layers and losses.
 ///
 /// The modules (``ReLU``, ``Linear``, ``CrossEntropyLoss``...) call these; use them
@@ -49,8 +50,8 @@ public enum Functional {
     ///   - training: Whether to drop (in evaluation mode dropout is the identity).
     ///   - generator: The source of the mask (the default generator when nil).
     public static func dropout(_ input: Tensor, p: Double = 0.5, training: Bool = true, generator: Generator? = nil) -> Tensor {
-        precondition((0...1).contains(p), "dropout: p must be in 0...1, got \(p)")
-        precondition(input.dtype.isFloatingPoint, "dropout: input must be floating point, got \(input.dtype)")
+        nablaPrecondition((0...1).contains(p), "dropout: p must be in 0...1, got \(p)")
+        nablaPrecondition(input.dtype.isFloatingPoint, "dropout: input must be floating point, got \(input.dtype)")
         guard training, p > 0 else { return input }
         if p == 1 { return input * 0.0 }
         // A kept element is one whose uniform draw falls below 1 - p: a Bernoulli(1 - p) mask.

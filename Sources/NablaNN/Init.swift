@@ -1,3 +1,4 @@
+import NablaKernelsCore
 /// Parameter initialisation in place (PyTorch's `torch.nn.init`): each function fills a
 /// tensor, outside autograd, and returns it.
 ///
@@ -44,7 +45,7 @@ public enum Init {
 
     /// `(fan_in, fan_out)` of a weight of at least two dims: `[out, in, kernel...]`.
     public static func fans(_ tensor: Tensor) -> (fanIn: Int, fanOut: Int) {
-        precondition(tensor.ndim >= 2, "Init.fans: fan in and fan out need a tensor of at least 2 dims, got shape \(tensor.shape)")
+        nablaPrecondition(tensor.ndim >= 2, "Init.fans: fan in and fan out need a tensor of at least 2 dims, got shape \(tensor.shape)")
         let receptive = tensor.shape.dropFirst(2).reduce(1, *)
         return (tensor.shape[1] * receptive, tensor.shape[0] * receptive)
     }

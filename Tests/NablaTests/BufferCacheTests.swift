@@ -2,15 +2,44 @@ import Testing
 @testable import Nabla
 
 @Suite struct BufferCacheTests {
-    @Test func largeBuffersAreReusedAndStillZeroed() {
-        // About 8 MiB of float32 (above the cache's minimum), an odd size that no other test uses.
-        let count = (2 << 20) + 12_345
-        var first: Tensor? = Tensor.full([count], 7)
-        let address = first!.storage.data
-        first = nil
-        let second = Tensor.zeros([count])
-        #expect(second.storage.data == address, "a freed large buffer of the same size class is reused")
-        #expect(second.max().item() == 0 && second.min().item() == 0, "zeros() clears a reused buffer")
+    /// About 8 MiB of float32: above the cache's minimum.
+    static let largeByteCount = ((2 << 20) + 12_345) * 4
+
+    @Test func largeBuffersAreReusedWithinCapacity() {
+        // A private pool: tests running in parallel share the global one and may fill it.
+        let pool = BufferPool(capacity: 2 * BufferCache.roundedSize(Self.largeByteCount))
+        let first = pool.allocate(byteCount: Self.largeByteCount, alignment: 64)
+        pool.deallocate(first, byteCount: Self.largeByteCount)
+        #expect(pool.heldBytes == BufferCache.roundedSize(Self.largeByteCount))
+        let second = pool.allocate(byteCount: Self.largeByteCount, alignment: 64)
+        #expect(second == first, "a freed large buffer of the same size class is reused")
+        #expect(pool.heldBytes == 0)
+
+        // Beyond capacity a buffer is freed, not kept.
+        let a = pool.allocate(byteCount: Self.largeByteCount, alignment: 64)
+        let b = pool.allocate(byteCount: Self.largeByteCount, alignment: 64)
+        for pointer in [second, a, b] { pool.deallocate(pointer, byteCount: Self.largeByteCount) }
+        #expect(pool.heldBytes == 2 * BufferCache.roundedSize(Self.largeByteCount))
+    }
+
+    @Test func smallBuffersBypassThePool() {
+        let pool = BufferPool(capacity: 1 << 30)
+        let small = pool.allocate(byteCount: 4096, alignment: 64)
+        pool.deallocate(small, byteCount: 4096)
+        #expect(pool.heldBytes == 0)
+    }
+
+    @Test func zerosClearsAReusedBuffer() {
+        // Storage goes through the shared pool: a freed buffer of sevens is usually the
+        // next zeros() buffer; whether or not it is, zeros() must read back as zeros.
+        let count = Self.largeByteCount / 4
+        for _ in 0..<3 {
+            var sevens: Tensor? = Tensor.full([count], 7)
+            #expect(sevens!.max().item() == 7)
+            sevens = nil
+            let zeros = Tensor.zeros([count])
+            #expect(zeros.max().item() == 0 && zeros.min().item() == 0, "zeros() clears a reused buffer")
+        }
     }
 
     @Test func sizesRoundUpTo64KiB() {

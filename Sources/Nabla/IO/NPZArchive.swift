@@ -1,3 +1,4 @@
+import NablaKernelsCore
 /// Named tensors in a fixed order: the contents of a NumPy `.npz` archive.
 ///
 /// Write one as a dictionary literal, whose order is kept:
@@ -17,7 +18,7 @@ public struct NPZArchive: Sendable, ExpressibleByDictionaryLiteral {
     /// An archive holding `entries` in order. Repeating a name is a programmer error and traps.
     public init(_ entries: [(name: String, tensor: Tensor)]) {
         for (name, tensor) in entries {
-            precondition(self[name] == nil, "NPZArchive: the name '\(name)' appears twice")
+            nablaPrecondition(self[name] == nil, "NPZArchive: the name '\(name)' appears twice")
             self.entries.append((name, tensor))
         }
     }

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 // Zero-copy interop: tensors over memory the caller owns, and scoped access to a tensor's
 // memory for handing it to other code.
 
@@ -52,7 +53,7 @@ extension Tensor {
             // An empty buffer may have no address; any aligned address serves zero elements.
             return UnsafeRawPointer(bitPattern: Storage.alignment)!
         }
-        precondition(Int(bitPattern: base) % dtype.itemSize == 0,
+        nablaPrecondition(Int(bitPattern: base) % dtype.itemSize == 0,
                      "Tensor(wrapping:): the buffer at \(base) is not aligned for \(dtype) (\(dtype.itemSize)-byte elements)")
         return base
     }
@@ -63,7 +64,7 @@ extension Tensor {
     /// row-major copy. The pointer is valid only during `body`. `T` must be the Swift type
     /// of the tensor's dtype (`Int` or `Int64` for ``DType/int64``).
     public func withUnsafeBufferPointer<T: TensorElement, R>(as _: T.Type, _ body: (UnsafeBufferPointer<T>) throws -> R) rethrows -> R {
-        precondition(T.dtype == dtype, "withUnsafeBufferPointer: a \(dtype) tensor of shape \(shape) cannot be read as \(T.self)")
+        nablaPrecondition(T.dtype == dtype, "withUnsafeBufferPointer: a \(dtype) tensor of shape \(shape) cannot be read as \(T.self)")
         let source = isContiguous ? self : rowMajorCopy()
         return try withExtendedLifetime(source) {
             try body(UnsafeBufferPointer(start: source.rawData.assumingMemoryBound(to: T.self), count: numel))
@@ -77,8 +78,8 @@ extension Tensor {
     /// (not a read-only mapping); both are programmer errors that trap. `T` must be the
     /// Swift type of the tensor's dtype.
     public func withUnsafeMutableBufferPointer<T: TensorElement, R>(as _: T.Type, _ body: (UnsafeMutableBufferPointer<T>) throws -> R) rethrows -> R {
-        precondition(T.dtype == dtype, "withUnsafeMutableBufferPointer: a \(dtype) tensor of shape \(shape) cannot be written as \(T.self)")
-        precondition(isContiguous, "withUnsafeMutableBufferPointer: the tensor of shape \(shape) with strides \(strides) is not contiguous; call contiguous() first")
+        nablaPrecondition(T.dtype == dtype, "withUnsafeMutableBufferPointer: a \(dtype) tensor of shape \(shape) cannot be written as \(T.self)")
+        nablaPrecondition(isContiguous, "withUnsafeMutableBufferPointer: the tensor of shape \(shape) with strides \(strides) is not contiguous; call contiguous() first")
         let data = mutableRawData(operation: "withUnsafeMutableBufferPointer")
         return try withExtendedLifetime(self) {
             try body(UnsafeMutableBufferPointer(start: data.assumingMemoryBound(to: T.self), count: numel))
@@ -98,7 +99,7 @@ extension Tensor {
     /// Calls `body` with the tensor's own bytes in row-major order, to be modified in place.
     /// The tensor must be contiguous and writable (programmer errors that trap).
     public func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
-        precondition(isContiguous, "withUnsafeMutableBytes: the tensor of shape \(shape) with strides \(strides) is not contiguous; call contiguous() first")
+        nablaPrecondition(isContiguous, "withUnsafeMutableBytes: the tensor of shape \(shape) with strides \(strides) is not contiguous; call contiguous() first")
         let data = mutableRawData(operation: "withUnsafeMutableBytes")
         return try withExtendedLifetime(self) {
             try body(UnsafeMutableRawBufferPointer(start: data, count: numel * itemSize))

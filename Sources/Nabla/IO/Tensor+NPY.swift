@@ -1,3 +1,4 @@
+import NablaKernelsCore
 // Reading and writing NumPy's `.npy` format (numpy.lib.format, versions 1.0, 2.0, 3.0).
 
 extension NPYScalarType {
@@ -12,7 +13,7 @@ extension NPYScalarType {
         case .uint8: return .uint8
         case .bool: return .bool
         case .int8, .int16, .uint16, .uint32, .uint64:
-            preconditionFailure("NPYScalarType.loadedType never returns \(loadedType)")
+            nablaPreconditionFailure("NPYScalarType.loadedType never returns \(loadedType)")
         }
     }
 
@@ -131,7 +132,7 @@ extension Tensor {
         // The header cannot fail to encode: the shape of a tensor that exists fits any version.
         guard let header = try? NPYHeader(descriptor: NPYDescriptor(NPYScalarType(dtype)), fortranOrder: fortranOrder, shape: shape),
               let headerBytes = header.encoded() else {
-            preconditionFailure("save(npy:): no .npy header can describe shape \(shape)")
+            nablaPreconditionFailure("save(npy:): no .npy header can describe shape \(shape)")
         }
         let data = UnsafeRawBufferPointer(start: source.rawData, count: header.byteCount)
         return try withExtendedLifetime(source) { () throws(NumPyFormatError) in try body(headerBytes, data) }

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 // + - * / with broadcasting and type promotion, with tensors and Swift numbers on either
 // side, their in-place forms, and their gradients.
 
@@ -112,7 +113,7 @@ extension Tensor {
 
     /// Element-wise difference with broadcasting and type promotion.
     public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {
-        precondition(lhs.dtype != .bool || rhs.dtype != .bool, "sub: subtracting two bool tensors is not supported; use logical operations")
+        nablaPrecondition(lhs.dtype != .bool || rhs.dtype != .bool, "sub: subtracting two bool tensors is not supported; use logical operations")
         return binary(SubOperation.self, lhs, rhs, dtype: resultType(lhs, rhs), operation: "sub")
             .recordingGradient("SubBackward0", inputs: [lhs, rhs]) { g in
                 [g.sumToShape(lhs.shape).to(lhs.dtype), (-g).sumToShape(rhs.shape).to(rhs.dtype)]
@@ -142,7 +143,7 @@ extension Tensor {
 
     /// Element-wise negation.
     public static prefix func - (operand: Tensor) -> Tensor {
-        precondition(operand.dtype != .bool, "neg: negation of a bool tensor is not supported; use logicalNot()")
+        nablaPrecondition(operand.dtype != .bool, "neg: negation of a bool tensor is not supported; use logicalNot()")
         return binary(SubOperation.self, Tensor.scalar(0, dtype: operand.dtype), operand, dtype: operand.dtype, operation: "neg")
             .recordingGradient("NegBackward0", inputs: [operand]) { g in [-g] }
     }
@@ -213,9 +214,9 @@ extension Tensor {
     /// tensor: the in-place forms (PyTorch's `add_` family). The result must keep this
     /// tensor's shape and be convertible to its dtype without changing kind.
     private func assignInPlace(_ result: Tensor, operation: String) {
-        precondition(result.shape == shape,
+        nablaPrecondition(result.shape == shape,
                      "\(operation): the result of shape \(result.shape) cannot be written in place into a tensor of shape \(shape) (the other operand must broadcast to it)")
-        precondition(result.dtype == dtype || !(result.dtype.isFloatingPoint && !dtype.isFloatingPoint),
+        nablaPrecondition(result.dtype == dtype || !(result.dtype.isFloatingPoint && !dtype.isFloatingPoint),
                      "\(operation): result type \(result.dtype) can't be cast to the tensor's dtype \(dtype)")
         copy(from: result)
     }

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 // Shapes and dtypes of operations on several tensors: NumPy broadcasting and PyTorch's
 // type promotion.
 
@@ -10,7 +11,7 @@ extension Tensor {
         for i in 0..<rank {
             let x = i < rank - a.count ? 1 : a[i - (rank - a.count)]
             let y = i < rank - b.count ? 1 : b[i - (rank - b.count)]
-            precondition(x == y || x == 1 || y == 1,
+            nablaPrecondition(x == y || x == 1 || y == 1,
                          "\(operation): shapes \(a) and \(b) cannot be broadcast together (size \(x) vs \(y) at dim \(i))")
             result[i] = x == 1 ? y : x
         }

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 // Comparisons (bool results), selection and the piecewise functions built on them.
 
 /// A comparison of two numbers of any numeric element type.
@@ -75,13 +76,13 @@ extension Tensor {
 
     /// Element-wise logical and of two bool tensors.
     public static func .& (lhs: Tensor, rhs: Tensor) -> Tensor {
-        precondition(lhs.dtype == .bool && rhs.dtype == .bool, "logicalAnd: expects bool tensors, got \(lhs.dtype) and \(rhs.dtype)")
+        nablaPrecondition(lhs.dtype == .bool && rhs.dtype == .bool, "logicalAnd: expects bool tensors, got \(lhs.dtype) and \(rhs.dtype)")
         return (lhs.to(.uint8) * rhs.to(.uint8)).to(.bool)
     }
 
     /// Element-wise logical or of two bool tensors.
     public static func .| (lhs: Tensor, rhs: Tensor) -> Tensor {
-        precondition(lhs.dtype == .bool && rhs.dtype == .bool, "logicalOr: expects bool tensors, got \(lhs.dtype) and \(rhs.dtype)")
+        nablaPrecondition(lhs.dtype == .bool && rhs.dtype == .bool, "logicalOr: expects bool tensors, got \(lhs.dtype) and \(rhs.dtype)")
         return (lhs.to(.uint8) + rhs.to(.uint8)).to(.bool)
     }
 
@@ -91,7 +92,7 @@ extension Tensor {
     /// Picks `a` where `condition` is true and `b` elsewhere, with broadcasting, like
     /// `torch.where(condition, a, b)`.
     public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
-        precondition(condition.dtype == .bool, "where: the condition must be a bool tensor, got \(condition.dtype) (shape \(condition.shape))")
+        nablaPrecondition(condition.dtype == .bool, "where: the condition must be a bool tensor, got \(condition.dtype) (shape \(condition.shape))")
         let shape = broadcastShape(broadcastShape(condition.shape, a.shape, operation: "where"), b.shape, operation: "where")
         let dtype = resultType(a, b)
         let compute = computeType(for: dtype)
@@ -112,7 +113,7 @@ extension Tensor {
 
     /// This tensor with `value` where `mask` is true, like PyTorch's `masked_fill`.
     public func maskedFill(_ mask: Tensor, _ value: Double) -> Tensor {
-        precondition(Tensor.broadcasts(mask.shape, to: shape), "maskedFill: mask of shape \(mask.shape) does not broadcast to the tensor's shape \(shape)")
+        nablaPrecondition(Tensor.broadcasts(mask.shape, to: shape), "maskedFill: mask of shape \(mask.shape) does not broadcast to the tensor's shape \(shape)")
         return Tensor.where(mask, Tensor.scalar(value, dtype: dtype), self)
     }
 
@@ -138,14 +139,14 @@ extension Tensor {
 
     /// Element-wise absolute value.
     public func abs() -> Tensor {
-        precondition(dtype != .bool, "abs: not supported for bool tensors")
+        nablaPrecondition(dtype != .bool, "abs: not supported for bool tensors")
         let out = withNoGrad { Tensor.where(self .< 0.0, -self, self) }
         return out.recordingGradient("AbsBackward0", inputs: [self], saving: [self]) { [self] g in [g * self.sign()] }
     }
 
     /// Element-wise sign: -1, 0 or 1 (NaN stays NaN for floats), in the tensor's dtype.
     public func sign() -> Tensor {
-        precondition(dtype != .bool, "sign: not supported for bool tensors")
+        nablaPrecondition(dtype != .bool, "sign: not supported for bool tensors")
         let out = withNoGrad { () -> Tensor in
             let s = (self .> 0.0).to(dtype) - (self .< 0.0).to(dtype)
             return dtype.isFloatingPoint ? Tensor.where(self .!= self, self, s) : s
@@ -177,7 +178,7 @@ extension Tensor {
     /// Every element limited to `min...max` (either bound may be omitted), like
     /// `torch.clamp`. NaN stays NaN.
     public func clamp(min: Double? = nil, max: Double? = nil) -> Tensor {
-        precondition(min != nil || max != nil, "clamp: at least one of min and max must be given")
+        nablaPrecondition(min != nil || max != nil, "clamp: at least one of min and max must be given")
         var out = self.detach()
         if dtype == .float32 || dtype == .float64 {
             // One vector pass (NaN stays NaN).

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 // The element-wise loop of the Nabla layer: walks broadcast operands of any layout and
 // hands typed runs to an operation's scalar body. The vectorised NablaKernels engine
 // takes over the hot float32/float64 paths; this loop covers every dtype and layout.
@@ -111,21 +112,21 @@ extension Int64: NumericElement {
     /// Integer division rounds toward negative infinity for `floor_divide`; true division of
     /// integers promotes to float before reaching here, so this is only for `//`-like use.
     @inline(__always) static func divide(_ a: Int64, _ b: Int64) -> Int64 {
-        precondition(b != 0, "div: integer division by zero")
+        nablaPrecondition(b != 0, "div: integer division by zero")
         let q = a / b
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
 }
 extension Int32: NumericElement {
     @inline(__always) static func divide(_ a: Int32, _ b: Int32) -> Int32 {
-        precondition(b != 0, "div: integer division by zero")
+        nablaPrecondition(b != 0, "div: integer division by zero")
         let q = a / b
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
 }
 extension UInt8: NumericElement {
     @inline(__always) static func divide(_ a: UInt8, _ b: UInt8) -> UInt8 {
-        precondition(b != 0, "div: integer division by zero")
+        nablaPrecondition(b != 0, "div: integer division by zero")
         return a / b
     }
 }
@@ -140,7 +141,7 @@ extension Tensor {
         case .int64: body(Int64.self)
         case .int32: body(Int32.self)
         case .uint8: body(UInt8.self)
-        case .bool, .float16: preconditionFailure("\(operation): no arithmetic on \(dtype) (internal error: promote first)")
+        case .bool, .float16: nablaPreconditionFailure("\(operation): no arithmetic on \(dtype) (internal error: promote first)")
         }
     }
 
@@ -149,7 +150,7 @@ extension Tensor {
         switch dtype {
         case .float32: body(Float.self)
         case .float64: body(Double.self)
-        default: preconditionFailure("\(operation): expected a float32 or float64 tensor, got \(dtype)")
+        default: nablaPreconditionFailure("\(operation): expected a float32 or float64 tensor, got \(dtype)")
         }
     }
 

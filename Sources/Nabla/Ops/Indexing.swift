@@ -1,13 +1,14 @@
+import NablaKernelsCore
 // Indexing with index tensors: gather, scatterAdd, indexSelect, oneHot.
 
 extension Tensor {
     /// The int64 indices of an index tensor, checked against `size`.
     private func checkedIndices(_ index: Tensor, size: Int, operation: String) -> [Int] {
-        precondition(index.dtype == .int64 || index.dtype == .int32,
+        nablaPrecondition(index.dtype == .int64 || index.dtype == .int32,
                      "\(operation): index must be an int64 (or int32) tensor, got \(index.dtype)")
         let values = index.toArray(Int.self)
         for value in values {
-            precondition(value >= -size && value < size, "\(operation): index \(value) is out of bounds for dimension with size \(size) (input shape \(shape))")
+            nablaPrecondition(value >= -size && value < size, "\(operation): index \(value) is out of bounds for dimension with size \(size) (input shape \(shape))")
         }
         return values.map { $0 < 0 ? $0 + size : $0 }
     }
@@ -17,10 +18,10 @@ extension Tensor {
     /// self[i][index[i][j]]` for `dim` 1.
     public func gather(dim: Int, index: Tensor) -> Tensor {
         let d = normalizedDim(dim, operation: "gather")
-        precondition(index.ndim == Swift.max(ndim, 1) || (ndim == 0 && index.ndim <= 1),
+        nablaPrecondition(index.ndim == Swift.max(ndim, 1) || (ndim == 0 && index.ndim <= 1),
                      "gather: index of shape \(index.shape) must have as many dims as the input of shape \(shape)")
         for k in 0..<index.ndim where k != d && ndim > 0 {
-            precondition(index.shape[k] <= shape[k], "gather: index of shape \(index.shape) is larger than the input of shape \(shape) at dim \(k)")
+            nablaPrecondition(index.shape[k] <= shape[k], "gather: index of shape \(index.shape) is larger than the input of shape \(shape) at dim \(k)")
         }
         let positions = checkedIndices(index, size: ndim == 0 ? 1 : shape[d], operation: "gather")
         let out = Tensor(uninitializedShape: index.shape, dtype: dtype, zeroed: false, operation: "gather")
@@ -39,9 +40,9 @@ extension Tensor {
     /// `dim`, like `torch.scatter_add` (the inverse of ``gather(dim:index:)``).
     public func scatterAdd(dim: Int, index: Tensor, source: Tensor) -> Tensor {
         let d = normalizedDim(dim, operation: "scatterAdd")
-        precondition(index.shape == source.shape || Tensor.broadcasts(index.shape, to: source.shape),
+        nablaPrecondition(index.shape == source.shape || Tensor.broadcasts(index.shape, to: source.shape),
                      "scatterAdd: index of shape \(index.shape) and source of shape \(source.shape) must match")
-        precondition(index.ndim == ndim, "scatterAdd: index of shape \(index.shape) must have as many dims as the input of shape \(shape)")
+        nablaPrecondition(index.ndim == ndim, "scatterAdd: index of shape \(index.shape) must have as many dims as the input of shape \(shape)")
         let positions = checkedIndices(index, size: shape[d], operation: "scatterAdd")
         let values = source.toArray(Double.self)
         var result = contiguous().toArray(Double.self)
@@ -79,7 +80,7 @@ extension Tensor {
     /// `torch.index_select`.
     public func indexSelect(dim: Int, index: Tensor) -> Tensor {
         let d = normalizedDim(dim, operation: "indexSelect")
-        precondition(index.ndim <= 1, "indexSelect: index must be 0-d or 1-d, got shape \(index.shape)")
+        nablaPrecondition(index.ndim <= 1, "indexSelect: index must be 0-d or 1-d, got shape \(index.shape)")
         let positions = checkedIndices(index, size: ndim == 0 ? 1 : shape[d], operation: "indexSelect")
         if ndim == 0 { return clone() }
         var outShape = shape
@@ -122,12 +123,12 @@ extension Tensor {
     /// One-hot encodings of integer class labels, like `torch.nn.functional.one_hot`:
     /// a new last dim of size `numClasses` (inferred as max + 1 when nil), int64.
     public func oneHot(numClasses: Int? = nil) -> Tensor {
-        precondition(dtype == .int64 || dtype == .int32 || dtype == .uint8, "oneHot: expects an integer tensor of class indices, got \(dtype)")
+        nablaPrecondition(dtype == .int64 || dtype == .int32 || dtype == .uint8, "oneHot: expects an integer tensor of class indices, got \(dtype)")
         let labels = toArray(Int.self)
         let classes = numClasses ?? ((labels.max() ?? -1) + 1)
         var values = [Int](repeating: 0, count: labels.count * classes)
         for (i, label) in labels.enumerated() {
-            precondition(label >= 0 && label < classes, "oneHot: class \(label) is out of range for \(classes) classes")
+            nablaPrecondition(label >= 0 && label < classes, "oneHot: class \(label) is out of range for \(classes) classes")
             values[i * classes + label] = 1
         }
         return Tensor(elements: values, shape: shape + [classes], dtype: .int64)

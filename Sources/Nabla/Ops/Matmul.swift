@@ -1,3 +1,4 @@
+import NablaKernelsCore
 import NablaKernels
 
 // Matrix products: mm, bmm, matmul (PyTorch's rules) and addmm, on the GEMM kernels.
@@ -21,14 +22,14 @@ extension Tensor {
                               b: UnsafePointer(b.pointer(as: Double.self)), rsB: b.strides[0], csB: b.strides[1],
                               beta: beta, c: c.pointer(as: Double.self), rsC: c.strides[0], csC: c.strides[1])
         default:
-            preconditionFailure("gemm: internal error, dtype \(c.dtype)")
+            nablaPreconditionFailure("gemm: internal error, dtype \(c.dtype)")
         }
     }
 
     /// The dtype a product is computed in: float32 or float64 (integers compute in
     /// float64, exactly for values below 2^53, and convert back).
     private static func productTypes(_ a: Tensor, _ b: Tensor, operation: String) -> (result: DType, compute: DType) {
-        precondition(a.dtype != .bool && b.dtype != .bool, "\(operation): bool tensors are not supported, got \(a.dtype) and \(b.dtype)")
+        nablaPrecondition(a.dtype != .bool && b.dtype != .bool, "\(operation): bool tensors are not supported, got \(a.dtype) and \(b.dtype)")
         let result = resultType(a, b)
         switch result {
         case .float32, .float64: return (result, result)
@@ -39,17 +40,17 @@ extension Tensor {
 
     /// The matrix product of two 2-d tensors, like `torch.mm`: [n, k] @ [k, m] -> [n, m].
     public func mm(_ other: Tensor) -> Tensor {
-        precondition(ndim == 2 && other.ndim == 2, "mm: expects two 2-d tensors, got shapes \(shape) and \(other.shape)")
-        precondition(shape[1] == other.shape[0], "mm: shapes \(shape) and \(other.shape) cannot be multiplied (\(shape[1]) != \(other.shape[0]))")
+        nablaPrecondition(ndim == 2 && other.ndim == 2, "mm: expects two 2-d tensors, got shapes \(shape) and \(other.shape)")
+        nablaPrecondition(shape[1] == other.shape[0], "mm: shapes \(shape) and \(other.shape) cannot be multiplied (\(shape[1]) != \(other.shape[0]))")
         return Tensor.addmm(nil, self, other, beta: 0, alpha: 1, operation: "mm")
     }
 
     /// `beta * input + alpha * (a @ b)` in one GEMM call, like `torch.addmm`; `input`
     /// broadcasts to the product's shape.
     public static func addmm(_ input: Tensor, _ a: Tensor, _ b: Tensor, beta: Double = 1, alpha: Double = 1) -> Tensor {
-        precondition(a.ndim == 2 && b.ndim == 2, "addmm: expects 2-d matrices, got shapes \(a.shape) and \(b.shape)")
-        precondition(a.shape[1] == b.shape[0], "addmm: shapes \(a.shape) and \(b.shape) cannot be multiplied (\(a.shape[1]) != \(b.shape[0]))")
-        precondition(Tensor.broadcasts(input.shape, to: [a.shape[0], b.shape[1]]),
+        nablaPrecondition(a.ndim == 2 && b.ndim == 2, "addmm: expects 2-d matrices, got shapes \(a.shape) and \(b.shape)")
+        nablaPrecondition(a.shape[1] == b.shape[0], "addmm: shapes \(a.shape) and \(b.shape) cannot be multiplied (\(a.shape[1]) != \(b.shape[0]))")
+        nablaPrecondition(Tensor.broadcasts(input.shape, to: [a.shape[0], b.shape[1]]),
                      "addmm: input of shape \(input.shape) does not broadcast to the product's shape \([a.shape[0], b.shape[1]])")
         return addmm(input, a, b, beta: beta, alpha: alpha, operation: "addmm")
     }
@@ -80,8 +81,8 @@ extension Tensor {
 
     /// Batched matrix product of two 3-d tensors, like `torch.bmm`: [b, n, k] @ [b, k, m].
     public func bmm(_ other: Tensor) -> Tensor {
-        precondition(ndim == 3 && other.ndim == 3, "bmm: expects two 3-d tensors, got shapes \(shape) and \(other.shape)")
-        precondition(shape[0] == other.shape[0] && shape[2] == other.shape[1],
+        nablaPrecondition(ndim == 3 && other.ndim == 3, "bmm: expects two 3-d tensors, got shapes \(shape) and \(other.shape)")
+        nablaPrecondition(shape[0] == other.shape[0] && shape[2] == other.shape[1],
                      "bmm: shapes \(shape) and \(other.shape) cannot be multiplied")
         return Tensor.batchedProduct(self, other, operation: "bmm")
     }
@@ -119,10 +120,10 @@ extension Tensor {
     /// 2-d @ 1-d a matrix-vector product, 1-d @ 2-d a vector-matrix product, 2-d @ 2-d
     /// `mm`, and anything with more dims a batched product whose batch dims broadcast.
     public func matmul(_ other: Tensor) -> Tensor {
-        precondition(ndim >= 1 && other.ndim >= 1, "matmul: both arguments need at least 1 dim, got shapes \(shape) and \(other.shape)")
+        nablaPrecondition(ndim >= 1 && other.ndim >= 1, "matmul: both arguments need at least 1 dim, got shapes \(shape) and \(other.shape)")
         let k = shape[ndim - 1]
         let otherK = other.ndim == 1 ? other.shape[0] : other.shape[other.ndim - 2]
-        precondition(k == otherK, "matmul: shapes \(shape) and \(other.shape) cannot be multiplied (\(k) != \(otherK))")
+        nablaPrecondition(k == otherK, "matmul: shapes \(shape) and \(other.shape) cannot be multiplied (\(k) != \(otherK))")
         switch (ndim, other.ndim) {
         case (1, 1): return unsqueeze(0).mm(other.unsqueeze(1)).reshape([])
         case (2, 1): return mm(other.unsqueeze(1)).squeeze(1)

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 // The affine map of a fully connected layer as one operation, PyTorch's
 // `torch.nn.functional.linear`, for NablaNN's `Linear`.
 
@@ -11,11 +12,11 @@ extension Tensor {
     /// layout and the bias's gradient as a product with a ones vector, so no transposed
     /// copy or float64 reduction runs. Other inputs are computed with `matmul`.
     public func linear(weight: Tensor, bias: Tensor? = nil) -> Tensor {
-        precondition(weight.ndim == 2, "linear: weight must be 2-d [out, in], got shape \(weight.shape)")
-        precondition(ndim >= 1 && shape[ndim - 1] == weight.shape[1],
+        nablaPrecondition(weight.ndim == 2, "linear: weight must be 2-d [out, in], got shape \(weight.shape)")
+        nablaPrecondition(ndim >= 1 && shape[ndim - 1] == weight.shape[1],
                      "linear: input of shape \(shape) does not end in in_features = \(weight.shape[1]) (weight shape \(weight.shape))")
         if let bias {
-            precondition(bias.shape == [weight.shape[0]], "linear: bias of shape \(bias.shape) does not match out_features = \(weight.shape[0])")
+            nablaPrecondition(bias.shape == [weight.shape[0]], "linear: bias of shape \(bias.shape) does not match out_features = \(weight.shape[0])")
         }
         let fused = ndim == 2 && (dtype == .float32 || dtype == .float64) && weight.dtype == dtype && (bias?.dtype ?? dtype) == dtype
         guard fused else {

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -16,7 +17,7 @@ extension Tensor {
     func reductionDims(_ dims: [Int]?, operation: String) -> [Int] {
         guard let dims else { return Array(0..<ndim) }
         let normalized = dims.map { normalizedDim($0, operation: operation) }
-        precondition(Set(normalized).count == normalized.count, "\(operation): dim \(dims) appears more than once (shape \(shape))")
+        nablaPrecondition(Set(normalized).count == normalized.count, "\(operation): dim \(dims) appears more than once (shape \(shape))")
         return normalized.sorted()
     }
 
@@ -126,7 +127,7 @@ extension Tensor {
 
     /// The mean over several dims (all of them when nil).
     public func mean(dims: [Int]?, keepdim: Bool = false) -> Tensor {
-        precondition(dtype.isFloatingPoint, "mean: input dtype must be floating point, got \(dtype) (shape \(shape))")
+        nablaPrecondition(dtype.isFloatingPoint, "mean: input dtype must be floating point, got \(dtype) (shape \(shape))")
         let reduced = reductionDims(dims, operation: "mean")
         let count = reduced.reduce(1) { $0 * shape[$1] }
         return sum(dims: reduced, keepdim: keepdim) / Double(count)
@@ -209,7 +210,7 @@ extension Tensor {
         let name = largest ? "max" : "min"
         let d = normalizedDim(dim, operation: name)
         let reduced = ndim == 0 ? [] : [d]
-        precondition(ndim == 0 || shape[d] > 0, "\(name): cannot reduce the empty dim \(dim) of shape \(shape)")
+        nablaPrecondition(ndim == 0 || shape[d] > 0, "\(name): cannot reduce the empty dim \(dim) of shape \(shape)")
         let outShape = reducedShape(reduced, keepdim: keepdim)
         let indexTensor: Tensor, values: Tensor
         if hasReductionKernels {
@@ -247,7 +248,7 @@ extension Tensor {
     }
 
     private func extremeOfAll(largest: Bool) -> Tensor {
-        precondition(numel > 0, "\(largest ? "max" : "min"): cannot reduce an empty tensor (shape \(shape))")
+        nablaPrecondition(numel > 0, "\(largest ? "max" : "min"): cannot reduce an empty tensor (shape \(shape))")
         let value: Double
         if hasReductionKernels {
             let all = Array(0..<ndim), outputStrides = [Int](repeating: 0, count: ndim)
@@ -280,7 +281,7 @@ extension Tensor {
     /// (`correction: 1`, PyTorch's `unbiased=True`); `correction: 0` gives the population
     /// variance.
     public func `var`(dims: [Int]? = nil, correction: Int = 1, keepdim: Bool = false) -> Tensor {
-        precondition(dtype.isFloatingPoint, "var: input dtype must be floating point, got \(dtype)")
+        nablaPrecondition(dtype.isFloatingPoint, "var: input dtype must be floating point, got \(dtype)")
         let reduced = reductionDims(dims, operation: "var")
         let count = reduced.reduce(1) { $0 * shape[$1] }
         let centered = self - mean(dims: reduced, keepdim: true)
@@ -304,7 +305,7 @@ extension Tensor {
 
     /// `log(sum(exp(x)))` over `dims`, computed stably (the maximum is subtracted first).
     public func logsumexp(dims: [Int]?, keepdim: Bool = false) -> Tensor {
-        precondition(dtype.isFloatingPoint, "logsumexp: input dtype must be floating point, got \(dtype)")
+        nablaPrecondition(dtype.isFloatingPoint, "logsumexp: input dtype must be floating point, got \(dtype)")
         let reduced = reductionDims(dims, operation: "logsumexp")
         let out = hasReductionKernels ? kernelLogSumExp(reduced, keepdim: keepdim) : reduceRows(reduced, keepdim: keepdim, dtype: dtype, operation: "logsumexp") { row in
             guard let top = row.max(), top.isFinite else { return row.contains(where: \.isNaN) ? .nan : (row.max() ?? -.infinity) }
@@ -347,7 +348,7 @@ extension Tensor {
     /// The `p`-norm over `dims` (all when nil): `p = 2` (default) is the Euclidean norm,
     /// `.infinity` the largest magnitude, like `torch.linalg.vector_norm`.
     public func norm(p: Double = 2, dims: [Int]? = nil, keepdim: Bool = false) -> Tensor {
-        precondition(dtype.isFloatingPoint, "norm: input dtype must be floating point, got \(dtype)")
+        nablaPrecondition(dtype.isFloatingPoint, "norm: input dtype must be floating point, got \(dtype)")
         let magnitude = abs()
         if p == .infinity {
             let reduced = reductionDims(dims, operation: "norm")

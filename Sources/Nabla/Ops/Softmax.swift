@@ -1,3 +1,4 @@
+import NablaKernelsCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -47,7 +48,7 @@ extension Tensor {
     /// `exp(x) / sum(exp(x))` along `dim`: each slice along `dim` becomes a probability
     /// distribution. The maximum is subtracted first, so large logits do not overflow.
     public func softmax(dim: Int) -> Tensor {
-        precondition(dtype.isFloatingPoint, "softmax: input dtype must be floating point, got \(dtype)")
+        nablaPrecondition(dtype.isFloatingPoint, "softmax: input dtype must be floating point, got \(dtype)")
         let d = normalizedDim(dim, operation: "softmax")
         let out = hasReductionKernels && ndim > 0 ? rowwiseKernel(.softmax, alongDim: d, operation: "softmax") : mapRows(alongDim: d, operation: "softmax") { row, result in
             let top = row.max() ?? 0
@@ -65,7 +66,7 @@ extension Tensor {
     /// `log(softmax(x))` along `dim`, computed directly as `x - max - log(sum(exp(x - max)))`
     /// so that it stays finite where softmax underflows.
     public func logSoftmax(dim: Int) -> Tensor {
-        precondition(dtype.isFloatingPoint, "logSoftmax: input dtype must be floating point, got \(dtype)")
+        nablaPrecondition(dtype.isFloatingPoint, "logSoftmax: input dtype must be floating point, got \(dtype)")
         let d = normalizedDim(dim, operation: "logSoftmax")
         let out = hasReductionKernels && ndim > 0 ? rowwiseKernel(.logSoftmax, alongDim: d, operation: "logSoftmax") : mapRows(alongDim: d, operation: "logSoftmax") { row, result in
             let top = row.max() ?? 0

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 /// Batches of a dataset, in order or shuffled (PyTorch's `DataLoader`).
 ///
 /// ```swift
@@ -27,7 +28,7 @@ public struct DataLoader<Data: Dataset>: Sequence {
 
     /// A loader reading `dataset` in batches of `batchSize`.
     public init(_ dataset: Data, batchSize: Int = 1, shuffle: Bool = false, dropLast: Bool = false, generator: Generator? = nil) {
-        precondition(batchSize > 0, "DataLoader: batchSize must be positive, got \(batchSize)")
+        nablaPrecondition(batchSize > 0, "DataLoader: batchSize must be positive, got \(batchSize)")
         self.dataset = dataset
         self.batchSize = batchSize
         self.shuffle = shuffle

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 /// Samples that can be read by index (PyTorch's map-style `Dataset`).
 ///
 /// A sample is a list of tensors, such as `[image, label]`. ``DataLoader`` asks for
@@ -20,7 +21,7 @@ extension Dataset {
         let samples = indices.map { self[$0] }
         guard let first = samples.first else { return [] }
         return first.indices.map { k in
-            precondition(samples.allSatisfy { $0.count == first.count }, "Dataset.batch: samples hold different numbers of tensors")
+            nablaPrecondition(samples.allSatisfy { $0.count == first.count }, "Dataset.batch: samples hold different numbers of tensors")
             return Tensor.stack(samples.map { $0[k] }, dim: 0)
         }
     }
@@ -39,8 +40,8 @@ public struct TensorDataset: Dataset, Sendable {
 
     /// A dataset over `tensors`, which must share their first dim.
     public init(_ tensors: [Tensor]) {
-        precondition(!tensors.isEmpty, "TensorDataset: at least one tensor is needed")
-        precondition(tensors.allSatisfy { $0.ndim > 0 && $0.shape[0] == tensors[0].shape[0] },
+        nablaPrecondition(!tensors.isEmpty, "TensorDataset: at least one tensor is needed")
+        nablaPrecondition(tensors.allSatisfy { $0.ndim > 0 && $0.shape[0] == tensors[0].shape[0] },
                      "TensorDataset: every tensor must have the same first dim, got shapes \(tensors.map(\.shape))")
         self.tensors = tensors
     }
@@ -50,7 +51,7 @@ public struct TensorDataset: Dataset, Sendable {
 
     /// Row `index` of every tensor.
     public subscript(index: Int) -> [Tensor] {
-        precondition(index >= 0 && index < count, "TensorDataset: index \(index) is out of range for \(count) samples")
+        nablaPrecondition(index >= 0 && index < count, "TensorDataset: index \(index) is out of range for \(count) samples")
         return tensors.map { $0.select(0, index) }
     }
 

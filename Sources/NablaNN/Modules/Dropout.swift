@@ -1,3 +1,4 @@
+import NablaKernelsCore
 /// Zeroes each element with probability `p` during training and scales the others by
 /// `1 / (1 - p)`, so that the expected value is unchanged (PyTorch's `nn.Dropout`). In
 /// evaluation mode (``Module/eval()``) it passes the input through.
@@ -9,7 +10,7 @@ public final class Dropout: Module {
 
     /// Dropout with probability `p` (PyTorch's default 0.5).
     public init(p: Double = 0.5, generator: Generator? = nil) {
-        precondition((0...1).contains(p), "Dropout: p must be in 0...1, got \(p)")
+        nablaPrecondition((0...1).contains(p), "Dropout: p must be in 0...1, got \(p)")
         self.p = p
         self.generator = generator
         super.init()

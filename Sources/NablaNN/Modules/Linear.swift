@@ -1,3 +1,4 @@
+import NablaKernelsCore
 /// A fully connected layer, `y = x W^T + b` (PyTorch's `nn.Linear`).
 ///
 /// `weight` has PyTorch's layout, `[outFeatures, inFeatures]`, so weights exported from
@@ -23,8 +24,8 @@ public final class Linear: Module {
     ///   - dtype: The parameters' dtype (float32 or float64).
     ///   - generator: The random generator for the initial values (the default one when nil).
     public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, dtype: DType = .float32, generator: Generator? = nil) {
-        precondition(inFeatures > 0 && outFeatures >= 0, "Linear: inFeatures must be positive and outFeatures non-negative, got \(inFeatures) and \(outFeatures)")
-        precondition(dtype == .float32 || dtype == .float64, "Linear: dtype must be float32 or float64, got \(dtype)")
+        nablaPrecondition(inFeatures > 0 && outFeatures >= 0, "Linear: inFeatures must be positive and outFeatures non-negative, got \(inFeatures) and \(outFeatures)")
+        nablaPrecondition(dtype == .float32 || dtype == .float64, "Linear: dtype must be float32 or float64, got \(dtype)")
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
         let bound = 1 / Double(inFeatures).squareRoot()

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 /// A layer or a model: PyTorch's `nn.Module`.
 ///
 /// Subclass it, store parameters (``Nabla/Tensor``s) and sub-modules in properties, and
@@ -48,7 +49,7 @@ open class Module: CustomStringConvertible {
     /// Computes the module's output. Subclasses override it; the base implementation
     /// traps, as PyTorch's raises `NotImplementedError`.
     open func forward(_ input: Tensor) -> Tensor {
-        preconditionFailure("\(typeName).forward(_:): the module does not override forward(_:)")
+        nablaPreconditionFailure("\(typeName).forward(_:): the module does not override forward(_:)")
     }
 
     /// Runs ``forward(_:)``: `module(x)`.

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 /// Modules applied one after the other (PyTorch's `nn.Sequential`), named `0`, `1`, ...,
 /// or by the names given (PyTorch's `OrderedDict` form), which the state dict uses.
 ///
@@ -34,7 +35,7 @@ open class Sequential: Module {
         layers = named.map(\.value)
         names = named.map(\.key)
         let unique = Set(names!)
-        precondition(unique.count == layers.count && !unique.contains("") && !unique.contains { $0.contains(".") },
+        nablaPrecondition(unique.count == layers.count && !unique.contains("") && !unique.contains { $0.contains(".") },
                      "Sequential: layer names must be unique, non-empty and without dots, got \(names!)")
         super.init()
     }
@@ -64,9 +65,9 @@ open class Sequential: Module {
         get { namedChildren().first { $0.name == name }?.module }
         set {
             guard let index = namedChildren().firstIndex(where: { $0.name == name }) else {
-                preconditionFailure("Sequential: no layer named '\(name)' (layers: \(namedChildren().map(\.name)))")
+                nablaPreconditionFailure("Sequential: no layer named '\(name)' (layers: \(namedChildren().map(\.name)))")
             }
-            guard let newValue else { preconditionFailure("Sequential: cannot set layer '\(name)' to nil") }
+            guard let newValue else { nablaPreconditionFailure("Sequential: cannot set layer '\(name)' to nil") }
             layers[index] = newValue
         }
     }
@@ -82,7 +83,7 @@ open class Sequential: Module {
         if names != nil || name != nil {
             var current = names ?? layers.indices.map(String.init)
             let newName = name ?? String(layers.count)
-            precondition(!current.contains(newName) && !newName.isEmpty && !newName.contains("."),
+            nablaPrecondition(!current.contains(newName) && !newName.isEmpty && !newName.contains("."),
                          "Sequential.append: the name '\(newName)' is empty, has a dot or is taken")
             current.append(newName)
             names = current

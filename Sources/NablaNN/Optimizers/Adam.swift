@@ -1,3 +1,4 @@
+import NablaKernelsCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -20,9 +21,9 @@ struct AdamAlgorithm {
     private var moments: [[Tensor]?]
 
     init(count: Int, beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double, amsgrad: Bool, decoupled: Bool, operation: String) {
-        precondition(epsilon >= 0, "\(operation): invalid epsilon \(epsilon)")
-        precondition((0..<1).contains(beta1) && (0..<1).contains(beta2), "\(operation): invalid betas (\(beta1), \(beta2)); each must be in 0..<1")
-        precondition(weightDecay >= 0, "\(operation): invalid weight decay \(weightDecay)")
+        nablaPrecondition(epsilon >= 0, "\(operation): invalid epsilon \(epsilon)")
+        nablaPrecondition((0..<1).contains(beta1) && (0..<1).contains(beta2), "\(operation): invalid betas (\(beta1), \(beta2)); each must be in 0..<1")
+        nablaPrecondition(weightDecay >= 0, "\(operation): invalid weight decay \(weightDecay)")
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
@@ -115,7 +116,7 @@ public final class Adam: Optimizer {
     ///   - amsgrad: Use the running maximum of the second moment (Reddi et al., 2018).
     public init(_ parameters: [Tensor], lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
                 weightDecay: Double = 0, amsgrad: Bool = false) {
-        precondition(lr >= 0, "Adam: invalid learning rate \(lr)")
+        nablaPrecondition(lr >= 0, "Adam: invalid learning rate \(lr)")
         self.parameters = parameters
         learningRate = lr
         algorithm = AdamAlgorithm(count: parameters.count, beta1: betas.0, beta2: betas.1, epsilon: eps, weightDecay: weightDecay,
@@ -149,7 +150,7 @@ public final class AdamW: Optimizer {
     ///   - amsgrad: Use the running maximum of the second moment.
     public init(_ parameters: [Tensor], lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
                 weightDecay: Double = 1e-2, amsgrad: Bool = false) {
-        precondition(lr >= 0, "AdamW: invalid learning rate \(lr)")
+        nablaPrecondition(lr >= 0, "AdamW: invalid learning rate \(lr)")
         self.parameters = parameters
         learningRate = lr
         algorithm = AdamAlgorithm(count: parameters.count, beta1: betas.0, beta2: betas.1, epsilon: eps, weightDecay: weightDecay,

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -35,7 +36,7 @@ public final class StepLR: LRScheduler {
 
     /// A schedule starting from the optimizer's current learning rate.
     public init(_ optimizer: any Optimizer, stepSize: Int, gamma: Double = 0.1) {
-        precondition(stepSize > 0, "StepLR: stepSize must be positive, got \(stepSize)")
+        nablaPrecondition(stepSize > 0, "StepLR: stepSize must be positive, got \(stepSize)")
         self.optimizer = optimizer
         self.stepSize = stepSize
         self.gamma = gamma
@@ -67,7 +68,7 @@ public final class CosineAnnealingLR: LRScheduler {
 
     /// A schedule starting from the optimizer's current learning rate.
     public init(_ optimizer: any Optimizer, tMax: Int, etaMin: Double = 0) {
-        precondition(tMax > 0, "CosineAnnealingLR: tMax must be positive, got \(tMax)")
+        nablaPrecondition(tMax > 0, "CosineAnnealingLR: tMax must be positive, got \(tMax)")
         self.optimizer = optimizer
         self.tMax = tMax
         self.etaMin = etaMin

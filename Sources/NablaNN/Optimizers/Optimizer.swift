@@ -1,3 +1,4 @@
+import NablaKernelsCore
 /// An algorithm that updates parameters from their gradients (PyTorch's
 /// `torch.optim.Optimizer`).
 ///
@@ -49,7 +50,7 @@ enum FusedUpdate {
             switch parameter.dtype {
             case .float32: withPointers(parameter, gradient.to(.float32), state, as: Float.self, float)
             case .float64: withPointers(parameter, gradient.to(.float64), state, as: Double.self, double)
-            default: preconditionFailure("\(operation): parameters must be float32 or float64, got a \(parameter.dtype) tensor of shape \(parameter.shape)")
+            default: nablaPreconditionFailure("\(operation): parameters must be float32 or float64, got a \(parameter.dtype) tensor of shape \(parameter.shape)")
             }
         }
     }

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 /// RMSprop (Hinton, 2012) with PyTorch's update rule (`torch.optim.RMSprop`), optionally
 /// centered and with momentum. For each parameter `p` with gradient `g`:
 ///
@@ -31,11 +32,11 @@ public final class RMSprop: Optimizer {
     /// An optimizer for `parameters` with PyTorch's defaults.
     public init(_ parameters: [Tensor], lr: Double = 1e-2, alpha: Double = 0.99, eps: Double = 1e-8, weightDecay: Double = 0,
                 momentum: Double = 0, centered: Bool = false) {
-        precondition(lr >= 0, "RMSprop: invalid learning rate \(lr)")
-        precondition(alpha >= 0, "RMSprop: invalid alpha \(alpha)")
-        precondition(eps >= 0, "RMSprop: invalid epsilon \(eps)")
-        precondition(momentum >= 0, "RMSprop: invalid momentum \(momentum)")
-        precondition(weightDecay >= 0, "RMSprop: invalid weight decay \(weightDecay)")
+        nablaPrecondition(lr >= 0, "RMSprop: invalid learning rate \(lr)")
+        nablaPrecondition(alpha >= 0, "RMSprop: invalid alpha \(alpha)")
+        nablaPrecondition(eps >= 0, "RMSprop: invalid epsilon \(eps)")
+        nablaPrecondition(momentum >= 0, "RMSprop: invalid momentum \(momentum)")
+        nablaPrecondition(weightDecay >= 0, "RMSprop: invalid weight decay \(weightDecay)")
         self.parameters = parameters
         learningRate = lr
         self.alpha = alpha

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 /// Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight
 /// decay, with PyTorch's update rule (`torch.optim.SGD`). For each parameter `p` with
 /// gradient `g`:
@@ -30,10 +31,10 @@ public final class SGD: Optimizer {
     /// Nesterov momentum needs a positive momentum and no dampening, as in PyTorch.
     public init(_ parameters: [Tensor], lr: Double, momentum: Double = 0, dampening: Double = 0,
                 weightDecay: Double = 0, nesterov: Bool = false) {
-        precondition(lr >= 0, "SGD: invalid learning rate \(lr)")
-        precondition(momentum >= 0, "SGD: invalid momentum \(momentum)")
-        precondition(weightDecay >= 0, "SGD: invalid weight decay \(weightDecay)")
-        precondition(!nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov momentum requires a momentum and zero dampening")
+        nablaPrecondition(lr >= 0, "SGD: invalid learning rate \(lr)")
+        nablaPrecondition(momentum >= 0, "SGD: invalid momentum \(momentum)")
+        nablaPrecondition(weightDecay >= 0, "SGD: invalid weight decay \(weightDecay)")
+        nablaPrecondition(!nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov momentum requires a momentum and zero dampening")
         self.parameters = parameters
         learningRate = lr
         self.momentum = momentum

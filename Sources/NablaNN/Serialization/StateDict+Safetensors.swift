@@ -1,3 +1,4 @@
+import NablaKernelsCore
 import Foundation
 
 // The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON
@@ -246,7 +247,7 @@ extension StateDict {
                 for i in 0..<count { out[start + i] = Int32(Int8(bitPattern: bytes[i])) }
             }
         case .f64, .f32, .f16, .i64, .i32, .u8, .bool:
-            preconditionFailure("StateDict(loadingSafetensors:): \(type.rawValue) is read without conversion")
+            nablaPreconditionFailure("StateDict(loadingSafetensors:): \(type.rawValue) is read without conversion")
         }
     }
 

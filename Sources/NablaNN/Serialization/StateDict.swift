@@ -1,3 +1,4 @@
+import NablaKernelsCore
 /// A model's parameters and buffers by name, in order (PyTorch's `state_dict()`): what is
 /// saved to and loaded from `.npz` and `.safetensors` files.
 ///
@@ -20,7 +21,7 @@ public struct StateDict: Sendable, ExpressibleByDictionaryLiteral {
     public init(_ entries: [(name: String, tensor: Tensor)] = []) {
         self.entries = []
         for (name, tensor) in entries {
-            precondition(self[name] == nil, "StateDict: the name '\(name)' appears twice")
+            nablaPrecondition(self[name] == nil, "StateDict: the name '\(name)' appears twice")
             self.entries.append((name, tensor))
         }
     }

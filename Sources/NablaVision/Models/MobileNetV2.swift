@@ -1,3 +1,4 @@
+import NablaKernelsCore
 /// Convolution, batch norm and activation in a row (torchvision's
 /// `Conv2dNormActivation`), named `0`, `1`, `2` like torchvision's.
 public final class Conv2dNormActivation: Sequential {
@@ -42,7 +43,7 @@ public final class InvertedResidual: Module {
 
     /// A block from `inp` to `oup` channels with the hidden width `inp * expandRatio`.
     public init(inp: Int, oup: Int, stride: Int, expandRatio: Int) {
-        precondition(stride == 1 || stride == 2, "InvertedResidual: stride should be 1 or 2, got \(stride)")
+        nablaPrecondition(stride == 1 || stride == 2, "InvertedResidual: stride should be 1 or 2, got \(stride)")
         let hidden = inp * expandRatio
         useResidual = stride == 1 && inp == oup
         var layers: [Module] = []

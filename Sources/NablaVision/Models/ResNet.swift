@@ -1,3 +1,4 @@
+import NablaKernelsCore
 /// A residual block family for ``ResNet``: ``BasicBlock`` (two 3x3 convolutions) or
 /// ``Bottleneck`` (1x1, 3x3, 1x1).
 public protocol ResidualBlock: Module {
@@ -42,8 +43,8 @@ public final class BasicBlock: Module, ResidualBlock {
     /// `stride`, and `downsample` projects the shortcut when the shape changes.
     public init(inplanes: Int, planes: Int, stride: Int = 1, downsample: Sequential? = nil, groups: Int = 1,
                 baseWidth: Int = 64, dilation: Int = 1) {
-        precondition(groups == 1 && baseWidth == 64, "BasicBlock: only supports groups=1 and baseWidth=64, got \(groups) and \(baseWidth)")
-        precondition(dilation == 1, "BasicBlock: dilation > 1 is not supported, got \(dilation)")
+        nablaPrecondition(groups == 1 && baseWidth == 64, "BasicBlock: only supports groups=1 and baseWidth=64, got \(groups) and \(baseWidth)")
+        nablaPrecondition(dilation == 1, "BasicBlock: dilation > 1 is not supported, got \(dilation)")
         conv1 = conv3x3(inplanes, planes, stride: stride)
         bn1 = BatchNorm2d(planes)
         relu = ReLU(inplace: true)
@@ -158,8 +159,8 @@ public final class ResNet: Module {
     public init<Block: ResidualBlock>(block: Block.Type, layers: [Int], numClasses: Int = 1000, zeroInitResidual: Bool = false,
                                       groups: Int = 1, widthPerGroup: Int = 64,
                                       replaceStrideWithDilation: [Bool] = [false, false, false], generator: Generator? = nil) {
-        precondition(layers.count == 4, "ResNet: layers must list 4 stages, got \(layers)")
-        precondition(replaceStrideWithDilation.count == 3, "ResNet: replaceStrideWithDilation must have 3 entries, got \(replaceStrideWithDilation)")
+        nablaPrecondition(layers.count == 4, "ResNet: layers must list 4 stages, got \(layers)")
+        nablaPrecondition(replaceStrideWithDilation.count == 3, "ResNet: replaceStrideWithDilation must have 3 entries, got \(replaceStrideWithDilation)")
         var inplanes = 64
         var dilation = 1
         func makeLayer(_ planes: Int, _ blocks: Int, stride: Int = 1, dilate: Bool = false) -> Sequential {

@@ -1,3 +1,4 @@
+import NablaKernelsCore
 extension NPYScalarType {
     /// The type an array of this type becomes when loaded: itself when a tensor can hold it,
     /// otherwise the smallest tensor type that holds every value exactly (int8, int16 and
@@ -22,7 +23,7 @@ enum NPYConversion {
     static func decode(_ source: UnsafeRawBufferPointer, descriptor: NPYDescriptor, count: Int,
                        into destination: UnsafeMutableRawPointer) throws(NumPyFormatError) {
         let type = descriptor.scalarType
-        precondition(source.count >= count * type.itemSize, "NPYConversion.decode: the source holds fewer than \(count) elements")
+        nablaPrecondition(source.count >= count * type.itemSize, "NPYConversion.decode: the source holds fewer than \(count) elements")
         guard count > 0, let base = source.baseAddress else { return }
         let big = descriptor.byteOrder == .big
         switch type {

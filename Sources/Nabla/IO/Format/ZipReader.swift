@@ -1,3 +1,4 @@
+import NablaKernelsCore
 /// One member of a zip archive, as its central directory describes it, with every offset
 /// already checked against the archive's size.
 struct ZipEntry: Equatable, Sendable {
@@ -265,7 +266,7 @@ enum ZipReader {
     /// `entry.uncompressedSize` bytes, after checking their size and CRC-32: the caller
     /// owns the memory, so a deflated member can be decoded straight into its final place.
     static func decode(_ entry: ZipEntry, in bytes: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(NumPyFormatError) {
-        precondition(output.count == entry.uncompressedSize, "ZipReader.decode: the output holds \(output.count) bytes, the member \(entry.uncompressedSize)")
+        nablaPrecondition(output.count == entry.uncompressedSize, "ZipReader.decode: the output holds \(output.count) bytes, the member \(entry.uncompressedSize)")
         let data = UnsafeRawBufferPointer(rebasing: bytes[entry.dataOffset..<(entry.dataOffset + entry.compressedSize)])
         if entry.method == 0 {
             if let base = output.baseAddress, let source = data.baseAddress { base.copyMemory(from: source, byteCount: data.count) }
