@@ -1,5 +1,9 @@
 // swift-tools-version: 6.2
 //
+// Keep the tools version at 6.2 or later: it is what lets SwiftPM accept this package's
+// per-target `unsafeFlags` (the kernels' `-target-cpu`) when another package depends on
+// it by URL and version. With an older tools version a versioned dependency is refused.
+//
 // Nabla: tensors, autograd and neural networks in pure Swift, on a hand-tuned GEMM.
 //
 // The kernels are multiversioned (see ../shared/docs/DESIGN.md, "The performance core"):
@@ -27,15 +31,30 @@ func isaTarget(_ name: String, cpu: String, define: String) -> Target {
     )
 }
 
-#if arch(arm64)
-let isaTargets: [Target] = [isaTarget("NablaKernelsNEON", cpu: "apple-m1", define: "NABLA_NEON")]
-#else
-let isaTargets: [Target] = [
-    isaTarget("NablaKernelsAVX512", cpu: "skylake-avx512", define: "NABLA_AVX512"),
-    isaTarget("NablaKernelsAVX2", cpu: "haswell", define: "NABLA_AVX2"),
-    isaTarget("NablaKernelsX86", cpu: "x86-64", define: "NABLA_X86_BASELINE"),
-]
-#endif
+/// The architecture the kernel targets are compiled for. SwiftPM evaluates this manifest
+/// on the machine that builds, so `#if arch` names the host's architecture, not the one a
+/// cross build (`--triple`, `--swift-sdk`, an Intel Mac building for an iPhone) asks for:
+/// set `NABLA_TARGET_ARCH=arm64` (or `x86_64`) for such a build. A universal (fat)
+/// binary of both architectures in one build is not supported, because a target has one
+/// `-target-cpu`; build each architecture separately and combine them with `lipo`.
+let targetArch: String = {
+    if let requested = Context.environment["NABLA_TARGET_ARCH"], !requested.isEmpty {
+        return requested == "aarch64" ? "arm64" : requested
+    }
+    #if arch(arm64)
+    return "arm64"
+    #else
+    return "x86_64"
+    #endif
+}()
+
+let isaTargets: [Target] = targetArch == "arm64"
+    ? [isaTarget("NablaKernelsNEON", cpu: "apple-m1", define: "NABLA_NEON")]
+    : [
+        isaTarget("NablaKernelsAVX512", cpu: "skylake-avx512", define: "NABLA_AVX512"),
+        isaTarget("NablaKernelsAVX2", cpu: "haswell", define: "NABLA_AVX2"),
+        isaTarget("NablaKernelsX86", cpu: "x86-64", define: "NABLA_X86_BASELINE"),
+    ]
 
 let package = Package(
     name: "Nabla",

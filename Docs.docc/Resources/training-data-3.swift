@@ -17,8 +17,8 @@ func loadingTheDigits() throws {
     let loader = DataLoader(train, batchSize: 64, shuffle: true)
     print(loader.count)
     // 24
-    for batch in loader.prefix(1) {
-        print(batch[0].shape, batch[1].shape)
+    for (x, y) in loader.prefix(1) {
+        print(x.shape, y.shape)
         // [64, 64] [64]
     }
 }

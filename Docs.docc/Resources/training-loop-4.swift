@@ -22,9 +22,9 @@ func trainingAClassifier(in directory: String) throws {
     for epoch in 1...10 {
         model.train()
         var totalLoss = 0.0
-        for batch in loader {
+        for (x, y) in loader {
             optimizer.zeroGrad()
-            let loss = criterion(model(batch[0]), batch[1])
+            let loss = criterion(model(x), y)
             loss.backward()
             optimizer.step()
             totalLoss += loss.item()

@@ -12,15 +12,15 @@ final class SmallNet: Module {
     }
 }
 
-func fit(_ model: SmallNet, _ parameters: [Tensor], _ data: TensorDataset, epochs: Int, frozen: Bool = false) {
+func fit(_ model: SmallNet, _ parameters: [Tensor], _ data: TensorDataset<(Tensor, Tensor)>, epochs: Int, frozen: Bool = false) {
     let optimizer = Adam(parameters, lr: 3e-3)
     let loader = DataLoader(data, batchSize: 16, shuffle: true)
     for _ in 1...epochs {
         model.train()
         if frozen { model.features.eval() }
-        for batch in loader {
+        for (x, y) in loader {
             optimizer.zeroGrad()
-            CrossEntropyLoss()(model(batch[0]), batch[1]).backward()
+            CrossEntropyLoss()(model(x), y).backward()
             optimizer.step()
         }
     }

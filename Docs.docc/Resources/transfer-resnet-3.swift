@@ -24,9 +24,9 @@ func fineTuningResNet18(weights: String, images: String) throws {
 
     for epoch in 1...5 {
         model.train()
-        for batch in loader {
+        for (x, y) in loader {
             optimizer.zeroGrad()
-            let loss = criterion(model(batch[0]), batch[1])
+            let loss = criterion(model(x), y)
             loss.backward()
             optimizer.step()
         }

@@ -116,7 +116,12 @@ extension Tensor {
 
     /// A tensor of `shape` filled with `value`, like `torch.full`.
     public static func full(_ shape: [Int], _ value: Double, dtype: DType = .float32, requiresGrad: Bool = false) -> Tensor {
-        let result = Tensor(uninitializedShape: shape, dtype: dtype, zeroed: value == 0, operation: "full")
+        filled(shape, value, dtype: dtype, requiresGrad: requiresGrad, operation: "full")
+    }
+
+    /// `full` under the name of the creation function the user called, for its traps.
+    private static func filled(_ shape: [Int], _ value: Double, dtype: DType, requiresGrad: Bool, operation: String) -> Tensor {
+        let result = Tensor(uninitializedShape: shape, dtype: dtype, zeroed: value == 0, operation: operation)
         if value != 0 { result.fill(value) }
         if requiresGrad { result.requiresGrad = true }
         return result
@@ -124,7 +129,7 @@ extension Tensor {
 
     /// A tensor of zeros, like `torch.zeros`.
     public static func zeros(_ shape: [Int], dtype: DType = .float32, requiresGrad: Bool = false) -> Tensor {
-        full(shape, 0, dtype: dtype, requiresGrad: requiresGrad)
+        filled(shape, 0, dtype: dtype, requiresGrad: requiresGrad, operation: "zeros")
     }
 
     /// A tensor of zeros with the dimensions given one by one: `Tensor.zeros(2, 3)`.
@@ -134,7 +139,7 @@ extension Tensor {
 
     /// A tensor of ones, like `torch.ones`.
     public static func ones(_ shape: [Int], dtype: DType = .float32, requiresGrad: Bool = false) -> Tensor {
-        full(shape, 1, dtype: dtype, requiresGrad: requiresGrad)
+        filled(shape, 1, dtype: dtype, requiresGrad: requiresGrad, operation: "ones")
     }
 
     /// A tensor of ones with the dimensions given one by one: `Tensor.ones(2, 3)`.

@@ -43,6 +43,10 @@ func write(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
 }
 
+/// Whether standard output is a terminal: only there does the progress bar redraw in
+/// place; to a pipe or a file each epoch prints one line.
+let interactive = isatty(STDOUT_FILENO) == 1
+
 /// `[#####.....]` for `done` of `total`.
 func progressBar(_ done: Int, of total: Int, width: Int = 24) -> String {
     let filled = total == 0 ? width : done * width / total
@@ -65,12 +69,12 @@ let digits = try Digits.load()
 let inputs = (digits.images / 16.0).reshape(modelKind == .mlp ? [-1, 64] : [-1, 1, 8, 8])
 let everything = DataLoader(TensorDataset(inputs, digits.labels), batchSize: inputs.shape[0], shuffle: true, generator: generator)
 var pass = everything.makeIterator()
-let shuffled = pass.next()!
-let trainCount = shuffled[0].shape[0] * 4 / 5
-let testCount = shuffled[0].shape[0] - trainCount
-let train = TensorDataset(shuffled[0].narrow(0, start: 0, length: trainCount), shuffled[1].narrow(0, start: 0, length: trainCount))
-let testInputs = shuffled[0].narrow(0, start: trainCount, length: testCount)
-let testLabels = shuffled[1].narrow(0, start: trainCount, length: testCount)
+let (shuffledInputs, shuffledLabels) = pass.next()!
+let trainCount = shuffledInputs.shape[0] * 4 / 5
+let testCount = shuffledInputs.shape[0] - trainCount
+let train = TensorDataset(shuffledInputs.narrow(0, start: 0, length: trainCount), shuffledLabels.narrow(0, start: 0, length: trainCount))
+let testInputs = shuffledInputs.narrow(0, start: trainCount, length: testCount)
+let testLabels = shuffledLabels.narrow(0, start: trainCount, length: testCount)
 
 let model: Sequential
 switch modelKind {
@@ -111,21 +115,21 @@ for epoch in 1...epochs {
     let epochStart = clock.now
     var lossSum = 0.0, correct = 0, seen = 0
     let label = "Epoch \(String(repeating: " ", count: String(epochs).count - String(epoch).count))\(epoch)/\(epochs)"
-    for (step, batch) in loader.enumerated() {
+    for (step, (inputs, labels)) in loader.enumerated() {
         optimizer.zeroGrad()
-        let logits = model(batch[0])
-        let loss = lossFunction(logits, batch[1])
+        let logits = model(inputs)
+        let loss = lossFunction(logits, labels)
         loss.backward()
         optimizer.step()
-        let rows = batch[0].shape[0]
+        let rows = inputs.shape[0]
         lossSum += loss.item() * Double(rows)
-        correct += correctCount(logits, batch[1])
+        correct += correctCount(logits, labels)
         seen += rows
-        write("\r\(label) \(progressBar(step + 1, of: loader.count)) \(step + 1)/\(loader.count)")
+        if interactive { write("\r\(label) \(progressBar(step + 1, of: loader.count)) \(step + 1)/\(loader.count)") }
     }
     let seconds = (clock.now - epochStart) / .seconds(1)
     let summary = String(format: "loss %.4f  train accuracy %5.1f%%  (%.0f ms)", lossSum / Double(seen), 100 * Double(correct) / Double(seen), seconds * 1000)
-    write("\r\(label) \(progressBar(1, of: 1)) \(summary)\n")
+    write(interactive ? "\r\(label) \(progressBar(1, of: 1)) \(summary)\n" : "\(label) \(summary)\n")
 }
 
 model.eval()

@@ -92,8 +92,8 @@ extension Functional {
     /// Input rows `[M, C]` and labels `[M]`, after checking their shapes and dtypes.
     private static func checkedClassification(_ input: Tensor, _ target: Tensor, weight: Tensor?, operation: String) -> (rows: Tensor, labels: Tensor) {
         nablaPrecondition(input.dtype.isFloatingPoint, "\(operation): input must be floating point, got \(input.dtype)")
-        nablaPrecondition(target.dtype == .int64 || target.dtype == .int32,
-                     "\(operation): target must hold int64 class indices, got \(target.dtype) (for class probabilities pass a floating-point target of the input's shape to crossEntropy)")
+        nablaPrecondition(target.dtype == .int64,
+                     "\(operation): target must hold int64 class indices, got \(target.dtype) (shape \(target.shape)); convert with .to(.int64), or for class probabilities pass a floating-point target of the input's shape to crossEntropy")
         let expected = input.ndim == 1 ? [] : [input.shape[0]] + Array(input.shape.dropFirst(2))
         nablaPrecondition(input.ndim >= 1 && target.shape == expected,
                      "\(operation): input of shape \(input.shape) expects a target of shape \(expected), got \(target.shape)")

@@ -45,7 +45,7 @@ final class DigitsNet: Module {
 /// each one; `frozenFeatures` keeps the features in evaluation mode (their batch norm
 /// statistics stay the pretrained ones). Returns the last epoch's mean loss.
 @discardableResult
-func train(_ model: DigitsNet, parameters: [Tensor], on data: TensorDataset, epochs: Int, batchSize: Int,
+func train(_ model: DigitsNet, parameters: [Tensor], on data: TensorDataset<(Tensor, Tensor)>, epochs: Int, batchSize: Int,
            frozenFeatures: Bool, generator: Generator, report: (Int) -> Void = { _ in }) -> Double {
     let optimizer = Adam(parameters, lr: 3e-3)
     let loader = DataLoader(data, batchSize: batchSize, shuffle: true, generator: generator)
@@ -55,13 +55,13 @@ func train(_ model: DigitsNet, parameters: [Tensor], on data: TensorDataset, epo
         model.train()
         if frozenFeatures { model.features.eval() }
         var lossSum = 0.0, seen = 0
-        for batch in loader {
+        for (inputs, labels) in loader {
             optimizer.zeroGrad()
-            let loss = lossFunction(model(batch[0]), batch[1])
+            let loss = lossFunction(model(inputs), labels)
             loss.backward()
             optimizer.step()
-            lossSum += loss.item() * Double(batch[0].shape[0])
-            seen += batch[0].shape[0]
+            lossSum += loss.item() * Double(inputs.shape[0])
+            seen += inputs.shape[0]
         }
         lastLoss = lossSum / Double(seen)
         report(epoch)
@@ -94,7 +94,7 @@ let source = TensorDataset(images.indexSelect(dim: 0, index: sourceIndex), label
 let shots = 5
 let shuffle = DataLoader(TensorDataset(Tensor.arange(labelValues.count, dtype: .int64)), batchSize: labelValues.count,
                          shuffle: true, generator: Generator(seed: 7))
-let order = shuffle.first { _ in true }![0].toArray(Int64.self).map(Int.init)
+let order = shuffle.first { _ in true }!.toArray(Int64.self).map(Int.init)
 var fewShot: [Int64] = [], heldOut: [Int64] = []
 var taken = [Int](repeating: 0, count: 10)
 for index in order where labelValues[index] >= 5 {

@@ -19,17 +19,33 @@ private func write(_ bytes: [UInt8], to path: String) {
         let dataset = TensorDataset(x, y)
         #expect(dataset.count == 6)
         #expect(dataset[4][0].toArray(Double.self) == [8, 9] && dataset[4][1].item() == 4)
-        let batch = dataset.batch([5, 0])
-        #expect(batch[0].toArray(Double.self) == [10, 11, 0, 1] && batch[1].toArray(Int.self) == [5, 0])
+        let (inputs, labels) = dataset.batch([5, 0])
+        #expect(inputs.toArray(Double.self) == [10, 11, 0, 1] && labels.toArray(Int.self) == [5, 0])
+    }
+
+    @Test func loadersOfTwoTensorsDestructureAsPyTorchsDo() {
+        let x = Tensor.arange(10, dtype: .float32).reshape(5, 2), y = Tensor.arange(5)
+        var seen: [Int] = []
+        for (inputs, labels) in DataLoader(TensorDataset(x, y), batchSize: 2) {
+            #expect(inputs.shape == [labels.shape[0], 2])
+            #expect(inputs.select(1, 0).toArray(Int.self) == labels.toArray(Int.self).map { 2 * $0 })
+            seen += labels.toArray(Int.self)
+        }
+        #expect(seen == [0, 1, 2, 3, 4])
+        for (a, b, c) in DataLoader(TensorDataset(x, y, y * 10), batchSize: 5) {
+            #expect(a.shape == [5, 2] && b.toArray(Int.self) == [0, 1, 2, 3, 4] && c.toArray(Int.self) == [0, 10, 20, 30, 40])
+        }
+        let lists = Array(DataLoader(TensorDataset([x, y, y, y]), batchSize: 3))
+        #expect(lists.count == 2 && lists[0].count == 4 && lists[1][3].toArray(Int.self) == [3, 4])
     }
 
     @Test func dataLoaderBatchesInOrderAndDropsTheLastPartialBatch() {
         let dataset = TensorDataset(Tensor.arange(10))
         let loader = DataLoader(dataset, batchSize: 4)
-        #expect(loader.map { $0[0].toArray(Int.self) } == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]])
+        #expect(loader.map { $0.toArray(Int.self) } == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]])
         #expect(loader.count == 3)
         let dropping = DataLoader(dataset, batchSize: 4, dropLast: true)
-        #expect(dropping.map { $0[0].toArray(Int.self) } == [[0, 1, 2, 3], [4, 5, 6, 7]])
+        #expect(dropping.map { $0.toArray(Int.self) } == [[0, 1, 2, 3], [4, 5, 6, 7]])
         #expect(dropping.count == 2)
     }
 
@@ -37,7 +53,7 @@ private func write(_ bytes: [UInt8], to path: String) {
         let dataset = TensorDataset(Tensor.arange(50))
         func epochs(seed: UInt64) -> [[Int]] {
             let loader = DataLoader(dataset, batchSize: 8, shuffle: true, generator: Generator(seed: seed))
-            return (0..<3).map { _ in loader.flatMap { $0[0].toArray(Int.self) } }
+            return (0..<3).map { _ in loader.flatMap { $0.toArray(Int.self) } }
         }
         let first = epochs(seed: 11)
         #expect(first.allSatisfy { $0.sorted() == Array(0..<50) })

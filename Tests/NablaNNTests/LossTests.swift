@@ -95,6 +95,22 @@ private func valueAndGradient(_ z: Tensor, _ loss: (Tensor) -> Tensor) -> (value
         }
     }
 
+    @Test func classIndexTargetsMustBeInt64() async {
+        let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = CrossEntropyLoss()(Tensor.zeros(4, 3), Tensor([0, 1, 2, 0], dtype: .int32))
+        }
+        let message = String(decoding: r?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("crossEntropy") && message.contains("int64") && message.contains("int32"), "\(message)")
+    }
+
+    @Test func aFloat32LayerRefusesFloat64Input() async {
+        let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Linear(3, 2)(Tensor.ones([4, 3], dtype: .float64))
+        }
+        let message = String(decoding: r?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("linear") && message.contains("float64") && message.contains("float32"), "\(message)")
+    }
+
     @Test func mseTrapsOnDifferentShapes() async {
         await #expect(processExitsWith: .failure) {
             _ = MSELoss()(Tensor.zeros(4, 1), Tensor.zeros(4))

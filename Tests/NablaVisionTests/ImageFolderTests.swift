@@ -57,16 +57,16 @@ struct ImageFolderTests {
         let folder = try ImageFolder(root: root, transform: Compose([Resize(40), CenterCrop(32), ToTensor()]))
         var labels: [Int64] = []
         var batches = 0
-        for batch in DataLoader(folder, batchSize: 2) {
-            #expect(batch[0].shape == [batch[1].shape[0], 3, 32, 32])
-            labels += batch[1].toArray(Int64.self)
+        for (images, batchLabels) in DataLoader(folder, batchSize: 2) {
+            #expect(images.shape == [batchLabels.shape[0], 3, 32, 32])
+            labels += batchLabels.toArray(Int64.self)
             batches += 1
         }
         #expect(batches == 3)
         #expect(labels == [0, 1, 1, 2, 2])
         let one = try folder.sample(4)
-        let batch = folder.batch([4])
-        #expect(batch[0].select(0, 0).toArray(Float.self) == one[0].toArray(Float.self))
+        let (images, _) = folder.batch([4])
+        #expect(images.select(0, 0).toArray(Float.self) == one[0].toArray(Float.self))
     }
 
     @Test("Random transforms in a batch repeat for a seed whatever the thread count")
@@ -81,7 +81,7 @@ struct ImageFolderTests {
             let folder = try ImageFolder(root: root, transform: Compose([
                 RandomResizedCrop(16, generator: generator), RandomHorizontalFlip(generator: generator), ToTensor(),
             ]))
-            return folder.batch([0, 1, 2, 3, 4])[0].toArray(Float.self)
+            return folder.batch([0, 1, 2, 3, 4]).0.toArray(Float.self)
         }
         #expect(try batch(threads: 1) == batch(threads: 4))
     }

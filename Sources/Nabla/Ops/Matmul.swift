@@ -30,6 +30,8 @@ extension Tensor {
     /// float64, exactly for values below 2^53, and convert back).
     private static func productTypes(_ a: Tensor, _ b: Tensor, operation: String) -> (result: DType, compute: DType) {
         nablaPrecondition(a.dtype != .bool && b.dtype != .bool, "\(operation): bool tensors are not supported, got \(a.dtype) and \(b.dtype)")
+        nablaPrecondition(a.dtype == b.dtype,
+                          "\(operation): expected both operands to have the same dtype, got \(a.dtype) (shape \(a.shape)) and \(b.dtype) (shape \(b.shape)); convert one with .to(_:)")
         let result = resultType(a, b)
         switch result {
         case .float32, .float64: return (result, result)
@@ -52,6 +54,8 @@ extension Tensor {
         nablaPrecondition(a.shape[1] == b.shape[0], "addmm: shapes \(a.shape) and \(b.shape) cannot be multiplied (\(a.shape[1]) != \(b.shape[0]))")
         nablaPrecondition(Tensor.broadcasts(input.shape, to: [a.shape[0], b.shape[1]]),
                      "addmm: input of shape \(input.shape) does not broadcast to the product's shape \([a.shape[0], b.shape[1]])")
+        nablaPrecondition(input.dtype == a.dtype,
+                          "addmm: expected input and matrices to have the same dtype, got \(input.dtype) (shape \(input.shape)) and \(a.dtype)")
         return addmm(input, a, b, beta: beta, alpha: alpha, operation: "addmm")
     }
 

@@ -18,6 +18,8 @@ extension Tensor {
         if let bias {
             nablaPrecondition(bias.shape == [weight.shape[0]], "linear: bias of shape \(bias.shape) does not match out_features = \(weight.shape[0])")
         }
+        nablaPrecondition(weight.dtype == dtype && (bias?.dtype ?? dtype) == dtype,
+                          "linear: input (\(dtype), shape \(shape)), weight (\(weight.dtype))\(bias.map { " and bias (\($0.dtype))" } ?? "") must have the same dtype; convert the input with .to(\(weight.dtype))")
         let fused = ndim == 2 && (dtype == .float32 || dtype == .float64) && weight.dtype == dtype && (bias?.dtype ?? dtype) == dtype
         guard fused else {
             let product = matmul(weight.T)

@@ -4,8 +4,7 @@ import NablaKernelsCore
 /// ```swift
 /// let loader = DataLoader(TensorDataset(x, y), batchSize: 64, shuffle: true, generator: Generator(seed: 0))
 /// for epoch in 0..<10 {
-///     for batch in loader {
-///         let (inputs, labels) = (batch[0], batch[1])
+///     for (inputs, labels) in loader {
 ///         ...
 ///     }
 /// }
@@ -71,8 +70,8 @@ public struct DataLoader<Data: Dataset>: Sequence {
             self.order = order
         }
 
-        /// The next batch (one tensor per tensor of a sample), or nil at the end.
-        public mutating func next() -> [Tensor]? {
+        /// The next batch (the dataset's ``Dataset/Batch``), or nil at the end.
+        public mutating func next() -> Data.Batch? {
             let end = Swift.min(position + loader.batchSize, order.count)
             guard position < end, !(loader.dropLast && end - position < loader.batchSize) else { return nil }
             defer { position = end }

@@ -4,13 +4,14 @@
 /// `t10k-labels-idx1-ubyte`.
 ///
 /// Sample `i` is `[image, label]`: a float32 `[28, 28]` image scaled to `0...1` (as
-/// torchvision's `ToTensor` scales it) and an int64 class label.
+/// torchvision's `ToTensor` scales it) and an int64 class label. Batches are pairs:
+/// `for (images, labels) in DataLoader(mnist, batchSize: 64) { ... }`.
 public struct MNIST: Dataset, Sendable {
     /// Every image, float32 `[N, rows, columns]` in `0...1`.
     public let images: Tensor
     /// Every label, int64 `[N]`.
     public let labels: Tensor
-    private let storage: TensorDataset
+    private let storage: TensorDataset<(Tensor, Tensor)>
 
     /// Loads the training (60,000 images) or test (10,000 images) split from `directory`.
     ///
@@ -47,5 +48,5 @@ public struct MNIST: Dataset, Sendable {
     public subscript(index: Int) -> [Tensor] { storage[index] }
 
     /// The images and labels at `indices`.
-    public func batch(_ indices: [Int]) -> [Tensor] { storage.batch(indices) }
+    public func batch(_ indices: [Int]) -> (Tensor, Tensor) { storage.batch(indices) }
 }

@@ -13,16 +13,16 @@ import NablaKernels
 /// ``classToIndex`` numbers them in that order; the samples of each class are the files
 /// found walking its folder (following links), folders and names sorted the same way,
 /// whose extension is one of ``extensions`` (case-insensitive). A sample is
-/// `[transform(image), label]` with an `int64` label, so a `DataLoader` stacks batches of
-/// `[B, ...]` images and `[B]` labels:
+/// `[transform(image), label]` with an `int64` label, and a `DataLoader` yields pairs of
+/// stacked `[B, ...]` images and `[B]` labels:
 ///
 /// ```swift
 /// let train = try ImageFolder(root: "data/train", transform: Compose([
 ///     RandomResizedCrop(224), RandomHorizontalFlip(), ToTensor(),
 ///     Normalize(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
 /// ]))
-/// for batch in DataLoader(train, batchSize: 32, shuffle: true) {
-///     let (images, labels) = (batch[0], batch[1])   // [32, 3, 224, 224], [32]
+/// for (images, labels) in DataLoader(train, batchSize: 32, shuffle: true) {
+///     // images: [32, 3, 224, 224], labels: [32]
 /// }
 /// ```
 ///
@@ -152,7 +152,7 @@ public struct ImageFolder: Dataset, Sendable {
     /// The samples at `indices`: the files decoded on parallel threads, then transformed
     /// in order on the calling thread (so that random transforms draw from their
     /// generator in the same order whatever the thread count), then stacked.
-    public func batch(_ indices: [Int]) -> [Tensor] {
+    public func batch(_ indices: [Int]) -> (Tensor, Tensor) {
         let decoded = BatchSlots(count: indices.count)
         let tasks = min(indices.count, Parallel.threadCount)
         Parallel.run(tasks) { task in
@@ -165,8 +165,8 @@ public struct ImageFolder: Dataset, Sendable {
             }
         }
         let images = decoded.values().map { image in transform.map { $0(image) } ?? image }
-        guard !images.isEmpty else { return [] }
-        return [Tensor.stack(images, dim: 0), Tensor.stack(indices.map { label($0) }, dim: 0)]
+        guard !images.isEmpty else { return (Tensor.zeros([0]), Tensor.zeros([0], dtype: .int64)) }
+        return (Tensor.stack(images, dim: 0), Tensor.stack(indices.map { label($0) }, dim: 0))
     }
 }
 
