@@ -208,3 +208,24 @@ final class Tower: Module {
         #expect(withNoGrad { x.linear(weight: w.requiringGrad()) }.gradFn == nil)
     }
 }
+
+@Suite struct NamedSequentialTests {
+    @Test func namesAreKeptInOrderAndReachTheStateDict() {
+        let model = Sequential(["fc1": Linear(4, 3), "act": ReLU(), "fc2": Linear(3, 2)])
+        #expect(model.namedChildren().map(\.name) == ["fc1", "act", "fc2"])
+        #expect(model.stateDict().names == ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"])
+        #expect(model(Tensor.ones(5, 4)).shape == [5, 2])
+        model.append(Linear(2, 2), named: "out")
+        #expect(model.namedChildren().map(\.name) == ["fc1", "act", "fc2", "out"])
+        #expect(model["missing"] == nil)
+    }
+
+    @Test func typedAccessByIndexAndName() {
+        let model = Sequential(["fc": Linear(4, 3), "act": ReLU()])
+        #expect(model.layer("fc", as: Linear.self)?.weight.shape == [3, 4])
+        #expect(model.layer(0, as: Linear.self)?.outFeatures == 3)
+        #expect(model.layer("act", as: Linear.self) == nil, "a layer of another type gives nil, not a crash")
+        #expect(model.layer("nothing", as: ReLU.self) == nil)
+        #expect(model.layer(1, as: ReLU.self) != nil)
+    }
+}

@@ -78,6 +78,12 @@ open class Sequential: Module {
         layers[index] as? M
     }
 
+    /// The module named `name` as the type `type`, or `nil` when there is no such layer or
+    /// it is another type: `model.layer("fc", as: Linear.self)?.weight`.
+    public func layer<M: Module>(_ name: String, as type: M.Type) -> M? {
+        self[name] as? M
+    }
+
     /// Adds a module at the end, named by its index (or by `name` when the layers are named).
     public func append(_ module: Module, named name: String? = nil) {
         if names != nil || name != nil {
