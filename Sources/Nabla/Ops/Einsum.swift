@@ -36,7 +36,7 @@ extension Tensor {
         nablaPrecondition(!operands.isEmpty, "einsum: expects at least one operand for equation \"\(equation)\"")
         nablaPrecondition(operands.allSatisfy { $0.dtype != .bool }, "einsum: bool operands are not supported, got \(operands.map(\.dtype)) (equation \"\(equation)\", shapes \(shapes))")
         let subscripts = EinsumSubscripts(equation, shapes: shapes)
-        var terms: [EinsumTerm] = zip(operands, subscripts.inputs).map { EinsumTerm($0, labels: $1).diagonalized(equation: equation) }
+        var terms: [EinsumTerm] = zip(operands, subscripts.inputs).map { EinsumTerm($0, labels: $1).diagonalized() }
         let output = Set(subscripts.output)
         var current = terms.removeFirst()
         for (i, other) in terms.enumerated() {
@@ -113,7 +113,12 @@ private struct EinsumSubscripts {
         var occurrences: [Int: Int] = [:]
         for (k, (term, shape)) in zip(terms, shapes).enumerated() {
             let labels = expanded(term, covering: shape.count - term.filter { $0 != nil }.count)
+            var seen: [Int: Int] = [:]
             for (label, size) in zip(labels, shape) {
+                if let first = seen[label], first != size {
+                    fail("subscript \(Self.name(label)) is repeated in operand \(k) for dims of sizes \(first) and \(size); a diagonal needs equal sizes")
+                }
+                seen[label] = size
                 occurrences[label, default: 0] += 1
                 if let known = sizes[label], known != size {
                     guard known == 1 || size == 1 else {
@@ -159,12 +164,11 @@ private struct EinsumTerm {
 
     /// The term with each repeated label reduced to one dim: the diagonal, as a view
     /// (the strides of the repeated dims add up), whose gradient fills that diagonal.
-    func diagonalized(equation: String) -> EinsumTerm {
+    func diagonalized() -> EinsumTerm {
         var unique: [Int] = [], shape: [Int] = [], strides: [Int] = []
         for (dim, label) in labels.enumerated() {
             if let j = unique.firstIndex(of: label) {
-                nablaPrecondition(shape[j] == tensor.shape[dim],
-                                  "einsum: subscript \(EinsumSubscripts.name(label)) is repeated in an operand of shape \(tensor.shape) for dims of sizes \(shape[j]) and \(tensor.shape[dim]); a diagonal needs equal sizes (equation \"\(equation)\")")
+                // Equal sizes: EinsumSubscripts checked them.
                 strides[j] += tensor.strides[dim]
             } else {
                 unique.append(label)
