@@ -21,11 +21,19 @@ import NablaNN
         let s = x[.all, 1...]        // PyTorch's x[:, 1:], a view
         let y = x.matmul(w) + 1      // [2, 4], broadcasting and type promotion as in PyTorch
         print(v.shape, r.shape, s.shape, y.shape)
+
+        let (top, positions) = y.topk(2, dim: 1)          // values and int64 indices, differentiable
+        let ranked = y.sort(dim: 1, descending: true)     // stable; NaN sorts as largest
+        let scores = Tensor.einsum("ij,kj->ik", x, x)     // contractions run on the GEMM
+        print(top.shape, positions.shape, ranked.indices.shape, scores.shape, x.cumsum(dim: 1).flip([0]).tril())
         // README: end
 
         #expect(x.description == "tensor([[ 1.,  2.,  3.],\n        [40.,  5.,  6.]])")
         #expect(t.strides == [1, 3])
         #expect(v.shape == [6] && r.shape == [6] && s.shape == [2, 2] && y.shape == [2, 4])
+        #expect(top.shape == [2, 2] && positions.dtype == .int64 && ranked.values.select(1, 0).toArray(Double.self) == top.select(1, 0).toArray(Double.self))
+        #expect(scores.toArray(Double.self) == [14, 68, 68, 1661])
+        #expect(x.cumsum(dim: 1).flip([0]).tril().toArray(Double.self) == [40, 0, 0, 1, 3, 0])
     }
 
     @Test func trainingExample() {
