@@ -26,6 +26,13 @@ import Nabla
         expectMessage(r, ["sort", "dim 2", "[2, 3]"])
     }
 
+    @Test func einsumOfDifferentDtypesTraps() async {
+        let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Tensor.einsum("ij,j", Tensor([[1, 2], [3, 4]]), Tensor([0.5, 1.0]))
+        }
+        expectMessage(r, ["einsum", "same dtype", "int64", "float32", "ij,j"])
+    }
+
     @Test func unbroadcastableMaskTraps() async {
         let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = Tensor.zeros(2, 3).maskedSelect(Tensor.zeros([4], dtype: .bool))

@@ -28,13 +28,16 @@ extension Tensor {
     /// let y = Tensor.einsum("b...i,ij->b...j", x, w)    // batched projection
     /// ```
     ///
-    /// Contractions run as matrix products on the GEMM kernels. Integer operands are
+    /// Contractions run as matrix products on the GEMM kernels. The operands share one
+    /// dtype, as in PyTorch (mixing float32 and int64 traps). Integer operands are
     /// computed exactly below 2^53; bool operands are not supported. A malformed equation,
     /// or one that does not fit the operands' shapes, traps with a message naming both.
     public static func einsum(_ equation: String, _ operands: Tensor...) -> Tensor {
         let shapes = operands.map(\.shape)
         nablaPrecondition(!operands.isEmpty, "einsum: expects at least one operand for equation \"\(equation)\"")
         nablaPrecondition(operands.allSatisfy { $0.dtype != .bool }, "einsum: bool operands are not supported, got \(operands.map(\.dtype)) (equation \"\(equation)\", shapes \(shapes))")
+        nablaPrecondition(operands.allSatisfy { $0.dtype == operands[0].dtype },
+                          "einsum: operands must have the same dtype, as in PyTorch, got \(operands.map(\.dtype)) (equation \"\(equation)\", shapes \(shapes)); convert with .to(_:)")
         let subscripts = EinsumSubscripts(equation, shapes: shapes)
         var terms: [EinsumTerm] = zip(operands, subscripts.inputs).map { EinsumTerm($0, labels: $1).diagonalized() }
         let output = Set(subscripts.output)
