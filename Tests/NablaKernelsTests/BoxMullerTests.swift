@@ -25,7 +25,7 @@ import NablaKernelsCore
             #expect(transformed(isa) == reference, "\(isa) differs from \(KernelISA.current)")
         }
         let values = reference.map(Float.init(bitPattern:))
-        #expect(values.allSatisfy(\.isFinite))
+        #expect(values.allSatisfy { $0.isFinite })
         #expect(values[0] == 0.25 && values[8] == 0.25, "a zero radius gives the mean")
     }
 }

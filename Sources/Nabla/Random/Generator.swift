@@ -47,6 +47,13 @@ public final class Generator: Sendable {
         state.withLock { $0 = RandomState(seed: seed, algorithm: algorithm) }
     }
 
+    /// A non-negative 63-bit integer from the next 64-bit draw, like
+    /// `int(torch.empty((), dtype=torch.int64).random_(generator=g))`: how PyTorch derives
+    /// seeds (a DataLoader pass's base seed, a shuffling sampler's own generator).
+    public func nextSeed() -> UInt64 {
+        withState { $0.next64() } % (1 << 63)
+    }
+
     /// Runs `body` with exclusive access to the state, so that one tensor's values are
     /// one contiguous stretch of the sequence.
     func withState<R>(_ body: (inout RandomState) -> R) -> R {

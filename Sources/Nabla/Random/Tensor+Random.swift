@@ -232,6 +232,25 @@ extension Tensor {
         return dtype == .float64 ? result : result.to(dtype)
     }
 
+    /// Fills this tensor with uniform random values in [`low`, `high`), like PyTorch's
+    /// `uniform_`: the values ``uniform(_:low:high:dtype:generator:requiresGrad:)`` gives
+    /// for this shape and dtype, in row-major order.
+    public func uniformInPlace(low: Double = 0, high: Double = 1, generator: Generator? = nil) {
+        checkInPlaceAllowed("uniformInPlace")
+        copy(from: Tensor.uniform(shape, low: low, high: high, dtype: dtype, generator: generator, requiresGrad: false,
+                                  operation: "uniformInPlace"))
+    }
+
+    /// Fills this tensor with normal random values, like PyTorch's `normal_`: the values
+    /// ``normal(_:mean:std:dtype:generator:requiresGrad:)`` gives for this shape and dtype,
+    /// except that a non-contiguous tensor takes the scalar sampler whatever its size, as
+    /// in PyTorch.
+    public func normalInPlace(mean: Double = 0, std: Double = 1, generator: Generator? = nil) {
+        checkInPlaceAllowed("normalInPlace")
+        copy(from: Tensor.normal(shape, mean: mean, std: std, dtype: dtype, generator: generator, requiresGrad: false,
+                                 operation: "normalInPlace", vectorised: isContiguous))
+    }
+
     /// Uniform random values in [0, 1) with this tensor's shape (and dtype unless given).
     public func randLike(dtype: DType? = nil, generator: Generator? = nil) -> Tensor {
         Tensor.rand(shape, dtype: dtype ?? self.dtype, generator: generator)
