@@ -2,7 +2,7 @@
 /// runs it: the seed's low 32 bits initialise the 624-word state, and the first draw
 /// regenerates it.
 ///
-/// A class, so that the draws of a ``RandomState`` update it in place; unchecked
+/// A class, so that the draws of a `RandomState` update it in place; unchecked
 /// `Sendable` because it is only reached through its generator's mutex.
 final class MersenneTwister: @unchecked Sendable {
     private static let stateCount = 624

@@ -96,7 +96,7 @@ extension Tensor {
     ///   angles from the second; cosines fill the first half, sines the second); when
     ///   the count is not a multiple of 16, the last 16 elements are redone from 16 new
     ///   uniforms. Float32 uses Cephes' single-precision logarithm, sine and cosine as
-    ///   PyTorch does on x86-64 (``BoxMuller``), float64 the C library's.
+    ///   PyTorch does on x86-64 (NablaKernels' `BoxMuller`), float64 the C library's.
     /// - Fewer than 16: one `Double` Box-Muller pair per two elements, the second value
     ///   cached in the generator for the next such draw (PyTorch's
     ///   `normal_distribution<double>`); the cache survives between calls.

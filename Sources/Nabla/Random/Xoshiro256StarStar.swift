@@ -1,7 +1,7 @@
 /// xoshiro256** (Blackman and Vigna, 2018) seeded through SplitMix64: 64 good bits per
 /// step from 256 bits of state, several times faster than MT19937.
 ///
-/// A class, so that the draws of a ``RandomState`` update it in place; unchecked
+/// A class, so that the draws of a `RandomState` update it in place; unchecked
 /// `Sendable` because it is only reached through its generator's mutex.
 final class Xoshiro256StarStar: @unchecked Sendable {
     private var s0, s1, s2, s3: UInt64
