@@ -16,8 +16,10 @@ public enum BoxMullerEngine {
     /// Turns the blocks of 16 uniforms at `data`, `data + 16`, ... (as many whole blocks as
     /// `count` holds) into normals with mean `mean` and standard deviation `std`.
     ///
-    /// Every uniform must be in [0, 1), as a 24-bit draw is.
-    @inlinable
+    /// Every uniform must be in [0, 1), as a 24-bit draw is. Always inlined, so that each
+    /// instruction-set target compiles its own copy (a non-generic `@inlinable` function
+    /// could otherwise be called in this module's baseline build).
+    @inlinable @inline(__always)
     public static func transformBlocks(_ data: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
         var start = 0
         while start &+ 16 <= count {
@@ -26,7 +28,7 @@ public enum BoxMullerEngine {
         }
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     static func transformBlock(_ block: UnsafeMutablePointer<Float>, mean: Vector, std: Vector) {
         let raw = UnsafeMutableRawPointer(block)
         let u1 = 1 - raw.loadUnaligned(as: Vector.self)
@@ -38,21 +40,26 @@ public enum BoxMullerEngine {
         raw.storeBytes(of: mean.addingProduct(radius * sine, std), toByteOffset: 32, as: Vector.self)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     static func bits(_ x: Vector) -> SIMD8<UInt32> { unsafeBitCast(x, to: SIMD8<UInt32>.self) }
 
-    @inlinable
+    @inlinable @inline(__always)
     static func float(_ x: SIMD8<UInt32>) -> Vector { unsafeBitCast(x, to: Vector.self) }
+
+    // `logarithm` and `sineCosine` are transparent: the optimiser declines to inline them
+    // into the instruction-set targets even when told to always, and would call this
+    // module's baseline build, with an `fmaf` call per lane.
 
     /// Cephes' `logf` for positive normal `x` (`log256_ps`): `x = m 2^e` with `m` in
     /// [sqrt(1/2), sqrt(2)), a degree-8 polynomial in `m - 1`, and `e log 2` added in two
     /// parts.
-    @inlinable
+    @usableFromInline @_transparent
     static func logarithm(_ input: Vector) -> Vector {
         let one = Vector(repeating: 1)
         let x0 = input.replacing(with: Vector(repeating: Float.leastNormalMagnitude), where: input .< Float.leastNormalMagnitude)
-        let exponent = SIMD8<Int32>(truncatingIfNeeded: bits(x0) &>> 23) &- 0x7F
-        var e = Vector(exponent) + one
+        // The biased exponent as a float, exactly: 2^23 + n has n in its low mantissa bits.
+        let twoTo23 = Vector(repeating: 0x1p23)
+        var e = (float((bits(x0) &>> 23) | bits(twoTo23)) - (twoTo23 + 127)) + one
         // The mantissa, scaled into [0.5, 1).
         var x = float((bits(x0) & ~0x7F80_0000) | bits(Vector(repeating: 0.5)))
         let small = x .< Float(0.707106781186547524)
@@ -78,20 +85,27 @@ public enum BoxMullerEngine {
 
     /// Cephes' `sinf` and `cosf` together (`sincos256_ps`): reduction by multiples of
     /// pi/4 in three parts, then a sine or a cosine polynomial per octant.
-    @inlinable
+    @usableFromInline @_transparent
     static func sineCosine(_ input: Vector) -> (sine: Vector, cosine: Vector) {
         let signMask: UInt32 = 0x8000_0000
         var signSine = bits(input) & signMask
         var x = float(bits(input) & ~signMask)
-        var j = SIMD8<Int32>(x * Float(1.27323954473516), rounding: .towardZero)
-        j = (j &+ 1) & ~1
-        let y = Vector(j)
-        let swapSineSign = SIMD8<UInt32>(truncatingIfNeeded: (j & 4) &<< 29)
+        // The octant j = (trunc(x 4/pi) + 1) & ~1, as a float and as an integer, without
+        // the standard library's lane-by-lane conversions: for 0 <= v < 2^22, v + 2^23
+        // rounds v to an integer in its low mantissa bits. Exact for |x| < 2^22 pi/4
+        // (angles here are below 2 pi).
+        let twoTo23 = Vector(repeating: 0x1p23)
+        let scaled = x * Float(1.27323954473516)
+        var truncated = (scaled + twoTo23) - twoTo23
+        truncated = truncated.replacing(with: truncated - 1, where: truncated .> scaled)
+        let j = bits(truncated + 1 + twoTo23) & 0x7F_FFFE
+        let y = float(j | bits(twoTo23)) - twoTo23
+        let swapSineSign = (j & 4) &<< 29
         let sinePolynomial = (j & 2) .== 0
         x = x.addingProduct(y, Vector(repeating: -0.78515625))
         x = x.addingProduct(y, Vector(repeating: -2.4187564849853515625e-4))
         x = x.addingProduct(y, Vector(repeating: -3.77489497744594108e-8))
-        let signCosine = SIMD8<UInt32>(truncatingIfNeeded: (~(j &- 2) & 4) &<< 29)
+        let signCosine = (~(j &- 2) & 4) &<< 29
         signSine ^= swapSineSign
 
         let z = x * x
