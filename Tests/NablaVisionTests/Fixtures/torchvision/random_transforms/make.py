@@ -15,3 +15,14 @@ flips = [float(torch.rand(1) < 0.5) for _ in range(6)]
 np.save("windows.npy", np.array(windows + crops, dtype=np.int64).reshape(-1))
 np.save("jittered.npy", torch.stack(jittered).numpy())
 np.save("flips.npy", np.array(flips))
+
+# Models built right after manual_seed(0): every parameter's first 3 values and its sum,
+# which catch any layer drawing out of torchvision's order.
+from torchvision import models
+for name, build in [("resnet18", lambda: models.resnet18(num_classes=10)),
+                    ("mobilenet_v2", lambda: models.mobilenet_v2(num_classes=10, width_mult=0.25))]:
+    torch.manual_seed(0)
+    model = build()
+    rows = [[p.detach().reshape(-1)[:3].double().tolist() + [0.0] * (3 - min(3, p.numel())), p.detach().double().sum().item()]
+            for p in model.parameters()]
+    np.save(name + "_init.npy", np.array([r[0] + [r[1]] for r in rows]))
