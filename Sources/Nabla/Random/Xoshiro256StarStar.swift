@@ -1,5 +1,5 @@
 /// xoshiro256** (Blackman and Vigna, 2018) seeded through SplitMix64: 64 good bits per
-/// step from 256 bits of state, several times faster than MT19937.
+/// step from 256 bits of state, for less work per bit than MT19937.
 ///
 /// A class, so that the draws of a `RandomState` update it in place; unchecked
 /// `Sendable` because it is only reached through its generator's mutex.
