@@ -11,6 +11,7 @@
 /// exactly those products fused (`addingProduct`) and all others rounded on their own, so
 /// the result does not depend on the instruction set that runs them.
 public enum BoxMullerEngine {
+    /// Eight floats: PyTorch's AVX2 width, half a block.
     public typealias Vector = SIMD8<Float>
 
     /// Turns the blocks of 16 uniforms at `data`, `data + 16`, ... (as many whole blocks as
