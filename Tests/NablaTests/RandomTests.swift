@@ -115,3 +115,20 @@ import Testing
         #expect(permutation.sorted() == (0..<50).map(Int64.init))
     }
 }
+
+extension TorchRandomStreamTests {
+    /// PyTorch fills a transposed view in memory order, and `normal_` takes the scalar
+    /// sampler for it: `torch.empty(4, 10).t().uniform_()` is `torch.rand(4, 10).t()`.
+    @Test func inPlaceFillsWalkMemoryAsPyTorchDoes() {
+        let view = Tensor.empty([4, 10]).T
+        view.uniformInPlace(generator: Generator(seed: 0))
+        #expect(view.toArray(Float.self) == Tensor.rand([4, 10], generator: Generator(seed: 0)).T.toArray(Float.self))
+
+        let normal = Tensor.empty([4, 10]).T
+        normal.normalInPlace(generator: Generator(seed: 0))
+        let scalarSampler = Generator(seed: 0)
+        // Forty scalar draws: the block sampler would start differently.
+        let expected = (0..<40).flatMap { _ in Tensor.randn([1], generator: scalarSampler).toArray(Float.self) }
+        #expect(normal.toArray(Float.self) == (try! Tensor(expected, shape: [4, 10])).T.toArray(Float.self))
+    }
+}

@@ -234,21 +234,39 @@ extension Tensor {
 
     /// Fills this tensor with uniform random values in [`low`, `high`), like PyTorch's
     /// `uniform_`: the values ``uniform(_:low:high:dtype:generator:requiresGrad:)`` gives
-    /// for this shape and dtype, in row-major order.
+    /// for this shape and dtype, laid out in memory order (row-major for a contiguous
+    /// tensor; PyTorch fills a transposed view in its storage's order too).
     public func uniformInPlace(low: Double = 0, high: Double = 1, generator: Generator? = nil) {
         checkInPlaceAllowed("uniformInPlace")
-        copy(from: Tensor.uniform(shape, low: low, high: high, dtype: dtype, generator: generator, requiresGrad: false,
-                                  operation: "uniformInPlace"))
+        fillInMemoryOrder {
+            Tensor.uniform($0, low: low, high: high, dtype: dtype, generator: generator, requiresGrad: false, operation: "uniformInPlace")
+        }
     }
 
     /// Fills this tensor with normal random values, like PyTorch's `normal_`: the values
     /// ``normal(_:mean:std:dtype:generator:requiresGrad:)`` gives for this shape and dtype,
-    /// except that a non-contiguous tensor takes the scalar sampler whatever its size, as
-    /// in PyTorch.
+    /// except that a non-contiguous tensor takes the scalar sampler whatever its size, and
+    /// is filled in memory order, as in PyTorch.
     public func normalInPlace(mean: Double = 0, std: Double = 1, generator: Generator? = nil) {
         checkInPlaceAllowed("normalInPlace")
-        copy(from: Tensor.normal(shape, mean: mean, std: std, dtype: dtype, generator: generator, requiresGrad: false,
-                                 operation: "normalInPlace", vectorised: isContiguous))
+        let vectorised = isContiguous
+        fillInMemoryOrder {
+            Tensor.normal($0, mean: mean, std: std, dtype: dtype, generator: generator, requiresGrad: false,
+                          operation: "normalInPlace", vectorised: vectorised)
+        }
+    }
+
+    /// Copies in the values `values(shape)` draws for this tensor's dims taken from the
+    /// largest stride to the smallest, so that consecutive draws land in consecutive
+    /// memory, the order in which PyTorch's TensorIterator walks a strided tensor.
+    private func fillInMemoryOrder(_ values: ([Int]) -> Tensor) {
+        guard !isContiguous else { return copy(from: values(shape)) }
+        let order = (0..<ndim).sorted { a, b in
+            Swift.abs(strides[a]) != Swift.abs(strides[b]) ? Swift.abs(strides[a]) > Swift.abs(strides[b]) : a < b
+        }
+        var inverse = [Int](repeating: 0, count: ndim)
+        for (position, dim) in order.enumerated() { inverse[dim] = position }
+        copy(from: values(order.map { shape[$0] }).permute(inverse))
     }
 
     /// Uniform random values in [0, 1) with this tensor's shape (and dtype unless given).
