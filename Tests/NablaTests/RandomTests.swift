@@ -132,3 +132,15 @@ extension TorchRandomStreamTests {
         #expect(normal.toArray(Float.self) == (try! Tensor(expected, shape: [4, 10])).T.toArray(Float.self))
     }
 }
+
+extension TorchRandomStreamTests {
+    /// A float16 `rand` rounds PyTorch's float value to half and moves the 1s PyTorch
+    /// moves: with seed 1, 54 of 200,000 values round up to 1 and become 0 (as
+    /// `torch.manual_seed(1); torch.rand(200000, dtype=torch.half)` shows).
+    @Test func halfUniformMovesRoundedUpValuesToLow() {
+        let half = Tensor.rand([200_000], dtype: .float16, generator: Generator(seed: 1)).toArray(Float.self)
+        let single = Tensor.rand([200_000], generator: Generator(seed: 1)).to(.float16).toArray(Float.self)
+        #expect(single.filter { $0 == 1 }.count == 54)
+        #expect(half == single.map { $0 == 1 ? 0 : $0 })
+    }
+}

@@ -58,7 +58,7 @@ extension Tensor {
     private static func uniform(_ shape: [Int], low: Double, high: Double, dtype: DType, generator: Generator?, requiresGrad: Bool,
                                 operation: String) -> Tensor {
         nablaPrecondition(low <= high, "\(operation): low \(low) must not exceed high \(high)")
-        return randomFloatingTensor(shape, dtype: dtype, operation: operation, generator: generator, requiresGrad: requiresGrad,
+        var result = randomFloatingTensor(shape, dtype: dtype, operation: operation, generator: generator, requiresGrad: false,
             float: { state, output, count in
                 let from = Float(low), to = Float(high), span = to - from
                 state.draws32(count) { i, draw in
@@ -73,6 +73,12 @@ extension Tensor {
                     output[i] = value == high ? low : value
                 }
             })
+        if dtype == .float16 {
+            // PyTorch rounds the float value to half, then moves one that reached `high`.
+            result = result.maskedFill(result .== Tensor.scalar(high, dtype: .float16), low)
+        }
+        if requiresGrad { result.requiresGrad = true }
+        return result
     }
 
     /// Standard normal random values (mean 0, variance 1), like `torch.randn`.
