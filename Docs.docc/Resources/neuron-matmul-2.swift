@@ -10,5 +10,5 @@ func neuronWithMatmul() {
 
     let output = (features.matmul(weights.T) + bias).sigmoid()
     print(output)
-    // tensor([[0.9315]])
+    // tensor([[0.1595]])
 }

@@ -10,8 +10,8 @@ func neuronWithMatmul() {
 
     let output = (features.matmul(weights.T) + bias).sigmoid()
     print(output)
-    // tensor([[0.9315]])
+    // tensor([[0.1595]])
 
     print((features.matmul(weights.view(5, 1)) + bias).sigmoid())
-    // tensor([[0.9315]])
+    // tensor([[0.1595]])
 }

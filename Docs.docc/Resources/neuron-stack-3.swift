@@ -14,8 +14,8 @@ func stackingNeurons() {
 
     let hidden = (features.matmul(w1) + b1).sigmoid()
     print(hidden)
-    // tensor([[0.9360, 0.7128]])
+    // tensor([[0.6813, 0.4355]])
     let output = (hidden.matmul(w2) + b2).sigmoid()
     print(output)
-    // tensor([[0.1157]])
+    // tensor([[0.3171]])
 }

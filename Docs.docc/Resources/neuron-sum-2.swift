@@ -10,13 +10,16 @@ func neuronWithSum() {
     let weights = features.randnLike()
     let bias = Tensor.randn(1, 1)
     print(features)
-    // tensor([[-0.2790,  1.5277,  1.8998, -0.2267,  2.1363]])
+    // tensor([[-0.1468,  0.7861,  0.9468, -1.1143,  1.6908]])
     print(weights)
-    // tensor([[ 0.2805,  0.2160,  0.5883,  0.8294, -0.1420]])
+    // tensor([[-0.8948, -0.3556,  1.2324,  0.1382, -1.6822]])
     print(bias)
-    // tensor([[1.7325]])
+    // tensor([[0.3177]])
 
-    let output = activation((features * weights).sum() + bias)
+    let weightedSum = (features * weights).sum() + bias
+    print(weightedSum)
+    // tensor([[-1.6619]])
+    let output = activation(weightedSum)
     print(output)
-    // tensor([[0.9315]])
+    // tensor([[0.1595]])
 }

@@ -25,12 +25,12 @@ func creatingTensors() {
     manualSeed(42)
     let noise = Tensor.rand(2, 3)
     print(noise)
-    // tensor([[0.0839, 0.3790, 0.6800],
-    //         [0.9247, 0.9918, 0.7697]])
+    // tensor([[0.8823, 0.9150, 0.3829],
+    //         [0.9593, 0.3904, 0.6009]])
     let gaussian = Tensor.randn(2, 3)
     print(gaussian)
-    // tensor([[ 0.9370, -1.2895, -1.4660],
-    //         [-0.8466, -0.3829,  1.4655]])
+    // tensor([[ 1.1561,  0.3965, -2.4661],
+    //         [ 0.3623,  0.3765, -0.1808]])
 
     manualSeed(42)
     let again = Tensor.rand(2, 3)

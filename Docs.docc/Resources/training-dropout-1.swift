@@ -8,5 +8,5 @@ func dropoutInTrainingAndEvaluation() {
     print(dropout.isTraining)
     // true
     print(dropout(ones))
-    // tensor([[0., 0., 0., 2., 0., 2., 2., 2.]])
+    // tensor([[2., 2., 2., 2., 0., 2., 2., 0.]])
 }

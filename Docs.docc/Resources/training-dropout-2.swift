@@ -8,7 +8,7 @@ func dropoutInTrainingAndEvaluation() {
     print(dropout.isTraining)
     // true
     print(dropout(ones))
-    // tensor([[0., 0., 0., 2., 0., 2., 2., 2.]])
+    // tensor([[2., 2., 2., 2., 0., 2., 2., 0.]])
 
     dropout.eval()
     print(dropout.isTraining)

@@ -66,5 +66,5 @@ func transferLearningOnDigits(in directory: String) throws {
     let scratch = SmallNet()
     fit(scratch, scratch.parameters(), target, epochs: 10)
     print("transfer:", accuracy(model, testInputs, testLabels), "scratch:", accuracy(scratch, testInputs, testLabels))
-    // transfer: 78.5 scratch: 77.0
+    // transfer: 87.5 scratch: 75.2
 }

@@ -149,7 +149,6 @@ extension Functional {
         guard training, p > 0 else { return input }
         if p == 1 { return input * 0.0 }
         let maskShape = Array(input.shape[0..<2]) + [Int](repeating: 1, count: input.ndim - 2)
-        let keep = Tensor.rand(maskShape, dtype: input.dtype, generator: generator) .< (1 - p)
-        return input * (keep.to(input.dtype) * (1 / (1 - p)))
+        return input * (Tensor.bernoulli(maskShape, p: 1 - p, dtype: input.dtype, generator: generator) / (1 - p))
     }
 }

@@ -54,8 +54,7 @@ public enum Functional {
         nablaPrecondition(input.dtype.isFloatingPoint, "dropout: input must be floating point, got \(input.dtype)")
         guard training, p > 0 else { return input }
         if p == 1 { return input * 0.0 }
-        // A kept element is one whose uniform draw falls below 1 - p: a Bernoulli(1 - p) mask.
-        let keep = Tensor.rand(input.shape, dtype: input.dtype, generator: generator) .< (1 - p)
-        return input * (keep.to(input.dtype) * (1 / (1 - p)))
+        // PyTorch's mask, draw for draw: Bernoulli(1 - p) noise divided by 1 - p.
+        return input * (Tensor.bernoulli(input.shape, p: 1 - p, dtype: input.dtype, generator: generator) / (1 - p))
     }
 }

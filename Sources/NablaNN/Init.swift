@@ -1,6 +1,8 @@
 import NablaKernelsCore
 /// Parameter initialisation in place (PyTorch's `torch.nn.init`): each function fills a
-/// tensor, outside autograd, and returns it.
+/// tensor, outside autograd, and returns it. With the default (MT19937) generator each
+/// draws exactly PyTorch's numbers: bounds and standard deviations are computed in
+/// PyTorch's order, and the fills are its `uniform_` and `normal_`.
 ///
 /// ```swift
 /// for module in model.modules() {
@@ -53,13 +55,15 @@ public enum Init {
     /// Fills with `N(mean, std^2)` samples.
     @discardableResult
     public static func normal(_ tensor: Tensor, mean: Double = 0, std: Double = 1, generator: Generator? = nil) -> Tensor {
-        fill(tensor, with: Tensor.randn(tensor.shape, dtype: tensor.dtype, generator: generator) * std + mean)
+        withNoGrad { tensor.normalInPlace(mean: mean, std: std, generator: generator) }
+        return tensor
     }
 
     /// Fills with samples uniform in `low..<high`.
     @discardableResult
     public static func uniform(_ tensor: Tensor, low: Double = 0, high: Double = 1, generator: Generator? = nil) -> Tensor {
-        fill(tensor, with: Tensor.uniform(tensor.shape, low: low, high: high, dtype: tensor.dtype, generator: generator))
+        withNoGrad { tensor.uniformInPlace(low: low, high: high, generator: generator) }
+        return tensor
     }
 
     /// Fills with `value`.
@@ -93,7 +97,9 @@ public enum Init {
     public static func kaimingUniform(_ tensor: Tensor, mode: FanMode = .fanIn, nonlinearity: Nonlinearity = .leakyRelu(negativeSlope: 0),
                                       generator: Generator? = nil) -> Tensor {
         let (fanIn, fanOut) = fans(tensor)
-        let bound = nonlinearity.gain * (3 / Double(max(mode == .fanIn ? fanIn : fanOut, 1))).squareRoot()
+        // PyTorch's order of operations, so that the bound has the same last bit.
+        let std = nonlinearity.gain / Double(max(mode == .fanIn ? fanIn : fanOut, 1)).squareRoot()
+        let bound = 3.0.squareRoot() * std
         return uniform(tensor, low: -bound, high: bound, generator: generator)
     }
 
@@ -102,7 +108,8 @@ public enum Init {
     @discardableResult
     public static func xavierUniform(_ tensor: Tensor, gain: Double = 1, generator: Generator? = nil) -> Tensor {
         let (fanIn, fanOut) = fans(tensor)
-        let bound = gain * (6 / Double(max(fanIn + fanOut, 1))).squareRoot()
+        let std = gain * (2 / Double(max(fanIn + fanOut, 1))).squareRoot()
+        let bound = 3.0.squareRoot() * std
         return uniform(tensor, low: -bound, high: bound, generator: generator)
     }
 
@@ -112,10 +119,5 @@ public enum Init {
     public static func xavierNormal(_ tensor: Tensor, gain: Double = 1, generator: Generator? = nil) -> Tensor {
         let (fanIn, fanOut) = fans(tensor)
         return normal(tensor, std: gain * (2 / Double(max(fanIn + fanOut, 1))).squareRoot(), generator: generator)
-    }
-
-    private static func fill(_ tensor: Tensor, with values: Tensor) -> Tensor {
-        withNoGrad { tensor.copy(from: values) }
-        return tensor
     }
 }

@@ -40,23 +40,23 @@ public struct DataLoader<Data: Dataset>: Sequence {
         dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize
     }
 
-    /// Starts a pass, drawing its order now when shuffling.
+    /// Starts a pass, drawing from the generator what PyTorch's `DataLoader` draws.
+    ///
+    /// PyTorch's iterator first draws a base seed for its workers (even without
+    /// shuffling); a shuffling `RandomSampler` then takes its order from `randperm` on
+    /// `generator`, or, when there is none, on a new generator seeded from the default
+    /// one. So after `manualSeed(s)` the orders are PyTorch's, and so are the numbers
+    /// drawn after a pass.
     public func makeIterator() -> Iterator {
-        let order = shuffle ? Self.permutation(dataset.count, generator: generator) : Array(0..<dataset.count)
-        return Iterator(loader: self, order: order)
+        _ = (generator ?? Nabla.Generator.default).nextSeed()
+        guard shuffle else { return Iterator(loader: self, order: Array(0..<dataset.count), sampler: nil) }
+        let sampler = generator ?? Nabla.Generator(seed: Nabla.Generator.default.nextSeed())
+        return Iterator(loader: self, order: Self.permutation(dataset.count, generator: sampler), sampler: sampler)
     }
 
-    /// A uniformly random permutation of `0..<count` (Fisher-Yates), with the draws
-    /// taken from `generator` in one tensor so that the order depends on the seed only.
-    static func permutation(_ count: Int, generator: Generator?) -> [Int] {
-        var order = Array(0..<count)
-        guard count > 1 else { return order }
-        let draws = Tensor.rand([count - 1], dtype: .float64, generator: generator).toArray(Double.self)
-        for i in stride(from: count - 1, to: 0, by: -1) {
-            let j = Swift.min(Int(draws[count - 1 - i] * Double(i + 1)), i)
-            order.swapAt(i, j)
-        }
-        return order
+    /// A uniformly random permutation of `0..<count`: `randperm` on `generator`.
+    static func permutation(_ count: Int, generator: Nabla.Generator) -> [Int] {
+        Tensor.randperm(count, generator: generator).toArray(Int64.self).map { Int($0) }
     }
 
     /// The batches of one pass.
@@ -64,16 +64,27 @@ public struct DataLoader<Data: Dataset>: Sequence {
         private let loader: DataLoader
         private let order: [Int]
         private var position = 0
+        /// The shuffling sampler's generator until the pass ends.
+        private var sampler: Nabla.Generator?
 
-        init(loader: DataLoader, order: [Int]) {
+        init(loader: DataLoader, order: [Int], sampler: Nabla.Generator?) {
             self.loader = loader
             self.order = order
+            self.sampler = sampler
         }
 
         /// The next batch (the dataset's ``Dataset/Batch``), or nil at the end.
         public mutating func next() -> Data.Batch? {
             let end = Swift.min(position + loader.batchSize, order.count)
-            guard position < end, !(loader.dropLast && end - position < loader.batchSize) else { return nil }
+            guard position < end, !(loader.dropLast && end - position < loader.batchSize) else {
+                // PyTorch's RandomSampler, asked past its last index, shuffles once more to
+                // take the remaining `count % count` (none) of another order.
+                if let sampler {
+                    _ = Tensor.randperm(order.count, generator: sampler)
+                    self.sampler = nil
+                }
+                return nil
+            }
             defer { position = end }
             return loader.dataset.batch(Array(order[position..<end]))
         }

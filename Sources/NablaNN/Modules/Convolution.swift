@@ -51,15 +51,20 @@ public class ConvolutionLayer: Module {
         self.padding = padding
         self.groups = groups
         self.paddingMode = paddingMode
-        // PyTorch's reset_parameters: Kaiming-uniform with a = sqrt(5), which is uniform in
-        // +-1/sqrt(fanIn), fanIn = weight.size(1) * kernel elements; the same bound for the bias.
+        // PyTorch's reset_parameters, draw for draw: Kaiming-uniform with a = sqrt(5) (about
+        // +-1/sqrt(fanIn), fanIn = weight.size(1) * kernel elements), then the bias uniform
+        // in +-1/sqrt(fanIn).
         let shape = transposed
             ? [inChannels, outChannels / groups] + self.kernelSize
             : [outChannels, inChannels / groups] + self.kernelSize
-        let fanIn = shape[1] * self.kernelSize.reduce(1, *)
-        let bound = 1 / Double(fanIn).squareRoot()
-        weight = Tensor.uniform(shape, low: -bound, high: bound, dtype: dtype, generator: generator, requiresGrad: true)
-        self.bias = bias ? Tensor.uniform([outChannels], low: -bound, high: bound, dtype: dtype, generator: generator, requiresGrad: true) : nil
+        weight = Tensor.empty(shape, dtype: dtype, requiresGrad: true)
+        Init.kaimingUniform(weight, nonlinearity: .leakyRelu(negativeSlope: 5.0.squareRoot()), generator: generator)
+        if bias {
+            let bound = 1 / Double(Init.fans(weight).fanIn).squareRoot()
+            self.bias = Init.uniform(Tensor.empty([outChannels], dtype: dtype, requiresGrad: true), low: -bound, high: bound, generator: generator)
+        } else {
+            self.bias = nil
+        }
         super.init()
     }
 

@@ -28,9 +28,14 @@ public final class Linear: Module {
         nablaPrecondition(dtype == .float32 || dtype == .float64, "Linear: dtype must be float32 or float64, got \(dtype)")
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
-        let bound = 1 / Double(inFeatures).squareRoot()
-        weight = Tensor.uniform([outFeatures, inFeatures], low: -bound, high: bound, dtype: dtype, generator: generator, requiresGrad: true)
-        self.bias = bias ? Tensor.uniform([outFeatures], low: -bound, high: bound, dtype: dtype, generator: generator, requiresGrad: true) : nil
+        weight = Tensor.empty([outFeatures, inFeatures], dtype: dtype, requiresGrad: true)
+        Init.kaimingUniform(weight, nonlinearity: .leakyRelu(negativeSlope: 5.0.squareRoot()), generator: generator)
+        if bias {
+            let bound = 1 / Double(inFeatures).squareRoot()
+            self.bias = Init.uniform(Tensor.empty([outFeatures], dtype: dtype, requiresGrad: true), low: -bound, high: bound, generator: generator)
+        } else {
+            self.bias = nil
+        }
         super.init()
     }
 

@@ -17,14 +17,15 @@ public final class DenseLayer: Module {
     /// Dropout probability on the new features in training mode.
     public let dropRate: Double
 
-    /// A layer over `inputFeatures` channels (torchvision's signature).
-    public init(inputFeatures: Int, growthRate: Int, bnSize: Int, dropRate: Double) {
+    /// A layer over `inputFeatures` channels (torchvision's signature); its convolutions
+    /// draw their initial weights from `generator` (the default one when nil).
+    public init(inputFeatures: Int, growthRate: Int, bnSize: Int, dropRate: Double, generator: Generator? = nil) {
         norm1 = BatchNorm2d(inputFeatures)
         relu1 = ReLU(inplace: true)
-        conv1 = Conv2d(inputFeatures, bnSize * growthRate, kernelSize: 1, bias: false)
+        conv1 = Conv2d(inputFeatures, bnSize * growthRate, kernelSize: 1, bias: false, generator: generator)
         norm2 = BatchNorm2d(bnSize * growthRate)
         relu2 = ReLU(inplace: true)
-        conv2 = Conv2d(bnSize * growthRate, growthRate, kernelSize: 3, padding: 1, bias: false)
+        conv2 = Conv2d(bnSize * growthRate, growthRate, kernelSize: 3, padding: 1, bias: false, generator: generator)
         self.dropRate = dropRate
         super.init()
     }
@@ -46,10 +47,12 @@ public final class DenseBlock: Module {
     /// The layers, named `denselayer1`, `denselayer2`, ...
     public let layers: [DenseLayer]
 
-    /// `numLayers` layers, the first over `inputFeatures` channels.
-    public init(numLayers: Int, inputFeatures: Int, bnSize: Int, growthRate: Int, dropRate: Double) {
+    /// `numLayers` layers, the first over `inputFeatures` channels, initialised from
+    /// `generator` (the default one when nil).
+    public init(numLayers: Int, inputFeatures: Int, bnSize: Int, growthRate: Int, dropRate: Double, generator: Generator? = nil) {
         layers = (0..<numLayers).map {
-            DenseLayer(inputFeatures: inputFeatures + $0 * growthRate, growthRate: growthRate, bnSize: bnSize, dropRate: dropRate)
+            DenseLayer(inputFeatures: inputFeatures + $0 * growthRate, growthRate: growthRate, bnSize: bnSize, dropRate: dropRate,
+                       generator: generator)
         }
         super.init()
     }
@@ -75,12 +78,13 @@ public final class DenseBlock: Module {
 /// Between dense blocks: batch norm, ReLU, 1x1 convolution, 2x2 average pooling
 /// (torchvision's `_Transition`).
 public final class Transition: Sequential {
-    /// A transition from `inputFeatures` to `outputFeatures` channels.
-    public init(inputFeatures: Int, outputFeatures: Int) {
+    /// A transition from `inputFeatures` to `outputFeatures` channels, its convolution
+    /// initialised from `generator` (the default one when nil).
+    public init(inputFeatures: Int, outputFeatures: Int, generator: Generator? = nil) {
         super.init([
             "norm": BatchNorm2d(inputFeatures),
             "relu": ReLU(inplace: true),
-            "conv": Conv2d(inputFeatures, outputFeatures, kernelSize: 1, bias: false),
+            "conv": Conv2d(inputFeatures, outputFeatures, kernelSize: 1, bias: false, generator: generator),
             "pool": AvgPool2d(kernelSize: 2, stride: 2),
         ])
     }
@@ -111,18 +115,19 @@ public final class DenseNet: Module {
     public init(growthRate: Int = 32, blockConfig: [Int] = [6, 12, 24, 16], numInitFeatures: Int = 64, bnSize: Int = 4,
                 dropRate: Double = 0, numClasses: Int = 1000, generator: Generator? = nil) {
         let stem = Sequential([
-            "conv0": Conv2d(3, numInitFeatures, kernelSize: 7, stride: 2, padding: 3, bias: false),
+            "conv0": Conv2d(3, numInitFeatures, kernelSize: 7, stride: 2, padding: 3, bias: false, generator: generator),
             "norm0": BatchNorm2d(numInitFeatures),
             "relu0": ReLU(inplace: true),
             "pool0": MaxPool2d(kernelSize: 3, stride: 2, padding: 1),
         ])
         var channels = numInitFeatures
         for (index, numLayers) in blockConfig.enumerated() {
-            stem.append(DenseBlock(numLayers: numLayers, inputFeatures: channels, bnSize: bnSize, growthRate: growthRate, dropRate: dropRate),
+            stem.append(DenseBlock(numLayers: numLayers, inputFeatures: channels, bnSize: bnSize, growthRate: growthRate, dropRate: dropRate,
+                                   generator: generator),
                         named: "denseblock\(index + 1)")
             channels += numLayers * growthRate
             if index != blockConfig.count - 1 {
-                stem.append(Transition(inputFeatures: channels, outputFeatures: channels / 2), named: "transition\(index + 1)")
+                stem.append(Transition(inputFeatures: channels, outputFeatures: channels / 2, generator: generator), named: "transition\(index + 1)")
                 channels /= 2
             }
         }

@@ -13,13 +13,14 @@ public final class Conv2dNormActivation: Sequential {
     }
 
     /// A block; `padding` defaults to `(kernelSize - 1) / 2 * dilation`, which keeps the
-    /// size at stride 1, and the convolution has a bias only without the norm.
+    /// size at stride 1, and the convolution has a bias only without the norm. The
+    /// convolution draws its initial weights from `generator` (the default one when nil).
     public init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int = 3, stride: Int = 1, padding: Int? = nil, groups: Int = 1,
-                norm: Bool = true, activation: Activation = .relu, dilation: Int = 1) {
+                norm: Bool = true, activation: Activation = .relu, dilation: Int = 1, generator: Generator? = nil) {
         let pad = padding ?? (kernelSize - 1) / 2 * dilation
         var layers: [Module] = [
             Conv2d(inChannels, outChannels, kernelSize: SpatialSize(kernelSize), stride: SpatialSize(stride), padding: .explicit([pad, pad]),
-                   dilation: SpatialSize(dilation), groups: groups, bias: !norm),
+                   dilation: SpatialSize(dilation), groups: groups, bias: !norm, generator: generator),
         ]
         if norm { layers.append(BatchNorm2d(outChannels)) }
         switch activation {
@@ -41,17 +42,18 @@ public final class InvertedResidual: Module {
     /// Whether the input is added to the output (stride 1 and equal channels).
     public let useResidual: Bool
 
-    /// A block from `inp` to `oup` channels with the hidden width `inp * expandRatio`.
-    public init(inp: Int, oup: Int, stride: Int, expandRatio: Int) {
+    /// A block from `inp` to `oup` channels with the hidden width `inp * expandRatio`; its
+    /// convolutions draw their initial weights from `generator` (the default one when nil).
+    public init(inp: Int, oup: Int, stride: Int, expandRatio: Int, generator: Generator? = nil) {
         nablaPrecondition(stride == 1 || stride == 2, "InvertedResidual: stride should be 1 or 2, got \(stride)")
         let hidden = inp * expandRatio
         useResidual = stride == 1 && inp == oup
         var layers: [Module] = []
         if expandRatio != 1 {
-            layers.append(Conv2dNormActivation(inp, hidden, kernelSize: 1, activation: .relu6))
+            layers.append(Conv2dNormActivation(inp, hidden, kernelSize: 1, activation: .relu6, generator: generator))
         }
-        layers.append(Conv2dNormActivation(hidden, hidden, stride: stride, groups: hidden, activation: .relu6))
-        layers.append(Conv2d(hidden, oup, kernelSize: 1, bias: false))
+        layers.append(Conv2dNormActivation(hidden, hidden, stride: stride, groups: hidden, activation: .relu6, generator: generator))
+        layers.append(Conv2d(hidden, oup, kernelSize: 1, bias: false, generator: generator))
         layers.append(BatchNorm2d(oup))
         conv = Sequential(layers)
         outChannels = oup
@@ -100,17 +102,18 @@ public final class MobileNetV2: Module {
                 roundNearest: Int = 8, dropout: Double = 0.2, generator: Generator? = nil) {
         var inputChannel = makeDivisible(32 * widthMult, roundNearest)
         let lastChannel = makeDivisible(1280 * max(1.0, widthMult), roundNearest)
-        var layers: [Module] = [Conv2dNormActivation(3, inputChannel, stride: 2, activation: .relu6)]
+        var layers: [Module] = [Conv2dNormActivation(3, inputChannel, stride: 2, activation: .relu6, generator: generator)]
         for (t, c, n, s) in invertedResidualSetting {
             let outputChannel = makeDivisible(Double(c) * widthMult, roundNearest)
             for index in 0..<n {
-                layers.append(InvertedResidual(inp: inputChannel, oup: outputChannel, stride: index == 0 ? s : 1, expandRatio: t))
+                layers.append(InvertedResidual(inp: inputChannel, oup: outputChannel, stride: index == 0 ? s : 1, expandRatio: t,
+                                                generator: generator))
                 inputChannel = outputChannel
             }
         }
-        layers.append(Conv2dNormActivation(inputChannel, lastChannel, kernelSize: 1, activation: .relu6))
+        layers.append(Conv2dNormActivation(inputChannel, lastChannel, kernelSize: 1, activation: .relu6, generator: generator))
         features = Sequential(layers)
-        classifier = Sequential(Dropout(p: dropout), Linear(lastChannel, numClasses))
+        classifier = Sequential(Dropout(p: dropout), Linear(lastChannel, numClasses, generator: generator))
         super.init()
 
         initialiseLikeTorchvision(self, convolutionMode: .fanOut, linearStd: 0.01, zeroLinearBias: true, generator: generator)

@@ -5,19 +5,21 @@ public protocol ResidualBlock: Module {
     /// The ratio of the block's output channels to its `planes` (1 or 4).
     static var expansion: Int { get }
 
-    /// A block from `inplanes` to `planes * expansion` channels (torchvision's signature).
-    init(inplanes: Int, planes: Int, stride: Int, downsample: Sequential?, groups: Int, baseWidth: Int, dilation: Int)
+    /// A block from `inplanes` to `planes * expansion` channels (torchvision's signature);
+    /// its convolutions draw their initial weights from `generator` (the default one when nil).
+    init(inplanes: Int, planes: Int, stride: Int, downsample: Sequential?, groups: Int, baseWidth: Int, dilation: Int,
+         generator: Generator?)
 }
 
 /// `3x3` convolution with padding, no bias (torchvision's `conv3x3`).
-func conv3x3(_ inPlanes: Int, _ outPlanes: Int, stride: Int = 1, groups: Int = 1, dilation: Int = 1) -> Conv2d {
+func conv3x3(_ inPlanes: Int, _ outPlanes: Int, stride: Int = 1, groups: Int = 1, dilation: Int = 1, generator: Generator?) -> Conv2d {
     Conv2d(inPlanes, outPlanes, kernelSize: 3, stride: SpatialSize(stride), padding: .explicit([dilation, dilation]),
-           dilation: SpatialSize(dilation), groups: groups, bias: false)
+           dilation: SpatialSize(dilation), groups: groups, bias: false, generator: generator)
 }
 
 /// `1x1` convolution, no bias (torchvision's `conv1x1`).
-func conv1x1(_ inPlanes: Int, _ outPlanes: Int, stride: Int = 1) -> Conv2d {
-    Conv2d(inPlanes, outPlanes, kernelSize: 1, stride: SpatialSize(stride), bias: false)
+func conv1x1(_ inPlanes: Int, _ outPlanes: Int, stride: Int = 1, generator: Generator?) -> Conv2d {
+    Conv2d(inPlanes, outPlanes, kernelSize: 1, stride: SpatialSize(stride), bias: false, generator: generator)
 }
 
 /// ResNet-18's and ResNet-34's block: two 3x3 convolutions with batch norm and a shortcut
@@ -40,15 +42,16 @@ public final class BasicBlock: Module, ResidualBlock {
     public let downsample: Sequential?
 
     /// A block from `inplanes` to `planes` channels; the first convolution carries
-    /// `stride`, and `downsample` projects the shortcut when the shape changes.
+    /// `stride`, and `downsample` projects the shortcut when the shape changes. The
+    /// convolutions draw their initial weights from `generator` (the default one when nil).
     public init(inplanes: Int, planes: Int, stride: Int = 1, downsample: Sequential? = nil, groups: Int = 1,
-                baseWidth: Int = 64, dilation: Int = 1) {
+                baseWidth: Int = 64, dilation: Int = 1, generator: Generator? = nil) {
         nablaPrecondition(groups == 1 && baseWidth == 64, "BasicBlock: only supports groups=1 and baseWidth=64, got \(groups) and \(baseWidth)")
         nablaPrecondition(dilation == 1, "BasicBlock: dilation > 1 is not supported, got \(dilation)")
-        conv1 = conv3x3(inplanes, planes, stride: stride)
+        conv1 = conv3x3(inplanes, planes, stride: stride, generator: generator)
         bn1 = BatchNorm2d(planes)
         relu = ReLU(inplace: true)
-        conv2 = conv3x3(planes, planes)
+        conv2 = conv3x3(planes, planes, generator: generator)
         bn2 = BatchNorm2d(planes)
         self.downsample = downsample
         super.init()
@@ -87,15 +90,16 @@ public final class Bottleneck: Module, ResidualBlock {
     public let downsample: Sequential?
 
     /// A block from `inplanes` to `4 * planes` channels, `planes * baseWidth / 64 * groups`
-    /// wide inside; the 3x3 convolution carries `stride`, `groups` and `dilation`.
+    /// wide inside; the 3x3 convolution carries `stride`, `groups` and `dilation`. The
+    /// convolutions draw their initial weights from `generator` (the default one when nil).
     public init(inplanes: Int, planes: Int, stride: Int = 1, downsample: Sequential? = nil, groups: Int = 1,
-                baseWidth: Int = 64, dilation: Int = 1) {
+                baseWidth: Int = 64, dilation: Int = 1, generator: Generator? = nil) {
         let width = planes * baseWidth / 64 * groups
-        conv1 = conv1x1(inplanes, width)
+        conv1 = conv1x1(inplanes, width, generator: generator)
         bn1 = BatchNorm2d(width)
-        conv2 = conv3x3(width, width, stride: stride, groups: groups, dilation: dilation)
+        conv2 = conv3x3(width, width, stride: stride, groups: groups, dilation: dilation, generator: generator)
         bn2 = BatchNorm2d(width)
-        conv3 = conv1x1(width, planes * Self.expansion)
+        conv3 = conv1x1(width, planes * Self.expansion, generator: generator)
         bn3 = BatchNorm2d(planes * Self.expansion)
         relu = ReLU(inplace: true)
         self.downsample = downsample
@@ -172,18 +176,19 @@ public final class ResNet: Module {
             }
             var downsample: Sequential?
             if stride != 1 || inplanes != planes * Block.expansion {
-                downsample = Sequential(conv1x1(inplanes, planes * Block.expansion, stride: stride), BatchNorm2d(planes * Block.expansion))
+                downsample = Sequential(conv1x1(inplanes, planes * Block.expansion, stride: stride, generator: generator),
+                                        BatchNorm2d(planes * Block.expansion))
             }
             var blocksList: [Module] = [Block(inplanes: inplanes, planes: planes, stride: stride, downsample: downsample,
-                                              groups: groups, baseWidth: widthPerGroup, dilation: previousDilation)]
+                                              groups: groups, baseWidth: widthPerGroup, dilation: previousDilation, generator: generator)]
             inplanes = planes * Block.expansion
             for _ in 1..<max(blocks, 1) {
                 blocksList.append(Block(inplanes: inplanes, planes: planes, stride: 1, downsample: nil,
-                                        groups: groups, baseWidth: widthPerGroup, dilation: dilation))
+                                        groups: groups, baseWidth: widthPerGroup, dilation: dilation, generator: generator))
             }
             return Sequential(blocksList)
         }
-        conv1 = Conv2d(3, 64, kernelSize: 7, stride: 2, padding: 3, bias: false)
+        conv1 = Conv2d(3, 64, kernelSize: 7, stride: 2, padding: 3, bias: false, generator: generator)
         bn1 = BatchNorm2d(64)
         relu = ReLU(inplace: true)
         maxpool = MaxPool2d(kernelSize: 3, stride: 2, padding: 1)

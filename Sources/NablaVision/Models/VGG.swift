@@ -39,7 +39,7 @@ public final class VGG: Module {
             case .maxPool:
                 layers.append(MaxPool2d(kernelSize: 2, stride: 2))
             case let .conv(width):
-                layers.append(Conv2d(channels, width, kernelSize: 3, padding: 1))
+                layers.append(Conv2d(channels, width, kernelSize: 3, padding: 1, generator: generator))
                 if batchNorm { layers.append(BatchNorm2d(width)) }
                 layers.append(ReLU(inplace: true))
                 channels = width
@@ -48,9 +48,9 @@ public final class VGG: Module {
         features = Sequential(layers)
         avgpool = AdaptiveAvgPool2d(outputSize: [7, 7])
         classifier = Sequential(
-            Linear(channels * 7 * 7, 4096), ReLU(inplace: true), Dropout(p: dropout),
-            Linear(4096, 4096), ReLU(inplace: true), Dropout(p: dropout),
-            Linear(4096, numClasses))
+            Linear(channels * 7 * 7, 4096, generator: generator), ReLU(inplace: true), Dropout(p: dropout),
+            Linear(4096, 4096, generator: generator), ReLU(inplace: true), Dropout(p: dropout),
+            Linear(4096, numClasses, generator: generator))
         super.init()
 
         initialiseLikeTorchvision(self, convolutionMode: .fanOut, linearStd: 0.01, zeroLinearBias: true, generator: generator)

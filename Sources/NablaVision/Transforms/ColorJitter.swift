@@ -1,7 +1,7 @@
 /// Randomly changes brightness, contrast, saturation and hue, like
 /// `torchvision.transforms.ColorJitter`: each factor is drawn uniformly (brightness,
 /// contrast and saturation from [max(0, 1 - x), 1 + x], hue from [-x, x]) and the four
-/// adjustments are applied in a random order.
+/// adjustments are applied in a random order, both drawn as torchvision draws them.
 ///
 /// On `uint8` images the first three follow Pillow's `ImageEnhance` (a blend with black,
 /// with the mean gray level, and with the gray image, truncated to integers); on float
@@ -36,14 +36,15 @@ public struct ColorJitter: Transform {
     /// The image with jittered colours.
     public func callAsFunction(_ image: Tensor) -> Tensor {
         let geometry = ImageGeometry(image, operation: "ColorJitter")
-        let order = Tensor.rand([4], dtype: .float64, generator: generator).toArray(Double.self)
-            .enumerated().sorted { $0.element < $1.element }.map(\.offset)
-        let draws = uniformDraws(4, generator: generator)
+        // torchvision's get_params: the order from randperm(4), then a float32 draw for
+        // each adjustment that is on, in the order brightness, contrast, saturation, hue.
+        let order = Tensor.randperm(4, generator: generator).toArray(Int64.self).map { Int($0) }
+        let factors = [brightness, contrast, saturation, hue].map { range in
+            range.map { uniformDraw($0.lowerBound, $0.upperBound, generator: generator) }
+        }
         var planes = ColorPlanes(image, geometry: geometry)
         for adjustment in order {
-            let ranges = [brightness, contrast, saturation, hue]
-            guard let range = ranges[adjustment] else { continue }
-            let factor = range.lowerBound + draws[adjustment] * (range.upperBound - range.lowerBound)
+            guard let factor = factors[adjustment] else { continue }
             switch adjustment {
             case 0: planes.blend(factor: factor) { _ in 0 }
             case 1:

@@ -99,6 +99,8 @@ public struct RandomCrop: Transform {
         guard geometry.height >= height, geometry.width >= width else {
             fatalError("RandomCrop: the crop \(height) x \(width) is larger than the (padded) image \(geometry.height) x \(geometry.width)")
         }
+        // torchvision draws nothing when the window is the whole image.
+        if geometry.height == height, geometry.width == width { return padded }
         let top = randomInteger(0, geometry.height - height + 1, generator: generator)
         let left = randomInteger(0, geometry.width - width + 1, generator: generator)
         return crop(padded, top: top, left: left, height: height, width: width, operation: "RandomCrop")
@@ -140,11 +142,12 @@ public struct RandomResizedCrop: Transform {
     /// The window (top, left, height, width) for an image of `imageHeight` x `imageWidth`.
     public func window(imageHeight: Int, imageWidth: Int) -> (top: Int, left: Int, height: Int, width: Int) {
         let area = Double(imageHeight * imageWidth)
-        let logRatio = (log(ratio.lowerBound), log(ratio.upperBound))
+        // torchvision's arithmetic: float32 logarithms of the ratio bounds, float32 draws,
+        // a float32 exponential, the rest in double.
+        let logRatio = (Double(log(Float(ratio.lowerBound))), Double(log(Float(ratio.upperBound))))
         for _ in 0..<10 {
-            let draws = uniformDraws(2, generator: generator)
-            let targetArea = area * (scale.lowerBound + draws[0] * (scale.upperBound - scale.lowerBound))
-            let aspect = exp(logRatio.0 + draws[1] * (logRatio.1 - logRatio.0))
+            let targetArea = area * uniformDraw(scale.lowerBound, scale.upperBound, generator: generator)
+            let aspect = Double(exp(Float(uniformDraw(logRatio.0, logRatio.1, generator: generator))))
             let w = Int((targetArea * aspect).squareRoot().rounded(.toNearestOrEven))
             let h = Int((targetArea / aspect).squareRoot().rounded(.toNearestOrEven))
             if w > 0, w <= imageWidth, h > 0, h <= imageHeight {
@@ -189,7 +192,7 @@ public struct RandomHorizontalFlip: Transform {
 
     /// The image, mirrored or not.
     public func callAsFunction(_ image: Tensor) -> Tensor {
-        guard uniformDraws(1, generator: generator)[0] < p else { return image }
+        guard Float(uniformDraw(0, 1, generator: generator)) < Float(p) else { return image }
         return horizontalFlip(image)
     }
 }

@@ -75,13 +75,14 @@ struct ImageGeometry {
     }
 }
 
-/// Uniform draws in [0, 1) from `generator` (the default generator when nil).
-func uniformDraws(_ count: Int, generator: Generator?) -> [Double] {
-    Tensor.rand([count], dtype: .float64, generator: generator).toArray(Double.self)
+/// A float32 uniform draw in [`low`, `high`), like torchvision's
+/// `float(torch.empty(1).uniform_(low, high))` (and `torch.rand(1)` for 0 and 1).
+func uniformDraw(_ low: Double, _ high: Double, generator: Generator?) -> Double {
+    Tensor.uniform([1], low: low, high: high, generator: generator).item()
 }
 
-/// An integer in `low..<high` drawn from `generator`, like `torch.randint(low, high, (1,))`.
+/// An integer in `low..<high` drawn from `generator`, like
+/// `torch.randint(low, high, (1,)).item()`: one draw even when the range holds one value.
 func randomInteger(_ low: Int, _ high: Int, generator: Generator?) -> Int {
-    guard high - low > 1 else { return low }
-    return Int(Tensor.randint(low, high, [1], generator: generator).toArray(Int64.self)[0])
+    Int(Tensor.randint(low, high, [1], generator: generator).toArray(Int64.self)[0])
 }

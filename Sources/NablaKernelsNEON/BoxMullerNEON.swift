@@ -1,0 +1,9 @@
+import NablaKernelsCore
+// The NEON instantiation of PyTorch's vectorised normal sampling. Non-inlinable, so that
+// the generic engine is specialised here, under this target's `-target-cpu`.
+
+/// `BoxMullerEngine.transformBlocks` on NEON.
+@inline(never)
+public func boxMullerNEON(_ data: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
+    BoxMullerEngine.transformBlocks(data, count: count, mean: mean, std: std)
+}
