@@ -46,12 +46,12 @@ import Nabla
     @Test func shufflingDataLoaderDrawsPyTorchsOrders() async throws {
         let reference = try torchFixture("random_edges", "dataloader").toArray(Double.self)
         let own = DataLoader(TensorDataset(Tensor.arange(10)), batchSize: 4, shuffle: true, generator: Generator(seed: 3))
-        #expect(own.flatMap { $0[0].toArray(Double.self) } == Array(reference[20..<30]), "a loader with its own generator")
+        #expect(own.flatMap { $0.toArray(Double.self) } == Array(reference[20..<30]), "a loader with its own generator")
         // The default generator is process-wide: seed it in a child process of its own.
         await #expect(processExitsWith: .success) {
             manualSeed(7)
             let loader = DataLoader(TensorDataset(Tensor.arange(10)), batchSize: 4, shuffle: true)
-            let orders = (0..<2).flatMap { _ in loader.flatMap { $0[0].toArray(Double.self) } }
+            let orders = (0..<2).flatMap { _ in loader.flatMap { $0.toArray(Double.self) } }
             let reference = try torchFixture("random_edges", "dataloader").toArray(Double.self)
             if orders != Array(reference[0..<20]) { exit(1) }
         }
