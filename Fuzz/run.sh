@@ -53,13 +53,14 @@ quiet_link() { { grep -v "Cannot export local symbol" || true; }; }
 
 build_format() {
     swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name NablaFuzz -package-name Nabla \
-        Fuzz/FuzzTarget.swift Sources/Nabla/IO/Format/*.swift -o "$work/fuzz-format" 2>&1 | quiet_link
+        Fuzz/FuzzTarget.swift Sources/Nabla/IO/Format/*.swift Sources/NablaKernelsCore/Trap.swift \
+        -o "$work/fuzz-format" 2>&1 | quiet_link
 }
 
 build_images() {
     swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name NablaFuzzImages -package-name Nabla \
         Fuzz/ImageFuzzTarget.swift Sources/NablaVision/Images/Format/*.swift Sources/Nabla/IO/Format/*.swift \
-        -o "$work/fuzz-images" 2>&1 | quiet_link
+        Sources/NablaKernelsCore/Trap.swift -o "$work/fuzz-images" 2>&1 | quiet_link
 }
 
 spm_built=0

@@ -1,4 +1,7 @@
+// The fuzz targets compile this layer on its own, with Trap.swift in the same module.
+#if canImport(NablaKernelsCore)
 import NablaKernelsCore
+#endif
 extension NPYScalarType {
     /// The type an array of this type becomes when loaded: itself when a tensor can hold it,
     /// otherwise the smallest tensor type that holds every value exactly (int8, int16 and
