@@ -128,12 +128,12 @@ let generator = Generator(seed: seed)
 let digits = try Digits.load()
 let inputs = (digits.images / 16.0).reshape(modelKind == .mlp ? [-1, 64] : [-1, 1, 8, 8])
 var pass = DataLoader(TensorDataset(inputs, digits.labels), batchSize: inputs.shape[0], shuffle: true, generator: generator).makeIterator()
-let shuffled = pass.next()!
-let trainCount = shuffled[0].shape[0] * 4 / 5
-let testCount = shuffled[0].shape[0] - trainCount
-let train = TensorDataset(shuffled[0].narrow(0, start: 0, length: trainCount), shuffled[1].narrow(0, start: 0, length: trainCount))
-let testInputs = shuffled[0].narrow(0, start: trainCount, length: testCount)
-let testLabels = shuffled[1].narrow(0, start: trainCount, length: testCount)
+let (shuffledInputs, shuffledLabels) = pass.next()!
+let trainCount = shuffledInputs.shape[0] * 4 / 5
+let testCount = shuffledInputs.shape[0] - trainCount
+let train = TensorDataset(shuffledInputs.narrow(0, start: 0, length: trainCount), shuffledLabels.narrow(0, start: 0, length: trainCount))
+let testInputs = shuffledInputs.narrow(0, start: trainCount, length: testCount)
+let testLabels = shuffledLabels.narrow(0, start: trainCount, length: testCount)
 
 let model = makeModel(modelKind, generator: generator)
 let ddp = DistributedDataParallel(model, group: group)
@@ -159,11 +159,11 @@ for epoch in 0..<epochs {
     let epochStart = clock.now
     var lossSum = 0.0, correct = 0, seen = 0
     let loader = DataLoader(sampler.shard(of: train, epoch: epoch), batchSize: rankBatch, dropLast: true)
-    for batch in loader {
+    for (inputs, labels) in loader {
         let t0 = clock.now
         optimizer.zeroGrad()
-        let logits = ddp(batch[0])
-        let loss = lossFunction(logits, batch[1])
+        let logits = ddp(inputs)
+        let loss = lossFunction(logits, labels)
         loss.backward()
         let t1 = clock.now
         ddp.synchronizeGradients()
@@ -175,9 +175,9 @@ for epoch in 0..<epochs {
             allReduce.append(milliseconds(t2 - t1))
             update.append(milliseconds(t3 - t2))
         }
-        lossSum += loss.item() * Double(batch[0].shape[0])
-        correct += correctCount(logits, batch[1])
-        seen += batch[0].shape[0]
+        lossSum += loss.item() * Double(inputs.shape[0])
+        correct += correctCount(logits, labels)
+        seen += inputs.shape[0]
     }
     // The epoch's figures over every rank's samples.
     let totals = Tensor([lossSum, Double(correct), Double(seen)])

@@ -12,9 +12,9 @@ import NablaNN
 /// let group = ProcessGroup.world
 /// let ddp = DistributedDataParallel(model, group: group)
 /// let optimizer = Adam(ddp.parameters(), lr: 3e-3)
-/// for batch in loader {                       // this rank's share of the global batch
+/// for (inputs, labels) in loader {           // this rank's share of the global batch
 ///     optimizer.zeroGrad()
-///     let loss = CrossEntropyLoss()(ddp(batch[0]), batch[1])
+///     let loss = CrossEntropyLoss()(ddp(inputs), labels)
 ///     ddp.backward(loss)                      // loss.backward(), then the gradient all-reduce
 ///     optimizer.step()
 /// }

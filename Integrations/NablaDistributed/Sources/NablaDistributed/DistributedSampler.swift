@@ -87,7 +87,7 @@ public struct DistributedSampler: Sendable, Equatable {
         guard shuffle, count > 1 else { return Array(0..<count) }
         let indices = TensorDataset(Tensor.arange(count))
         var pass = DataLoader(indices, batchSize: count, shuffle: true, generator: Generator(seed: seed &+ UInt64(epoch))).makeIterator()
-        return pass.next()![0].toArray(Int64.self).map { Int($0) }
+        return pass.next()!.toArray(Int64.self).map { Int($0) }
     }
 }
 
@@ -116,8 +116,9 @@ public struct DatasetShard<Base: Dataset>: Dataset {
         return base[indices[index]]
     }
 
-    /// The base's batch at the mapped indices (one gather per tensor for in-memory data).
-    public func batch(_ batchIndices: [Int]) -> [Tensor] {
+    /// The base's batch at the mapped indices (one gather per tensor for in-memory data),
+    /// of the base's batch type: pairs stay pairs.
+    public func batch(_ batchIndices: [Int]) -> Base.Batch {
         base.batch(batchIndices.map { indices[$0] })
     }
 }

@@ -15,7 +15,7 @@ import Testing
         let sampler = DistributedSampler(count: 50, rank: 0, worldSize: 1, seed: 9)
         for epoch in 0..<3 {
             let loader = DataLoader(TensorDataset(Tensor.arange(50)), batchSize: 50, shuffle: true, generator: Generator(seed: 9 + UInt64(epoch)))
-            #expect(sampler.indices(epoch: epoch) == loader.first { _ in true }![0].toArray(Int.self))
+            #expect(sampler.indices(epoch: epoch) == loader.first { _ in true }!.toArray(Int.self))
         }
     }
 
@@ -74,7 +74,7 @@ import Testing
         let indices = sampler.indices(epoch: 5)
         #expect(shard.count == indices.count)
         #expect(shard[2][0].item(Int.self) == indices[2] * 10)
-        let batches = DataLoader(shard, batchSize: 3).map { $0[0].toArray(Int.self) }
+        let batches = DataLoader(shard, batchSize: 3).map { $0.toArray(Int.self) }
         #expect(batches.flatMap { $0 } == indices.map { $0 * 10 })
     }
 }
