@@ -60,18 +60,17 @@ extension Tensor {
     }
 
     private static func addmm(_ input: Tensor?, _ a: Tensor, _ b: Tensor, beta: Double, alpha: Double, operation: String) -> Tensor {
+        // The operands (and `input`, checked by the public addmm) share one dtype.
         let (result, compute) = productTypes(a, b, operation: operation)
-        let dtype = input.map { DType.promoted(result, $0.dtype.isFloatingPoint ? $0.dtype : result) } ?? result
-        let computeType = dtype == .float64 || compute == .float64 ? DType.float64 : compute
-        let ca = a.detach().to(computeType), cb = b.detach().to(computeType)
-        let out = Tensor(uninitializedShape: [a.shape[0], b.shape[1]], dtype: computeType, zeroed: false, operation: operation)
+        let ca = a.detach().to(compute), cb = b.detach().to(compute)
+        let out = Tensor(uninitializedShape: [a.shape[0], b.shape[1]], dtype: compute, zeroed: false, operation: operation)
         if let input, beta != 0 {
             StridedCopy.copy(input.detach(), into: out)
             runGEMM(ca, cb, into: out, alpha: alpha, beta: beta)
         } else {
             runGEMM(ca, cb, into: out, alpha: alpha, beta: 0)
         }
-        let product = computeType == dtype ? out : out.to(dtype)
+        let product = compute == result ? out : out.to(result)
         let inputs = [a, b] + (input.map { [$0] } ?? [])
         return product.recordingGradient(input == nil ? "MmBackward0" : "AddmmBackward0", inputs: inputs, saving: [a, b]) { g in
             // dA = g @ B^T and dB = A^T @ g: GEMM reads the transposes through strides.

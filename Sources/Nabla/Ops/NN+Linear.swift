@@ -20,7 +20,7 @@ extension Tensor {
         }
         nablaPrecondition(weight.dtype == dtype && (bias?.dtype ?? dtype) == dtype,
                           "linear: input (\(dtype), shape \(shape)), weight (\(weight.dtype))\(bias.map { " and bias (\($0.dtype))" } ?? "") must have the same dtype; convert the input with .to(\(weight.dtype))")
-        let fused = ndim == 2 && (dtype == .float32 || dtype == .float64) && weight.dtype == dtype && (bias?.dtype ?? dtype) == dtype
+        let fused = ndim == 2 && (dtype == .float32 || dtype == .float64)
         guard fused else {
             let product = matmul(weight.T)
             return bias.map { product + $0 } ?? product
