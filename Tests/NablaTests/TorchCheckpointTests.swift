@@ -190,6 +190,16 @@ let torchAvailable: Bool = runPython("import torch")?.status == 0
         }
     }
 
+    @Test func refusesAListThatContainsItself() {
+        // EMPTY_LIST, BINPUT 0, BINGET 0, APPEND: Python's `l = []; l.append(l)`. The cycle
+        // cannot become a value tree, and the boxes holding it are emptied so it is not leaked
+        // (the pth fuzz target, under AddressSanitizer's leak check, has such a seed).
+        let cycle = pickle([0x5D, 0x71, 0, 0x68, 0, 0x61])
+        #expect(throws: TorchFormatError.self) {
+            try cycle.withUnsafeBytes { raw in _ = try Unpickler.decode(raw) }
+        }
+    }
+
     @Test func boundsRepeatedLongDictKeys() {
         // One 50 KB key memoised, then inserted into a dict 5,000 times by reference.
         var body: [UInt8] = [0x7D, 0x58] + withUnsafeBytes(of: UInt32(50_000).littleEndian) { Array($0) }

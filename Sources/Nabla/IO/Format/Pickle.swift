@@ -106,6 +106,10 @@ struct Unpickler {
     private var stack: [Node] = []
     private var marks: [Int] = []
     private var memo: [Int: Node] = [:]
+    /// Every list and dict made so far. A pickle can append a list to itself (or build any
+    /// other cycle through the memo); the boxes are emptied when decoding ends, so such
+    /// cycles are broken instead of leaked.
+    private var boxes: [AnyObject] = []
     /// Bytes of dict keys compared so far: a long key memoised once and inserted again and
     /// again would otherwise cost its length on every insertion.
     private var keyBytes = 0
@@ -117,6 +121,7 @@ struct Unpickler {
                        persistentLoad: @escaping (Node) throws(TorchFormatError) -> Node = Unpickler.zipPersistentLoad)
         throws(TorchFormatError) -> (value: PickleValue, end: Int) {
         var machine = Unpickler(bytes: bytes, position: offset, persistentLoad: persistentLoad)
+        defer { machine.releaseBoxes() }
         let node = try machine.run()
         // Each opcode adds at most a handful of objects, so a tree much larger than the
         // stream comes from repeated shared references.
@@ -192,9 +197,9 @@ struct Unpickler {
                 let items = Array(stack.suffix(count))
                 stack.removeLast(count)
                 stack.append(.tuple(items))
-            case 0x5D: stack.append(.list(ListBox()))                   // EMPTY_LIST
+            case 0x5D: stack.append(.list(makeList()))                  // EMPTY_LIST
             case 0x6C:                                                  // LIST
-                let box = ListBox()
+                let box = makeList()
                 box.items = try popMark()
                 stack.append(.list(box))
             case 0x61:                                                  // APPEND
@@ -203,10 +208,10 @@ struct Unpickler {
             case 0x65:                                                  // APPENDS
                 let items = try popMark()
                 try list(at: opcodeOffset).items.append(contentsOf: items)
-            case 0x7D: stack.append(.dict(DictBox()))                   // EMPTY_DICT
+            case 0x7D: stack.append(.dict(makeDict()))                  // EMPTY_DICT
             case 0x64:                                                  // DICT
                 let items = try popMark()
-                let box = DictBox()
+                let box = makeDict()
                 try setItems(box, items, at: opcodeOffset)
                 stack.append(.dict(box))
             case 0x73:                                                  // SETITEM
@@ -225,7 +230,7 @@ struct Unpickler {
                 stack.append(.global(try Unpickler.resolve(module: module, name: name)))
             case 0x52:                                                  // REDUCE
                 let arguments = try pop(), callable = try pop()
-                stack.append(try Unpickler.call(callable, arguments, at: opcodeOffset))
+                stack.append(try call(callable, arguments, at: opcodeOffset))
             case 0x62:                                                  // BUILD
                 // Only an OrderedDict's attribute state (a state dict's `_metadata`) reaches
                 // here; it carries nothing a tensor needs, so it is dropped.
@@ -272,24 +277,24 @@ struct Unpickler {
         throw .forbiddenGlobal(module: module, name: name)
     }
 
-    private static func call(_ callable: Node, _ arguments: Node, at offset: Int) throws(TorchFormatError) -> Node {
+    private mutating func call(_ callable: Node, _ arguments: Node, at offset: Int) throws(TorchFormatError) -> Node {
         guard case let .global(global) = callable, case let .tuple(args) = arguments else {
             throw .malformedPickle(reason: "REDUCE at offset \(offset) does not call an allowed global with a tuple")
         }
         switch global {
         case .orderedDict:
             guard args.isEmpty else { throw .malformedPickle(reason: "OrderedDict called with arguments at offset \(offset)") }
-            return .dict(DictBox())
+            return .dict(makeDict())
         case .rebuildTensor:
             // (storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
             guard args.count >= 4, case let .storage(storage) = args[0], case let .int(storageOffset) = args[1] else {
                 throw .malformedPickle(reason: "_rebuild_tensor_v2 at offset \(offset) has unexpected arguments")
             }
-            let shape = try integers(args[2], "size"), strides = try integers(args[3], "stride")
+            let shape = try Unpickler.integers(args[2], "size"), strides = try Unpickler.integers(args[3], "stride")
             var requiresGrad = false
             if args.count > 4, case let .bool(flag) = args[4] { requiresGrad = flag }
             let record = TorchTensorRecord(storage: storage, offset: storageOffset, shape: shape, strides: strides, requiresGrad: requiresGrad)
-            try validate(record)
+            try Unpickler.validate(record)
             return .tensor(record)
         case .rebuildParameter:
             // (data, requires_grad, backward_hooks)
@@ -380,6 +385,28 @@ struct Unpickler {
         let items = Array(stack[mark...])
         stack.removeSubrange(mark...)
         return items
+    }
+
+    private mutating func makeList() -> ListBox {
+        let box = ListBox()
+        boxes.append(box)
+        return box
+    }
+
+    private mutating func makeDict() -> DictBox {
+        let box = DictBox()
+        boxes.append(box)
+        return box
+    }
+
+    /// Empties every list and dict, which breaks any reference cycle among them.
+    private mutating func releaseBoxes() {
+        for box in boxes {
+            if let list = box as? ListBox { list.items = [] } else if let dict = box as? DictBox { dict.entries = []; dict.positions = [:] }
+        }
+        boxes = []
+        stack = []
+        memo = [:]
     }
 
     private func list(at offset: Int) throws(TorchFormatError) -> ListBox {
