@@ -13,8 +13,9 @@
 //
 // `step` trains MLPs of growing width (784 inputs, two hidden layers, 10 classes) on random
 // data with a fixed global batch split over the ranks, and reports the mean time of each
-// phase of a step: forward, backward, the gradient all-reduce (including the wait for the
-// slowest rank), the optimizer (SGD with momentum); each phase's mean over the ranks.
+// phase of a step: forward, backward, the wait for the slowest rank's backward (a
+// barrier), the gradient all-reduce (packing the buckets, MPI, dividing), the optimizer
+// (SGD with momentum); each phase's mean over the ranks.
 
 import Foundation
 import NablaDistributed
@@ -99,7 +100,7 @@ func stepSuite() {
         exit(2)
     }
     say("# DDP steps of 784-W-W-10 MLPs, global batch \(batch) = \(p) x \(batch / p), SGD with momentum, \(p) ranks, \(Parallel.threadCount) thread\(Parallel.threadCount == 1 ? "" : "s") each")
-    say("# width  parameters  gradient-MB  buckets  step-ms  forward-ms  backward-ms  all-reduce-ms  optimizer-ms")
+    say("# width  parameters  gradient-MB  buckets  step-ms  forward-ms  backward-ms  wait-ms  all-reduce-ms  optimizer-ms")
     for width in widths {
         let generator = Generator(seed: 1)
         let model = Sequential {
@@ -113,7 +114,7 @@ func stepSuite() {
         let optimizer = SGD(ddp.parameters(), lr: 0.01, momentum: 0.9)
         let inputs = Tensor.randn([batch / p, 784], generator: Generator(seed: UInt64(10 + group.rank)))
         let labels = Tensor.randint(0, 10, [batch / p], generator: Generator(seed: UInt64(20 + group.rank)))
-        var phases = [0.0, 0.0, 0.0, 0.0]
+        var phases = [Double](repeating: 0, count: 5)
         let warmup = 2
         for step in 0..<(warmup + steps) {
             group.barrier()
@@ -123,17 +124,20 @@ func stepSuite() {
             let t1 = clock.now
             loss.backward()
             let t2 = clock.now
-            ddp.synchronizeGradients()
+            // Timed apart, so that the all-reduce column is the reduction alone.
+            group.barrier()
             let t3 = clock.now
-            optimizer.step()
+            ddp.synchronizeGradients()
             let t4 = clock.now
+            optimizer.step()
+            let t5 = clock.now
             if step >= warmup {
-                for (k, (from, to)) in [(t0, t1), (t1, t2), (t2, t3), (t3, t4)].enumerated() { phases[k] += seconds(to - from) }
+                for (k, (from, to)) in [(t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5)].enumerated() { phases[k] += seconds(to - from) }
             }
         }
         let means = phases.map { meanOverRanks($0 / Double(steps)) * 1000 }
-        say(String(format: "%-7d %11d %12.1f %8d %8.2f %10.2f %11.2f %14.2f %13.2f", width, model.parameterCount, Double(model.parameterCount * 4) / 1e6,
-                   ddp.bucketCount, means.reduce(0, +), means[0], means[1], means[2], means[3]))
+        say(String(format: "%-7d %11d %12.1f %8d %8.2f %10.2f %11.2f %9.2f %14.2f %13.2f", width, model.parameterCount, Double(model.parameterCount * 4) / 1e6,
+                   ddp.bucketCount, means.reduce(0, +), means[0], means[1], means[2], means[3], means[4]))
     }
 }
 

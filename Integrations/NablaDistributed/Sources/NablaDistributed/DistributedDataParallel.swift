@@ -82,7 +82,8 @@ public final class DistributedDataParallel: Module {
         reducedParameters = parameters.filter(\.requiresGrad)
         plan = GradientBuckets.plan(elementCounts: reducedParameters.map(\.numel), dtypes: reducedParameters.map(\.dtype),
                                     capBytes: Int(bucketCapMB * 1_048_576))
-        bucketBuffers = plan.buckets.map { Tensor.zeros([$0.elementCount + $0.parameterIndices.count], dtype: $0.dtype) }
+        // One rank has nothing to reduce, and no need for a second copy of the gradients.
+        bucketBuffers = group.worldSize == 1 ? [] : plan.buckets.map { Tensor.zeros([$0.elementCount + $0.parameterIndices.count], dtype: $0.dtype) }
         super.init()
         checkSameModelOnEveryRank()
         group.broadcastCoalesced(parameters + module.buffers(), from: 0)

@@ -25,7 +25,7 @@ struct GradientBuckets: Sendable, Equatable {
     /// closed once it holds at least `capBytes`, so every parameter is in exactly one
     /// bucket and a parameter larger than the cap gets one of its own.
     static func plan(elementCounts: [Int], dtypes: [DType], capBytes: Int) -> GradientBuckets {
-        precondition(elementCounts.count == dtypes.count)
+        distributedPrecondition(elementCounts.count == dtypes.count, "GradientBuckets.plan: \(elementCounts.count) element counts for \(dtypes.count) dtypes")
         var closed: [Bucket] = []
         var open: [DType: Bucket] = [:]
         var openOrder: [DType] = []

@@ -1,3 +1,4 @@
+import Foundation
 import NablaNN
 import Testing
 
@@ -53,5 +54,33 @@ import Testing
         for (a, b) in zip(bare.parameters(), wrapped.parameters()) {
             #expect(a.grad!.toArray(Float.self) == b.grad!.toArray(Float.self))
         }
+    }
+}
+
+extension SingleProcessTests {
+    /// README.md's "Using it" example, on a small data set and one epoch, saving to a
+    /// temporary folder.
+    @Test func readmeExampleRuns() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nabla-ddp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let train = TensorDataset(Tensor.randn([64, 64], generator: Generator(seed: 1)), Tensor.randint(0, 10, [64], generator: Generator(seed: 2)))
+        let epochs = 1
+
+        let group = ProcessGroup.world
+        let model = Sequential { Linear(64, 128); ReLU(); Linear(128, 10) }
+        let ddp = DistributedDataParallel(model, group: group)
+        let optimizer = Adam(ddp.parameters(), lr: 3e-3)
+        let sampler = DistributedSampler(count: train.count, group: group, seed: 2024, dropLast: true)
+        for epoch in 0..<epochs {
+            let loader = DataLoader(sampler.shard(of: train, epoch: epoch), batchSize: 32 / group.worldSize, dropLast: true)
+            for (inputs, labels) in loader {
+                optimizer.zeroGrad()
+                ddp.backward(CrossEntropyLoss()(ddp(inputs), labels))
+                optimizer.step()
+            }
+            try group.onRankZero { try model.stateDict().save(pth: folder.appendingPathComponent("epoch-\(epoch).pth").path) }
+        }
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("epoch-0.pth").path))
     }
 }
