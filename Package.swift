@@ -71,7 +71,10 @@ let package = Package(
     targets: isaTargets + [
         .target(
             name: "NablaKernelsCore",
-            swiftSettings: [optimizeInDebug]
+            // Only `@inlinable` code crosses into the instruction-set targets: without
+            // cross-module optimisation, every other function of Core is compiled here,
+            // for the baseline CPU, and the targets call it (the rule in DESIGN.md).
+            swiftSettings: [optimizeInDebug, .unsafeFlags(["-disable-cmo"])]
         ),
         .target(
             name: "NablaKernels",

@@ -34,7 +34,7 @@ public enum BoxMuller {
         #if canImport(NablaKernelsNEON)
         case .neon: boxMullerNEON(data, count: count, mean: mean, std: std)
         #endif
-        default: BoxMullerEngine.transformBlocks(data, count: count, mean: mean, std: std)
+        default: BoxMullerEngine<BoxMuller>.transformBlocks(data, count: count, mean: mean, std: std)
         }
     }
 }

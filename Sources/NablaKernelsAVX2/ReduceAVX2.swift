@@ -7,7 +7,7 @@ import NablaKernelsCore
 public func reduceSumAVX2(
     _ plan: ReductionPlan, output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>
 ) {
-    ReduceEngine.sum(plan, output: output, input: input, vector: SIMD8<Float>.self)
+    ReduceEngine<AVX2Arithmetic>.sum(plan, output: output, input: input, vector: SIMD8<Float>.self)
 }
 
 /// `ReduceEngine.extreme` for `Float` with `SIMD8<Float>` on AVX2 + FMA.
@@ -16,7 +16,7 @@ public func reduceExtremeAVX2(
     _ plan: ReductionPlan, largest: Bool,
     values: UnsafeMutablePointer<Float>?, indices: UnsafeMutablePointer<Int64>?, input: UnsafePointer<Float>
 ) {
-    ReduceEngine.extreme(plan, largest: largest, values: values, indices: indices, input: input, vector: SIMD8<Float>.self)
+    ReduceEngine<AVX2Arithmetic>.extreme(plan, largest: largest, values: values, indices: indices, input: input, vector: SIMD8<Float>.self)
 }
 
 /// `ReduceEngine.rowwise` for `Float` with `SIMD8<Float>` on AVX2 + FMA.
@@ -26,9 +26,9 @@ public func reduceRowwiseAVX2(
     output: UnsafeMutablePointer<Float>, outputStrides: [Int],
     input: UnsafePointer<Float>, inputStrides: [Int]
 ) {
-    ReduceEngine.rowwise(
+    ReduceEngine<AVX2Arithmetic>.rowwise(
         op, shape: shape, dim: dim, output: output, outputStrides: outputStrides,
-        input: input, inputStrides: inputStrides, vector: SIMD8<Float>.self, multiplyAdd: FusedMultiplyAdd.self)
+        input: input, inputStrides: inputStrides, vector: SIMD8<Float>.self, multiplyAdd: AVX2Arithmetic.self)
 }
 
 /// `ReduceEngine.sum` for `Double` with `SIMD4<Double>` on AVX2 + FMA.
@@ -36,7 +36,7 @@ public func reduceRowwiseAVX2(
 public func reduceSumAVX2(
     _ plan: ReductionPlan, output: UnsafeMutablePointer<Double>, input: UnsafePointer<Double>
 ) {
-    ReduceEngine.sum(plan, output: output, input: input, vector: SIMD4<Double>.self)
+    ReduceEngine<AVX2Arithmetic>.sum(plan, output: output, input: input, vector: SIMD4<Double>.self)
 }
 
 /// `ReduceEngine.extreme` for `Double` with `SIMD4<Double>` on AVX2 + FMA.
@@ -45,7 +45,7 @@ public func reduceExtremeAVX2(
     _ plan: ReductionPlan, largest: Bool,
     values: UnsafeMutablePointer<Double>?, indices: UnsafeMutablePointer<Int64>?, input: UnsafePointer<Double>
 ) {
-    ReduceEngine.extreme(plan, largest: largest, values: values, indices: indices, input: input, vector: SIMD4<Double>.self)
+    ReduceEngine<AVX2Arithmetic>.extreme(plan, largest: largest, values: values, indices: indices, input: input, vector: SIMD4<Double>.self)
 }
 
 /// `ReduceEngine.rowwise` for `Double` with `SIMD4<Double>` on AVX2 + FMA.
@@ -55,7 +55,7 @@ public func reduceRowwiseAVX2(
     output: UnsafeMutablePointer<Double>, outputStrides: [Int],
     input: UnsafePointer<Double>, inputStrides: [Int]
 ) {
-    ReduceEngine.rowwise(
+    ReduceEngine<AVX2Arithmetic>.rowwise(
         op, shape: shape, dim: dim, output: output, outputStrides: outputStrides,
-        input: input, inputStrides: inputStrides, vector: SIMD4<Double>.self, multiplyAdd: FusedMultiplyAdd.self)
+        input: input, inputStrides: inputStrides, vector: SIMD4<Double>.self, multiplyAdd: AVX2Arithmetic.self)
 }

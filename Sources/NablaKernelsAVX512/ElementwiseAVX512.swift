@@ -11,9 +11,9 @@ public func elementwiseUnaryAVX512(
     output: UnsafeMutablePointer<Float>, outputStrides: [Int],
     input: UnsafePointer<Float>, inputStrides: [Int]
 ) {
-    ElementwiseEngine.unary(
+    ElementwiseEngine<AVX512Arithmetic>.unary(
         op, shape: shape, output: output, outputStrides: outputStrides,
-        input: input, inputStrides: inputStrides, vector: SIMD16<Float>.self, multiplyAdd: FusedMultiplyAdd.self)
+        input: input, inputStrides: inputStrides, vector: SIMD16<Float>.self, multiplyAdd: AVX512Arithmetic.self)
 }
 
 /// `ElementwiseEngine.binary`
@@ -25,10 +25,10 @@ public func elementwiseBinaryAVX512(
     lhs: UnsafePointer<Float>, lhsStrides: [Int],
     rhs: UnsafePointer<Float>, rhsStrides: [Int]
 ) {
-    ElementwiseEngine.binary(
+    ElementwiseEngine<AVX512Arithmetic>.binary(
         op, shape: shape, output: output, outputStrides: outputStrides,
         lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides,
-        vector: SIMD16<Float>.self, multiplyAdd: FusedMultiplyAdd.self)
+        vector: SIMD16<Float>.self, multiplyAdd: AVX512Arithmetic.self)
 }
 
 /// `ElementwiseEngine.unary`
@@ -39,9 +39,9 @@ public func elementwiseUnaryAVX512(
     output: UnsafeMutablePointer<Double>, outputStrides: [Int],
     input: UnsafePointer<Double>, inputStrides: [Int]
 ) {
-    ElementwiseEngine.unary(
+    ElementwiseEngine<AVX512Arithmetic>.unary(
         op, shape: shape, output: output, outputStrides: outputStrides,
-        input: input, inputStrides: inputStrides, vector: SIMD8<Double>.self, multiplyAdd: FusedMultiplyAdd.self)
+        input: input, inputStrides: inputStrides, vector: SIMD8<Double>.self, multiplyAdd: AVX512Arithmetic.self)
 }
 
 /// `ElementwiseEngine.binary`
@@ -53,8 +53,8 @@ public func elementwiseBinaryAVX512(
     lhs: UnsafePointer<Double>, lhsStrides: [Int],
     rhs: UnsafePointer<Double>, rhsStrides: [Int]
 ) {
-    ElementwiseEngine.binary(
+    ElementwiseEngine<AVX512Arithmetic>.binary(
         op, shape: shape, output: output, outputStrides: outputStrides,
         lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides,
-        vector: SIMD8<Double>.self, multiplyAdd: FusedMultiplyAdd.self)
+        vector: SIMD8<Double>.self, multiplyAdd: AVX512Arithmetic.self)
 }

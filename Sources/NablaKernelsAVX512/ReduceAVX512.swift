@@ -7,7 +7,7 @@ import NablaKernelsCore
 public func reduceSumAVX512(
     _ plan: ReductionPlan, output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>
 ) {
-    ReduceEngine.sum(plan, output: output, input: input, vector: SIMD16<Float>.self)
+    ReduceEngine<AVX512Arithmetic>.sum(plan, output: output, input: input, vector: SIMD16<Float>.self)
 }
 
 /// `ReduceEngine.extreme` for `Float` with `SIMD16<Float>` on AVX-512.
@@ -16,7 +16,7 @@ public func reduceExtremeAVX512(
     _ plan: ReductionPlan, largest: Bool,
     values: UnsafeMutablePointer<Float>?, indices: UnsafeMutablePointer<Int64>?, input: UnsafePointer<Float>
 ) {
-    ReduceEngine.extreme(plan, largest: largest, values: values, indices: indices, input: input, vector: SIMD16<Float>.self)
+    ReduceEngine<AVX512Arithmetic>.extreme(plan, largest: largest, values: values, indices: indices, input: input, vector: SIMD16<Float>.self)
 }
 
 /// `ReduceEngine.rowwise` for `Float` with `SIMD16<Float>` on AVX-512.
@@ -26,9 +26,9 @@ public func reduceRowwiseAVX512(
     output: UnsafeMutablePointer<Float>, outputStrides: [Int],
     input: UnsafePointer<Float>, inputStrides: [Int]
 ) {
-    ReduceEngine.rowwise(
+    ReduceEngine<AVX512Arithmetic>.rowwise(
         op, shape: shape, dim: dim, output: output, outputStrides: outputStrides,
-        input: input, inputStrides: inputStrides, vector: SIMD16<Float>.self, multiplyAdd: FusedMultiplyAdd.self)
+        input: input, inputStrides: inputStrides, vector: SIMD16<Float>.self, multiplyAdd: AVX512Arithmetic.self)
 }
 
 /// `ReduceEngine.sum` for `Double` with `SIMD8<Double>` on AVX-512.
@@ -36,7 +36,7 @@ public func reduceRowwiseAVX512(
 public func reduceSumAVX512(
     _ plan: ReductionPlan, output: UnsafeMutablePointer<Double>, input: UnsafePointer<Double>
 ) {
-    ReduceEngine.sum(plan, output: output, input: input, vector: SIMD8<Double>.self)
+    ReduceEngine<AVX512Arithmetic>.sum(plan, output: output, input: input, vector: SIMD8<Double>.self)
 }
 
 /// `ReduceEngine.extreme` for `Double` with `SIMD8<Double>` on AVX-512.
@@ -45,7 +45,7 @@ public func reduceExtremeAVX512(
     _ plan: ReductionPlan, largest: Bool,
     values: UnsafeMutablePointer<Double>?, indices: UnsafeMutablePointer<Int64>?, input: UnsafePointer<Double>
 ) {
-    ReduceEngine.extreme(plan, largest: largest, values: values, indices: indices, input: input, vector: SIMD8<Double>.self)
+    ReduceEngine<AVX512Arithmetic>.extreme(plan, largest: largest, values: values, indices: indices, input: input, vector: SIMD8<Double>.self)
 }
 
 /// `ReduceEngine.rowwise` for `Double` with `SIMD8<Double>` on AVX-512.
@@ -55,7 +55,7 @@ public func reduceRowwiseAVX512(
     output: UnsafeMutablePointer<Double>, outputStrides: [Int],
     input: UnsafePointer<Double>, inputStrides: [Int]
 ) {
-    ReduceEngine.rowwise(
+    ReduceEngine<AVX512Arithmetic>.rowwise(
         op, shape: shape, dim: dim, output: output, outputStrides: outputStrides,
-        input: input, inputStrides: inputStrides, vector: SIMD8<Double>.self, multiplyAdd: FusedMultiplyAdd.self)
+        input: input, inputStrides: inputStrides, vector: SIMD8<Double>.self, multiplyAdd: AVX512Arithmetic.self)
 }

@@ -10,16 +10,17 @@
 /// addition into an FMA. The functions below perform exactly those float operations, with
 /// exactly those products fused (`addingProduct`) and all others rounded on their own, so
 /// the result does not depend on the instruction set that runs them.
-public enum BoxMullerEngine {
+///
+/// `ISA` only names the instruction-set target that specialises the engine, so that each
+/// target's copy has its own symbols (DESIGN.md's ISA rule); the arithmetic is the same.
+public enum BoxMullerEngine<ISA> {
     /// Eight floats: PyTorch's AVX2 width, half a block.
     public typealias Vector = SIMD8<Float>
 
     /// Turns the blocks of 16 uniforms at `data`, `data + 16`, ... (as many whole blocks as
     /// `count` holds) into normals with mean `mean` and standard deviation `std`.
     ///
-    /// Every uniform must be in [0, 1), as a 24-bit draw is. Always inlined, so that each
-    /// instruction-set target compiles its own copy (a non-generic `@inlinable` function
-    /// could otherwise be called in this module's baseline build).
+    /// Every uniform must be in [0, 1), as a 24-bit draw is.
     @inlinable @inline(__always)
     public static func transformBlocks(_ data: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
         var start = 0
@@ -32,13 +33,13 @@ public enum BoxMullerEngine {
     @inlinable @inline(__always)
     static func transformBlock(_ block: UnsafeMutablePointer<Float>, mean: Vector, std: Vector) {
         let raw = UnsafeMutableRawPointer(block)
-        let u1 = 1 - raw.loadUnaligned(as: Vector.self)
-        let u2 = raw.loadUnaligned(fromByteOffset: 32, as: Vector.self)
+        let u1 = 1 - ISAMemory<ISA>.load(raw, as: Vector.self)
+        let u2 = ISAMemory<ISA>.load(raw + 32, as: Vector.self)
         let radius = (-2 * logarithm(u1)).squareRoot()
         let theta = Vector(repeating: Float(2 * Double.pi)) * u2
         let (sine, cosine) = sineCosine(theta)
-        raw.storeBytes(of: mean.addingProduct(radius * cosine, std), as: Vector.self)
-        raw.storeBytes(of: mean.addingProduct(radius * sine, std), toByteOffset: 32, as: Vector.self)
+        ISAMemory<ISA>.store(mean.addingProduct(radius * cosine, std), to: raw)
+        ISAMemory<ISA>.store(mean.addingProduct(radius * sine, std), to: raw + 32)
     }
 
     @inlinable @inline(__always)

@@ -9,7 +9,12 @@
 ///
 /// Outputs must not partially overlap inputs (an output identical to an input, same
 /// pointer and strides, is fine: each element is read before it is written).
-public enum ElementwiseEngine {
+///
+/// `ISA` is the instruction-set target's own type (its multiply-add strategy, passed
+/// again as `multiplyAdd`): every specialisation of the engine, its closures and its
+/// helpers is then named after that target, so no two targets' copies can be merged by
+/// the linker (DESIGN.md's ISA rule).
+public enum ElementwiseEngine<ISA> {
     // MARK: SIMD operations
 
     /// `output = op(input)` with a SIMD body over vectors `V`.
@@ -20,9 +25,8 @@ public enum ElementwiseEngine {
         input: UnsafePointer<Op.Element>, inputStrides: [Int],
         vector: V.Type, multiplyAdd: M.Type
     ) where V.Scalar == Op.Element {
-        let plan = ElementwisePlan(shape: shape, operandStrides: [outputStrides, inputStrides])
-        let inner = plan.shape.count - 1
-        let so = plan.strides[0][inner], sx = plan.strides[1][inner]
+        let plan = ElementwisePlan(shape: shape, outputStrides, inputStrides)
+        let so = plan.innerStride(0), sx = plan.innerStride(1)
         plan.parallelRuns(cost: Op.cost) { oo, ox, _, _, n in
             unaryRun(op, n, output + oo, so, input + ox, sx, V.self, M.self)
         }
@@ -64,9 +68,8 @@ public enum ElementwiseEngine {
         rhs: UnsafePointer<Op.Element>, rhsStrides: [Int],
         vector: V.Type, multiplyAdd: M.Type
     ) where V.Scalar == Op.Element {
-        let plan = ElementwisePlan(shape: shape, operandStrides: [outputStrides, lhsStrides, rhsStrides])
-        let inner = plan.shape.count - 1
-        let so = plan.strides[0][inner], sa = plan.strides[1][inner], sb = plan.strides[2][inner]
+        let plan = ElementwisePlan(shape: shape, outputStrides, lhsStrides, rhsStrides)
+        let so = plan.innerStride(0), sa = plan.innerStride(1), sb = plan.innerStride(2)
         plan.parallelRuns(cost: Op.cost) { oo, oa, ob, _, n in
             binaryRun(op, n, output + oo, so, lhs + oa, sa, rhs + ob, sb, V.self, M.self)
         }
@@ -133,9 +136,8 @@ public enum ElementwiseEngine {
         output: UnsafeMutablePointer<Op.Output>, outputStrides: [Int],
         input: UnsafePointer<Op.Input>, inputStrides: [Int]
     ) {
-        let plan = ElementwisePlan(shape: shape, operandStrides: [outputStrides, inputStrides])
-        let inner = plan.shape.count - 1
-        let so = plan.strides[0][inner], sx = plan.strides[1][inner]
+        let plan = ElementwisePlan(shape: shape, outputStrides, inputStrides)
+        let so = plan.innerStride(0), sx = plan.innerStride(1)
         plan.parallelRuns(cost: 1) { oo, ox, _, _, n in
             let out = output + oo, x = input + ox
             if so == 1 && sx == 1 {
@@ -154,9 +156,8 @@ public enum ElementwiseEngine {
         lhs: UnsafePointer<Op.LHS>, lhsStrides: [Int],
         rhs: UnsafePointer<Op.RHS>, rhsStrides: [Int]
     ) {
-        let plan = ElementwisePlan(shape: shape, operandStrides: [outputStrides, lhsStrides, rhsStrides])
-        let inner = plan.shape.count - 1
-        let so = plan.strides[0][inner], sa = plan.strides[1][inner], sb = plan.strides[2][inner]
+        let plan = ElementwisePlan(shape: shape, outputStrides, lhsStrides, rhsStrides)
+        let so = plan.innerStride(0), sa = plan.innerStride(1), sb = plan.innerStride(2)
         plan.parallelRuns(cost: 1) { oo, oa, ob, _, n in
             let out = output + oo, a = lhs + oa, b = rhs + ob
             if so == 1 && sa == 1 && sb == 1 {
@@ -179,10 +180,9 @@ public enum ElementwiseEngine {
         b: UnsafePointer<Op.B>, bStrides: [Int],
         c: UnsafePointer<Op.C>, cStrides: [Int]
     ) {
-        let plan = ElementwisePlan(shape: shape, operandStrides: [outputStrides, aStrides, bStrides, cStrides])
-        let inner = plan.shape.count - 1
-        let so = plan.strides[0][inner], sa = plan.strides[1][inner]
-        let sb = plan.strides[2][inner], sc = plan.strides[3][inner]
+        let plan = ElementwisePlan(shape: shape, outputStrides, aStrides, bStrides, cStrides)
+        let so = plan.innerStride(0), sa = plan.innerStride(1)
+        let sb = plan.innerStride(2), sc = plan.innerStride(3)
         plan.parallelRuns(cost: 1) { oo, oa, ob, oc, n in
             let out = output + oo, pa = a + oa, pb = b + ob, pc = c + oc
             for i in 0..<n { out[i * so] = op(pa[i * sa], pb[i * sb], pc[i * sc]) }
@@ -192,13 +192,13 @@ public enum ElementwiseEngine {
     // MARK: Loads and stores
 
     @inlinable @inline(__always)
-    static func load<V: SIMD>(_ p: UnsafePointer<V.Scalar>, _: V.Type) -> V {
-        UnsafeRawPointer(p).loadUnaligned(as: V.self)
+    static func load<V: SIMD & BitwiseCopyable>(_ p: UnsafePointer<V.Scalar>, _: V.Type) -> V {
+        ISAMemory<ISA>.load(UnsafeRawPointer(p), as: V.self)
     }
 
     @inlinable @inline(__always)
-    static func store<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<V.Scalar>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+    static func store<V: SIMD & BitwiseCopyable>(_ v: V, _ p: UnsafeMutablePointer<V.Scalar>) {
+        ISAMemory<ISA>.store(v, to: UnsafeMutableRawPointer(p))
     }
 
     /// `count` elements `stride` apart into the first lanes of a vector (others 0).

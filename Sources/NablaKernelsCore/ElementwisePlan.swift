@@ -13,6 +13,29 @@ public struct ElementwisePlan: Sendable {
     /// The number of elements (the product of `shape`); 0 when any dimension is empty.
     public let count: Int
 
+    /// The plan of an output and one input (`ElementwisePlan(shape:operandStrides:)`).
+    /// This and the accessors below are not inlinable: the kernels that the instruction-set
+    /// targets compile call them here, so that the arrays they touch are baseline code.
+    public init(shape: [Int], _ output: [Int], _ input: [Int]) {
+        self.init(shape: shape, operandStrides: [output, input])
+    }
+
+    /// The plan of an output and two inputs.
+    public init(shape: [Int], _ output: [Int], _ first: [Int], _ second: [Int]) {
+        self.init(shape: shape, operandStrides: [output, first, second])
+    }
+
+    /// The plan of an output and three inputs.
+    public init(shape: [Int], _ output: [Int], _ first: [Int], _ second: [Int], _ third: [Int]) {
+        self.init(shape: shape, operandStrides: [output, first, second, third])
+    }
+
+    /// Operand `operand`'s stride along the innermost (coalesced) dim.
+    public func innerStride(_ operand: Int) -> Int { strides[operand][shape.count - 1] }
+
+    /// The extent of the innermost (coalesced) dim.
+    public var innerExtent: Int { shape[shape.count - 1] }
+
     /// Builds the plan for `shape`, with `operandStrides[k]` the strides of operand `k`
     /// (at most four operands, output first), each as long as `shape`.
     public init(shape: [Int], operandStrides: [[Int]]) {
@@ -60,7 +83,9 @@ public struct ElementwisePlan: Sendable {
     /// Calls `body(o0, o1, o2, o3, n)` for each run of `n` consecutive elements of the
     /// innermost dimension inside the linear element range `range`, with `ok` the
     /// element offset of operand `k` at the start of the run.
-    @inlinable @inline(__always)
+    ///
+    /// Not inlinable: the walk (its index array, its carries) is baseline code in this
+    /// module, and an instruction-set target's kernels receive only the runs.
     public func forEachRun(in range: Range<Int>, _ body: (Int, Int, Int, Int, Int) -> Void) {
         let rank = shape.count
         let inner = shape[rank - 1]
@@ -97,8 +122,7 @@ public struct ElementwisePlan: Sendable {
 
     /// Splits the elements into tasks (one per `grain` units of work, where each element
     /// costs `cost`) and walks each task's contiguous range of elements on its own thread.
-    /// Element-wise results do not depend on the split.
-    @inlinable @inline(__always)
+    /// Element-wise results do not depend on the split. Not inlinable, like ``forEachRun(in:_:)``.
     public func parallelRuns(cost: Int, _ body: (Int, Int, Int, Int, Int) -> Void) {
         let total = count
         guard total > 0 else { return }

@@ -17,7 +17,7 @@
 /// `2 * mr` vector accumulators (at most 12 rows).
 public protocol GEMMKernelConfig {
     /// The element type, `Float` or `Double`.
-    associatedtype Scalar: BinaryFloatingPoint & SIMDScalar
+    associatedtype Scalar: BinaryFloatingPoint & SIMDScalar where Scalar.SIMD4Storage: BitwiseCopyable
     /// One register's worth of elements.
     associatedtype Vector: SIMD where Vector.Scalar == Scalar
 

@@ -124,13 +124,12 @@ extension GEMM {
     ) {
         let raw = UnsafeRawPointer(src)
         let rowStride = stride &* MemoryLayout<Scalar>.stride
-        let x0 = raw.loadUnaligned(as: SIMD4<Scalar>.self)
-        let x1 = raw.loadUnaligned(fromByteOffset: rowStride, as: SIMD4<Scalar>.self)
-        let x2 = raw.loadUnaligned(fromByteOffset: 2 &* rowStride, as: SIMD4<Scalar>.self)
-        let x3 = raw.loadUnaligned(fromByteOffset: 3 &* rowStride, as: SIMD4<Scalar>.self)
+        let x0 = ISAMemory<K>.load(raw, as: SIMD4<Scalar>.self)
+        let x1 = ISAMemory<K>.load(raw + rowStride, as: SIMD4<Scalar>.self)
+        let x2 = ISAMemory<K>.load(raw + 2 &* rowStride, as: SIMD4<Scalar>.self)
+        let x3 = ISAMemory<K>.load(raw + 3 &* rowStride, as: SIMD4<Scalar>.self)
         for q in 0..<4 {
-            UnsafeMutableRawPointer(dst + q &* dstStride).storeBytes(
-                of: SIMD4(x0[q], x1[q], x2[q], x3[q]), as: SIMD4<Scalar>.self)
+            ISAMemory<K>.store(SIMD4(x0[q], x1[q], x2[q], x3[q]), to: UnsafeMutableRawPointer(dst + q &* dstStride))
         }
     }
 }

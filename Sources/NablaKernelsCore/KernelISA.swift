@@ -51,8 +51,21 @@ public enum KernelISA: Int, CaseIterable, Comparable, Sendable, CustomStringConv
     public static func < (lhs: KernelISA, rhs: KernelISA) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// The instruction sets this binary holds kernels for and this CPU can run, weakest
-    /// first. Tests run every kernel once per element.
+    /// first, capped by the `NABLA_ISA` environment variable when that names one of them
+    /// (`NABLA_ISA=avx2` leaves out AVX-512): tests and benchmarks run every path listed,
+    /// so under an emulated CPU (`qemu-x86_64 -cpu Haswell`, which shows the host's
+    /// `/proc/cpuinfo`) the cap keeps them to the paths that CPU has. A higher or unknown
+    /// name is ignored. Detected once per process.
     public static let available: [KernelISA] = {
+        let detected = KernelISA.detected
+        guard let raw = getenv("NABLA_ISA"), let cap = KernelISA(name: String(cString: raw)), detected.contains(cap) else {
+            return detected
+        }
+        return detected.filter { $0 <= cap }
+    }()
+
+    /// What this binary holds kernels for and this CPU can run, without the cap.
+    static var detected: [KernelISA] {
         #if arch(x86_64)
         let features = CPUFeatures.detect()
         var result: [KernelISA] = [.x86Baseline]
@@ -64,22 +77,11 @@ public enum KernelISA: Int, CaseIterable, Comparable, Sendable, CustomStringConv
         #else
         return []
         #endif
-    }()
+    }
 
-    /// The best instruction set this CPU supports, lowered to the one named by the
-    /// `NABLA_ISA` environment variable when that is set to an available, lower one
-    /// (a higher or unknown name is ignored, so a forced path can never crash).
-    /// Detected once per process.
-    public static let current: KernelISA = {
-        let best = available.last ?? .x86Baseline
-        if let raw = getenv("NABLA_ISA"),
-            let forced = KernelISA(name: String(cString: raw)),
-            available.contains(forced), forced <= best
-        {
-            return forced
-        }
-        return best
-    }()
+    /// The best of ``available``: the best instruction set this CPU supports, or the one
+    /// `NABLA_ISA` names when that is available and lower.
+    public static let current: KernelISA = available.last ?? .x86Baseline
 }
 
 #if arch(x86_64)

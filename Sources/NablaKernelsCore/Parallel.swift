@@ -49,7 +49,7 @@ public enum Parallel {
     /// How many tasks a piece of work deserves: one per `grain` units of work, at most
     /// ``threadCount``, at least 1. A `grain` worth about 100 microseconds keeps the
     /// dispatch overhead negligible.
-    @inlinable
+    @inlinable @inline(__always)
     public static func taskCount(work: Int, grain: Int) -> Int {
         guard work > grain else { return 1 }
         return max(1, min(threadCount, work / grain))
@@ -77,7 +77,7 @@ public enum Parallel {
     }
 
     /// Splits `0..<count` into `tasks` contiguous ranges of nearly equal size.
-    @inlinable
+    @inlinable @inline(__always)
     public static func slice(_ count: Int, tasks: Int, task: Int) -> Range<Int> {
         let base = count / tasks
         let extra = count % tasks

@@ -16,7 +16,7 @@ extension ReduceEngine {
     ) {
         let outputs = plan.outputCount
         guard outputs > 0 else { return }
-        nablaPrecondition(plan.reducedCount > 0, "reduce: max/min of an empty dim")
+        ReducePlanning.requireElements(plan)
         if largest {
             extreme(plan, true, values, indices, input, V.self)
         } else {
@@ -35,9 +35,8 @@ extension ReduceEngine {
         typealias T = V.Scalar
         let outputs = plan.outputCount
         let n = plan.rowCount, s = plan.rowStride, offsets = plan.rowOffsets
-        let inner = plan.outer.shape.count - 1
-        let so = plan.outer.strides[0][inner], si = plan.outer.strides[1][inner]
-        let columnwise = si == 1 && s != 1 && offsets.count == 1 && plan.outer.shape[inner] >= V.scalarCount
+        let so = plan.outer.innerStride(0), si = plan.outer.innerStride(1)
+        let columnwise = si == 1 && s != 1 && offsets.count == 1 && plan.outer.innerExtent >= V.scalarCount
         let wantIndex = indices != nil
 
         @inline(__always) func write(_ o: Int, _ best: (T, Int)) {

@@ -17,7 +17,11 @@
 /// row-major position within the reduced dims). When the order of the inputs does not
 /// matter to the result's meaning (sums), the reduced dims may first be sorted by
 /// decreasing stride, so that transposed inputs are read in memory order.
-public struct ReductionPlan: Sendable {
+///
+/// A class, so that the kernels share one plan by reference: copying a struct of arrays
+/// would make each instruction-set target emit a copy function under a name every target
+/// shares (DESIGN.md's ISA rule).
+public final class ReductionPlan: Sendable {
     /// The kept dims: output (operand 0) and input (operand 1) strides.
     public let outer: ElementwisePlan
     /// The number of output elements.

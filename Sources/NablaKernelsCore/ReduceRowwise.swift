@@ -35,17 +35,11 @@ extension ReduceEngine {
         vector: V.Type, multiplyAdd: M.Type
     ) {
         typealias T = V.Scalar
-        nablaPrecondition(dim >= 0 && dim < shape.count, "\(op): dim \(dim) out of range for shape \(shape)")
-        nablaPrecondition(inputStrides.count == shape.count && outputStrides.count == shape.count,
-                     "\(op): strides \(inputStrides) and \(outputStrides) do not match shape \(shape)")
-        let kept = (0..<shape.count).filter { $0 != dim }
-        let outer = ElementwisePlan(shape: kept.map { shape[$0] },
-                                    operandStrides: [kept.map { outputStrides[$0] }, kept.map { inputStrides[$0] }])
+        let outer = ReducePlanning.rowwiseOuterPlan(op, shape: shape, dim: dim, outputStrides: outputStrides, inputStrides: inputStrides)
         let rows = outer.count
         let n = shape[dim], sx = inputStrides[dim], sy = outputStrides[dim]
         guard rows > 0, n > 0 || op == .logSumExp else { return }
-        let inner = outer.shape.count - 1
-        let so = outer.strides[0][inner], si = outer.strides[1][inner]
+        let so = outer.innerStride(0), si = outer.innerStride(1)
         let contiguous = sx == 1 && (op == .logSumExp || sy == 1)
         let tasks = Parallel.taskCount(work: rows * Swift.max(n, 1) * 8, grain: grain)
         Parallel.run(tasks) { task in
@@ -85,7 +79,7 @@ extension ReduceEngine {
             let scale = V(repeating: 1 / total)
             var i = 0
             while i + w <= n {
-                UnsafeMutableRawPointer(y + i).storeBytes(of: load(y + i, V.self) * scale, as: V.self)
+                store(load(y + i, V.self) * scale, y + i)
                 i += w
             }
             while i < n { y[i] *= scale[0]; i += 1 }
@@ -94,7 +88,7 @@ extension ReduceEngine {
             let offset = V(repeating: shift + V.Scalar._libm(.log, total))
             var i = 0
             while i + w <= n {
-                UnsafeMutableRawPointer(y + i).storeBytes(of: load(x + i, V.self) - offset, as: V.self)
+                store(load(x + i, V.self) - offset, y + i)
                 i += w
             }
             while i < n { y[i] = x[i] - offset[0]; i += 1 }
@@ -151,8 +145,8 @@ extension ReduceEngine {
             let e0 = VectorMath.exp(load(x + i, V.self) - c, M.self)
             let e1 = VectorMath.exp(load(x + i + w, V.self) - c, M.self)
             if let y {
-                UnsafeMutableRawPointer(y + i).storeBytes(of: e0, as: V.self)
-                UnsafeMutableRawPointer(y + i + w).storeBytes(of: e1, as: V.self)
+                store(e0, y + i)
+                store(e1, y + i + w)
             }
             a0 += e0
             a1 += e1

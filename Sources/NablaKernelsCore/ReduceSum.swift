@@ -5,7 +5,11 @@
 /// depends only on the plan, never on the thread count. Threads split either the outputs,
 /// or (when there are fewer outputs than threads) the fixed leaves of the summation tree,
 /// whose partial results are then combined in the same tree as on one thread.
-public enum ReduceEngine {
+///
+/// `ISA` is the instruction-set target's own type (its multiply-add strategy): every
+/// specialisation of the engine, its closures and its helpers is then named after that
+/// target, so no two targets' copies can be merged by the linker (DESIGN.md's ISA rule).
+public enum ReduceEngine<ISA: MultiplyAddStrategy> {
     /// Elements per leaf of a row's summation tree. Each leaf is summed in SIMD lanes
     /// (each lane adds at most `rowLeaf / vector width` terms), and leaves are added
     /// pairwise, so the rounding error grows with the logarithm of the row length.
@@ -35,10 +39,9 @@ public enum ReduceEngine {
         let outputs = plan.outputCount
         guard outputs > 0 else { return }
         let rows = RowSummer<V>(plan)
-        let inner = plan.outer.shape.count - 1
-        let so = plan.outer.strides[0][inner], si = plan.outer.strides[1][inner]
+        let so = plan.outer.innerStride(0), si = plan.outer.innerStride(1)
         let columnwise = si == 1 && plan.rowStride != 1 && plan.rowOffsets.count == 1
-            && plan.outer.shape[inner] >= V.scalarCount && plan.rowCount > 0
+            && plan.outer.innerExtent >= V.scalarCount && plan.rowCount > 0
         let tasks = Parallel.taskCount(work: outputs * Swift.max(plan.reducedCount, 1), grain: grain)
 
         let walk = { (range: Range<Int>) in
@@ -142,17 +145,8 @@ public enum ReduceEngine {
 
     /// The output and input offsets of every output, in output order (used when there
     /// are only a few outputs).
-    @inlinable
-    static func outputBases(_ plan: ReductionPlan) -> [(output: Int, input: Int)] {
-        let inner = plan.outer.shape.count - 1
-        let so = plan.outer.strides[0][inner], si = plan.outer.strides[1][inner]
-        var bases: [(output: Int, input: Int)] = []
-        bases.reserveCapacity(plan.outputCount)
-        plan.outer.forEachRun(in: 0..<plan.outputCount) { oo, oi, _, _, m in
-            for j in 0..<m { bases.append((oo + j * so, oi + j * si)) }
-        }
-        return bases
-    }
+    @inlinable @inline(__always)
+    static func outputBases(_ plan: ReductionPlan) -> [(output: Int, input: Int)] { ReducePlanning.outputBases(plan) }
 
     /// The sum of the lanes, as a balanced tree (`SIMD.sum()` is a sequential chain).
     @inlinable @inline(__always)
@@ -167,8 +161,13 @@ public enum ReduceEngine {
     }
 
     @inlinable @inline(__always)
-    static func load<V: SIMD>(_ p: UnsafePointer<V.Scalar>, _: V.Type) -> V {
-        UnsafeRawPointer(p).loadUnaligned(as: V.self)
+    static func load<V: SIMD & BitwiseCopyable>(_ p: UnsafePointer<V.Scalar>, _: V.Type) -> V {
+        ISAMemory<ISA>.load(UnsafeRawPointer(p), as: V.self)
+    }
+
+    @inlinable @inline(__always)
+    static func store<V: SIMD & BitwiseCopyable>(_ v: V, _ p: UnsafeMutablePointer<V.Scalar>) {
+        ISAMemory<ISA>.store(v, to: UnsafeMutableRawPointer(p))
     }
 
     /// `count` elements `stride` apart into the first lanes of a vector, `fill` elsewhere.
@@ -182,83 +181,118 @@ public enum ReduceEngine {
     /// Stores the first `count` lanes to elements `stride` apart (one vector store when
     /// they are a whole contiguous vector).
     @inlinable @inline(__always)
-    static func put<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<V.Scalar>, _ stride: Int, _ count: Int) {
+    static func put<V: SIMD & BitwiseCopyable>(_ v: V, _ p: UnsafeMutablePointer<V.Scalar>, _ stride: Int, _ count: Int) {
         if stride == 1 && count == V.scalarCount {
-            UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+            store(v, p)
         } else {
             for j in 0..<count { p[j * stride] = v[j] }
         }
     }
 }
 
-/// The summation tree of one output's row-plan reduction: `leafCount` leaves (each row
-/// cut into pieces of ``ReduceEngine/rowLeaf`` elements, rows in order), added pairwise.
-@usableFromInline
-struct RowSummer<V: FloatVector> {
-    @usableFromInline let count: Int
-    @usableFromInline let stride: Int
-    @usableFromInline let rowOffsets: [Int]
-    @usableFromInline let leavesPerRow: Int
+extension ReduceEngine {
+    /// The summation tree of one output's row-plan reduction: `leafCount` leaves (each row
+    /// cut into pieces of ``ReduceEngine/rowLeaf`` elements, rows in order), added pairwise.
+    @usableFromInline
+    struct RowSummer<V: FloatVector> {
+        @usableFromInline let count: Int
+        @usableFromInline let stride: Int
+        @usableFromInline let rowOffsets: [Int]
+        @usableFromInline let leavesPerRow: Int
 
-    @inlinable init(_ plan: ReductionPlan) {
-        count = plan.rowCount
-        stride = plan.rowStride
-        rowOffsets = plan.rowOffsets
-        leavesPerRow = Swift.max(1, (count + ReduceEngine.rowLeaf - 1) / ReduceEngine.rowLeaf)
-    }
-
-    /// The number of leaves (0 for an empty reduction).
-    @inlinable var leafCount: Int { count == 0 ? 0 : rowOffsets.count * leavesPerRow }
-
-    /// The sum of the inputs of the output whose first input is `x`.
-    @inlinable func sum(_ x: UnsafePointer<V.Scalar>) -> V.Scalar {
-        let leaves = leafCount
-        return leaves == 0 ? 0 : sum(x, 0, leaves)
-    }
-
-    @inlinable func sum(_ x: UnsafePointer<V.Scalar>, _ lo: Int, _ hi: Int) -> V.Scalar {
-        if hi - lo == 1 { return leaf(x, lo) }
-        let mid = lo + (hi - lo) / 2
-        return sum(x, lo, mid) + sum(x, mid, hi)
-    }
-
-    /// `partials[lo..<hi]` added in the tree of ``sum(_:_:_:)``.
-    @inlinable static func combine(_ partials: UnsafePointer<V.Scalar>, _ lo: Int, _ hi: Int) -> V.Scalar {
-        if hi - lo == 0 { return 0 }
-        if hi - lo == 1 { return partials[lo] }
-        let mid = lo + (hi - lo) / 2
-        return combine(partials, lo, mid) + combine(partials, mid, hi)
-    }
-
-    /// The sum of leaf `index`.
-    @inlinable func leaf(_ x: UnsafePointer<V.Scalar>, _ index: Int) -> V.Scalar {
-        let start = (index % leavesPerRow) * ReduceEngine.rowLeaf
-        let n = Swift.min(ReduceEngine.rowLeaf, count - start)
-        let p = x + rowOffsets[index / leavesPerRow] + start * stride
-        let w = V.scalarCount
-        var i = 0
-        if stride == 1 {
-            var a0 = V(), a1 = V(), a2 = V(), a3 = V()
-            while i + 4 * w <= n {
-                a0 += ReduceEngine.load(p + i, V.self)
-                a1 += ReduceEngine.load(p + i + w, V.self)
-                a2 += ReduceEngine.load(p + i + 2 * w, V.self)
-                a3 += ReduceEngine.load(p + i + 3 * w, V.self)
-                i += 4 * w
-            }
-            while i + w <= n {
-                a0 += ReduceEngine.load(p + i, V.self)
-                i += w
-            }
-            if i < n { a1 += ReduceEngine.gather(p + i, 1, n - i, fill: 0, V.self) }
-            return ReduceEngine.laneSum((a0 + a1) + (a2 + a3))
+        @inlinable init(_ plan: ReductionPlan) {
+            count = plan.rowCount
+            stride = plan.rowStride
+            rowOffsets = plan.rowOffsets
+            leavesPerRow = Swift.max(1, (count + ReduceEngine<ISA>.rowLeaf - 1) / ReduceEngine<ISA>.rowLeaf)
         }
-        var a = V()
-        while i < n {
-            let k = Swift.min(w, n - i)
-            a += ReduceEngine.gather(p + i * stride, stride, k, fill: 0, V.self)
-            i += k
+
+        /// The number of leaves (0 for an empty reduction).
+        @inlinable var leafCount: Int { count == 0 ? 0 : rowOffsets.count * leavesPerRow }
+
+        /// The sum of the inputs of the output whose first input is `x`.
+        @inlinable func sum(_ x: UnsafePointer<V.Scalar>) -> V.Scalar {
+            let leaves = leafCount
+            return leaves == 0 ? 0 : sum(x, 0, leaves)
         }
-        return ReduceEngine.laneSum(a)
+
+        @inlinable func sum(_ x: UnsafePointer<V.Scalar>, _ lo: Int, _ hi: Int) -> V.Scalar {
+            if hi - lo == 1 { return leaf(x, lo) }
+            let mid = lo + (hi - lo) / 2
+            return sum(x, lo, mid) + sum(x, mid, hi)
+        }
+
+        /// `partials[lo..<hi]` added in the tree of ``sum(_:_:_:)``.
+        @inlinable static func combine(_ partials: UnsafePointer<V.Scalar>, _ lo: Int, _ hi: Int) -> V.Scalar {
+            if hi - lo == 0 { return 0 }
+            if hi - lo == 1 { return partials[lo] }
+            let mid = lo + (hi - lo) / 2
+            return combine(partials, lo, mid) + combine(partials, mid, hi)
+        }
+
+        /// The sum of leaf `index`.
+        @inlinable func leaf(_ x: UnsafePointer<V.Scalar>, _ index: Int) -> V.Scalar {
+            let start = (index % leavesPerRow) * ReduceEngine<ISA>.rowLeaf
+            let n = Swift.min(ReduceEngine<ISA>.rowLeaf, count - start)
+            let p = x + rowOffsets[index / leavesPerRow] + start * stride
+            let w = V.scalarCount
+            var i = 0
+            if stride == 1 {
+                var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+                while i + 4 * w <= n {
+                    a0 += ReduceEngine<ISA>.load(p + i, V.self)
+                    a1 += ReduceEngine<ISA>.load(p + i + w, V.self)
+                    a2 += ReduceEngine<ISA>.load(p + i + 2 * w, V.self)
+                    a3 += ReduceEngine<ISA>.load(p + i + 3 * w, V.self)
+                    i += 4 * w
+                }
+                while i + w <= n {
+                    a0 += ReduceEngine<ISA>.load(p + i, V.self)
+                    i += w
+                }
+                if i < n { a1 += ReduceEngine<ISA>.gather(p + i, 1, n - i, fill: 0, V.self) }
+                return ReduceEngine<ISA>.laneSum((a0 + a1) + (a2 + a3))
+            }
+            var a = V()
+            while i < n {
+                let k = Swift.min(w, n - i)
+                a += ReduceEngine<ISA>.gather(p + i * stride, stride, k, fill: 0, V.self)
+                i += k
+            }
+            return ReduceEngine<ISA>.laneSum(a)
+        }
+    }
+}
+
+/// Plan-level helpers of ``ReduceEngine`` that are baseline code of this module (not
+/// inlinable, so never compiled for an instruction-set target).
+public enum ReducePlanning {
+    /// The output and input offsets of every output, in output order.
+    public static func outputBases(_ plan: ReductionPlan) -> [(output: Int, input: Int)] {
+        let so = plan.outer.innerStride(0), si = plan.outer.innerStride(1)
+        var bases: [(output: Int, input: Int)] = []
+        bases.reserveCapacity(plan.outputCount)
+        plan.outer.forEachRun(in: 0..<plan.outputCount) { oo, oi, _, _, m in
+            for j in 0..<m { bases.append((oo + j * so, oi + j * si)) }
+        }
+        return bases
+    }
+
+    /// The plan of the rows of ``ReduceEngine/rowwise(_:shape:dim:output:outputStrides:input:inputStrides:vector:multiplyAdd:)``:
+    /// every dim but `dim`, over the output (operand 0) and the input (operand 1).
+    public static func rowwiseOuterPlan(
+        _ op: RowwiseOperation, shape: [Int], dim: Int, outputStrides: [Int], inputStrides: [Int]
+    ) -> ElementwisePlan {
+        nablaPrecondition(dim >= 0 && dim < shape.count, "\(op): dim \(dim) out of range for shape \(shape)")
+        nablaPrecondition(inputStrides.count == shape.count && outputStrides.count == shape.count,
+                          "\(op): strides \(inputStrides) and \(outputStrides) do not match shape \(shape)")
+        let kept = (0..<shape.count).filter { $0 != dim }
+        return ElementwisePlan(shape: kept.map { shape[$0] },
+                               operandStrides: [kept.map { outputStrides[$0] }, kept.map { inputStrides[$0] }])
+    }
+
+    /// Traps unless every output of `plan` reduces at least one element (max and min).
+    public static func requireElements(_ plan: ReductionPlan) {
+        nablaPrecondition(plan.reducedCount > 0, "reduce: max/min of an empty dim")
     }
 }

@@ -38,8 +38,11 @@ public enum UnfusedMultiplyAdd: MultiplyAddStrategy {
 ///
 /// The lane comparisons are requirements because the generic `.<` of the standard library
 /// compiles to a scalar loop (swiftlang/swift #72413); these forward to the concrete
-/// operators, which compile to one vector compare.
-public protocol FloatVector: SIMD where Scalar: VectorMathScalar {
+/// operators, which compile to one vector compare. `BitwiseCopyable` selects the standard
+/// library's one-instruction unaligned loads and stores in generic code (the overloads
+/// for any type copy through a temporary, are not always inlined, and would then be
+/// emitted as specialisations every instruction-set target shares).
+public protocol FloatVector: SIMD, BitwiseCopyable where Scalar: VectorMathScalar {
     /// `a .< b`, vectorised.
     static func lanesLess(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage>
     /// `a .<= b`, vectorised.
@@ -66,7 +69,8 @@ extension FloatVector {
 ///
 /// The requirements are the per-type algorithms behind ``VectorMath``; call them through
 /// ``VectorMath``.
-public protocol VectorMathScalar: BinaryFloatingPoint, SIMDScalar, Codable {
+public protocol VectorMathScalar: BinaryFloatingPoint, SIMDScalar, Codable
+    where SIMD2Storage: BitwiseCopyable, SIMD4Storage: BitwiseCopyable, SIMD8Storage: BitwiseCopyable, SIMD16Storage: BitwiseCopyable {
     /// Vectorised comparisons for each supported width (see ``FloatVector``).
     static func _less2(_ a: SIMD2<Self>, _ b: SIMD2<Self>) -> SIMDMask<SIMD2<SIMDMaskScalar>>
     /// See ``_less2(_:_:)``.

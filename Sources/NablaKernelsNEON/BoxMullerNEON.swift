@@ -2,8 +2,8 @@ import NablaKernelsCore
 // The NEON instantiation of PyTorch's vectorised normal sampling. Non-inlinable, so that
 // the generic engine is specialised here, under this target's `-target-cpu`.
 
-/// `BoxMullerEngine.transformBlocks` on NEON.
+/// `BoxMullerEngine<NEONArithmetic>.transformBlocks` on NEON.
 @inline(never)
 public func boxMullerNEON(_ data: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
-    BoxMullerEngine.transformBlocks(data, count: count, mean: mean, std: std)
+    BoxMullerEngine<NEONArithmetic>.transformBlocks(data, count: count, mean: mean, std: std)
 }

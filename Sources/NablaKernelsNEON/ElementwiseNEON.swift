@@ -11,9 +11,9 @@ public func elementwiseUnaryNEON(
     output: UnsafeMutablePointer<Float>, outputStrides: [Int],
     input: UnsafePointer<Float>, inputStrides: [Int]
 ) {
-    ElementwiseEngine.unary(
+    ElementwiseEngine<NEONArithmetic>.unary(
         op, shape: shape, output: output, outputStrides: outputStrides,
-        input: input, inputStrides: inputStrides, vector: SIMD4<Float>.self, multiplyAdd: FusedMultiplyAdd.self)
+        input: input, inputStrides: inputStrides, vector: SIMD4<Float>.self, multiplyAdd: NEONArithmetic.self)
 }
 
 /// `ElementwiseEngine.binary`
@@ -25,10 +25,10 @@ public func elementwiseBinaryNEON(
     lhs: UnsafePointer<Float>, lhsStrides: [Int],
     rhs: UnsafePointer<Float>, rhsStrides: [Int]
 ) {
-    ElementwiseEngine.binary(
+    ElementwiseEngine<NEONArithmetic>.binary(
         op, shape: shape, output: output, outputStrides: outputStrides,
         lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides,
-        vector: SIMD4<Float>.self, multiplyAdd: FusedMultiplyAdd.self)
+        vector: SIMD4<Float>.self, multiplyAdd: NEONArithmetic.self)
 }
 
 /// `ElementwiseEngine.unary`
@@ -39,9 +39,9 @@ public func elementwiseUnaryNEON(
     output: UnsafeMutablePointer<Double>, outputStrides: [Int],
     input: UnsafePointer<Double>, inputStrides: [Int]
 ) {
-    ElementwiseEngine.unary(
+    ElementwiseEngine<NEONArithmetic>.unary(
         op, shape: shape, output: output, outputStrides: outputStrides,
-        input: input, inputStrides: inputStrides, vector: SIMD2<Double>.self, multiplyAdd: FusedMultiplyAdd.self)
+        input: input, inputStrides: inputStrides, vector: SIMD2<Double>.self, multiplyAdd: NEONArithmetic.self)
 }
 
 /// `ElementwiseEngine.binary`
@@ -53,8 +53,8 @@ public func elementwiseBinaryNEON(
     lhs: UnsafePointer<Double>, lhsStrides: [Int],
     rhs: UnsafePointer<Double>, rhsStrides: [Int]
 ) {
-    ElementwiseEngine.binary(
+    ElementwiseEngine<NEONArithmetic>.binary(
         op, shape: shape, output: output, outputStrides: outputStrides,
         lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides,
-        vector: SIMD2<Double>.self, multiplyAdd: FusedMultiplyAdd.self)
+        vector: SIMD2<Double>.self, multiplyAdd: NEONArithmetic.self)
 }

@@ -7,7 +7,7 @@ import NablaKernelsCore
 public func reduceSumNEON(
     _ plan: ReductionPlan, output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>
 ) {
-    ReduceEngine.sum(plan, output: output, input: input, vector: SIMD4<Float>.self)
+    ReduceEngine<NEONArithmetic>.sum(plan, output: output, input: input, vector: SIMD4<Float>.self)
 }
 
 /// `ReduceEngine.extreme` for `Float` with `SIMD4<Float>` on arm64 NEON.
@@ -16,7 +16,7 @@ public func reduceExtremeNEON(
     _ plan: ReductionPlan, largest: Bool,
     values: UnsafeMutablePointer<Float>?, indices: UnsafeMutablePointer<Int64>?, input: UnsafePointer<Float>
 ) {
-    ReduceEngine.extreme(plan, largest: largest, values: values, indices: indices, input: input, vector: SIMD4<Float>.self)
+    ReduceEngine<NEONArithmetic>.extreme(plan, largest: largest, values: values, indices: indices, input: input, vector: SIMD4<Float>.self)
 }
 
 /// `ReduceEngine.rowwise` for `Float` with `SIMD4<Float>` on arm64 NEON.
@@ -26,9 +26,9 @@ public func reduceRowwiseNEON(
     output: UnsafeMutablePointer<Float>, outputStrides: [Int],
     input: UnsafePointer<Float>, inputStrides: [Int]
 ) {
-    ReduceEngine.rowwise(
+    ReduceEngine<NEONArithmetic>.rowwise(
         op, shape: shape, dim: dim, output: output, outputStrides: outputStrides,
-        input: input, inputStrides: inputStrides, vector: SIMD4<Float>.self, multiplyAdd: FusedMultiplyAdd.self)
+        input: input, inputStrides: inputStrides, vector: SIMD4<Float>.self, multiplyAdd: NEONArithmetic.self)
 }
 
 /// `ReduceEngine.sum` for `Double` with `SIMD2<Double>` on arm64 NEON.
@@ -36,7 +36,7 @@ public func reduceRowwiseNEON(
 public func reduceSumNEON(
     _ plan: ReductionPlan, output: UnsafeMutablePointer<Double>, input: UnsafePointer<Double>
 ) {
-    ReduceEngine.sum(plan, output: output, input: input, vector: SIMD2<Double>.self)
+    ReduceEngine<NEONArithmetic>.sum(plan, output: output, input: input, vector: SIMD2<Double>.self)
 }
 
 /// `ReduceEngine.extreme` for `Double` with `SIMD2<Double>` on arm64 NEON.
@@ -45,7 +45,7 @@ public func reduceExtremeNEON(
     _ plan: ReductionPlan, largest: Bool,
     values: UnsafeMutablePointer<Double>?, indices: UnsafeMutablePointer<Int64>?, input: UnsafePointer<Double>
 ) {
-    ReduceEngine.extreme(plan, largest: largest, values: values, indices: indices, input: input, vector: SIMD2<Double>.self)
+    ReduceEngine<NEONArithmetic>.extreme(plan, largest: largest, values: values, indices: indices, input: input, vector: SIMD2<Double>.self)
 }
 
 /// `ReduceEngine.rowwise` for `Double` with `SIMD2<Double>` on arm64 NEON.
@@ -55,7 +55,7 @@ public func reduceRowwiseNEON(
     output: UnsafeMutablePointer<Double>, outputStrides: [Int],
     input: UnsafePointer<Double>, inputStrides: [Int]
 ) {
-    ReduceEngine.rowwise(
+    ReduceEngine<NEONArithmetic>.rowwise(
         op, shape: shape, dim: dim, output: output, outputStrides: outputStrides,
-        input: input, inputStrides: inputStrides, vector: SIMD2<Double>.self, multiplyAdd: FusedMultiplyAdd.self)
+        input: input, inputStrides: inputStrides, vector: SIMD2<Double>.self, multiplyAdd: NEONArithmetic.self)
 }

@@ -11,9 +11,9 @@ public func elementwiseUnaryX86(
     output: UnsafeMutablePointer<Float>, outputStrides: [Int],
     input: UnsafePointer<Float>, inputStrides: [Int]
 ) {
-    ElementwiseEngine.unary(
+    ElementwiseEngine<X86Arithmetic>.unary(
         op, shape: shape, output: output, outputStrides: outputStrides,
-        input: input, inputStrides: inputStrides, vector: SIMD4<Float>.self, multiplyAdd: UnfusedMultiplyAdd.self)
+        input: input, inputStrides: inputStrides, vector: SIMD4<Float>.self, multiplyAdd: X86Arithmetic.self)
 }
 
 /// `ElementwiseEngine.binary`
@@ -25,10 +25,10 @@ public func elementwiseBinaryX86(
     lhs: UnsafePointer<Float>, lhsStrides: [Int],
     rhs: UnsafePointer<Float>, rhsStrides: [Int]
 ) {
-    ElementwiseEngine.binary(
+    ElementwiseEngine<X86Arithmetic>.binary(
         op, shape: shape, output: output, outputStrides: outputStrides,
         lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides,
-        vector: SIMD4<Float>.self, multiplyAdd: UnfusedMultiplyAdd.self)
+        vector: SIMD4<Float>.self, multiplyAdd: X86Arithmetic.self)
 }
 
 /// `ElementwiseEngine.unary`
@@ -39,9 +39,9 @@ public func elementwiseUnaryX86(
     output: UnsafeMutablePointer<Double>, outputStrides: [Int],
     input: UnsafePointer<Double>, inputStrides: [Int]
 ) {
-    ElementwiseEngine.unary(
+    ElementwiseEngine<X86Arithmetic>.unary(
         op, shape: shape, output: output, outputStrides: outputStrides,
-        input: input, inputStrides: inputStrides, vector: SIMD2<Double>.self, multiplyAdd: UnfusedMultiplyAdd.self)
+        input: input, inputStrides: inputStrides, vector: SIMD2<Double>.self, multiplyAdd: X86Arithmetic.self)
 }
 
 /// `ElementwiseEngine.binary`
@@ -53,8 +53,8 @@ public func elementwiseBinaryX86(
     lhs: UnsafePointer<Double>, lhsStrides: [Int],
     rhs: UnsafePointer<Double>, rhsStrides: [Int]
 ) {
-    ElementwiseEngine.binary(
+    ElementwiseEngine<X86Arithmetic>.binary(
         op, shape: shape, output: output, outputStrides: outputStrides,
         lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides,
-        vector: SIMD2<Double>.self, multiplyAdd: UnfusedMultiplyAdd.self)
+        vector: SIMD2<Double>.self, multiplyAdd: X86Arithmetic.self)
 }

@@ -7,7 +7,7 @@ import NablaKernelsCore
 public func reduceSumX86(
     _ plan: ReductionPlan, output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>
 ) {
-    ReduceEngine.sum(plan, output: output, input: input, vector: SIMD4<Float>.self)
+    ReduceEngine<X86Arithmetic>.sum(plan, output: output, input: input, vector: SIMD4<Float>.self)
 }
 
 /// `ReduceEngine.extreme` for `Float` with `SIMD4<Float>` on baseline x86-64 (SSE2, no FMA).
@@ -16,7 +16,7 @@ public func reduceExtremeX86(
     _ plan: ReductionPlan, largest: Bool,
     values: UnsafeMutablePointer<Float>?, indices: UnsafeMutablePointer<Int64>?, input: UnsafePointer<Float>
 ) {
-    ReduceEngine.extreme(plan, largest: largest, values: values, indices: indices, input: input, vector: SIMD4<Float>.self)
+    ReduceEngine<X86Arithmetic>.extreme(plan, largest: largest, values: values, indices: indices, input: input, vector: SIMD4<Float>.self)
 }
 
 /// `ReduceEngine.rowwise` for `Float` with `SIMD4<Float>` on baseline x86-64 (SSE2, no FMA).
@@ -26,9 +26,9 @@ public func reduceRowwiseX86(
     output: UnsafeMutablePointer<Float>, outputStrides: [Int],
     input: UnsafePointer<Float>, inputStrides: [Int]
 ) {
-    ReduceEngine.rowwise(
+    ReduceEngine<X86Arithmetic>.rowwise(
         op, shape: shape, dim: dim, output: output, outputStrides: outputStrides,
-        input: input, inputStrides: inputStrides, vector: SIMD4<Float>.self, multiplyAdd: UnfusedMultiplyAdd.self)
+        input: input, inputStrides: inputStrides, vector: SIMD4<Float>.self, multiplyAdd: X86Arithmetic.self)
 }
 
 /// `ReduceEngine.sum` for `Double` with `SIMD2<Double>` on baseline x86-64 (SSE2, no FMA).
@@ -36,7 +36,7 @@ public func reduceRowwiseX86(
 public func reduceSumX86(
     _ plan: ReductionPlan, output: UnsafeMutablePointer<Double>, input: UnsafePointer<Double>
 ) {
-    ReduceEngine.sum(plan, output: output, input: input, vector: SIMD2<Double>.self)
+    ReduceEngine<X86Arithmetic>.sum(plan, output: output, input: input, vector: SIMD2<Double>.self)
 }
 
 /// `ReduceEngine.extreme` for `Double` with `SIMD2<Double>` on baseline x86-64 (SSE2, no FMA).
@@ -45,7 +45,7 @@ public func reduceExtremeX86(
     _ plan: ReductionPlan, largest: Bool,
     values: UnsafeMutablePointer<Double>?, indices: UnsafeMutablePointer<Int64>?, input: UnsafePointer<Double>
 ) {
-    ReduceEngine.extreme(plan, largest: largest, values: values, indices: indices, input: input, vector: SIMD2<Double>.self)
+    ReduceEngine<X86Arithmetic>.extreme(plan, largest: largest, values: values, indices: indices, input: input, vector: SIMD2<Double>.self)
 }
 
 /// `ReduceEngine.rowwise` for `Double` with `SIMD2<Double>` on baseline x86-64 (SSE2, no FMA).
@@ -55,7 +55,7 @@ public func reduceRowwiseX86(
     output: UnsafeMutablePointer<Double>, outputStrides: [Int],
     input: UnsafePointer<Double>, inputStrides: [Int]
 ) {
-    ReduceEngine.rowwise(
+    ReduceEngine<X86Arithmetic>.rowwise(
         op, shape: shape, dim: dim, output: output, outputStrides: outputStrides,
-        input: input, inputStrides: inputStrides, vector: SIMD2<Double>.self, multiplyAdd: UnfusedMultiplyAdd.self)
+        input: input, inputStrides: inputStrides, vector: SIMD2<Double>.self, multiplyAdd: X86Arithmetic.self)
 }
