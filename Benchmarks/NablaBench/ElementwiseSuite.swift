@@ -12,6 +12,7 @@ enum ElementwiseWorkload {
     static let operations: [(name: String, inputs: Int, run: @Sendable (Tensor, Tensor) -> Tensor)] = [
         ("add", 2, { $0 + $1 }), ("mul", 2, { $0 * $1 }), ("relu", 1, { a, _ in a.relu() }),
         ("exp", 1, { a, _ in a.exp() }), ("tanh", 1, { a, _ in a.tanh() }), ("sigmoid", 1, { a, _ in a.sigmoid() }),
+        ("abs", 1, { a, _ in a.abs() }), ("round", 1, { a, _ in a.round() }), ("leakyRelu", 1, { a, _ in a.leakyRelu() }),
     ]
 }
 
@@ -19,7 +20,7 @@ extension Suite {
     /// GB/s of element-wise operations on 4M float32, contiguous and transposed.
     static let elementwise = Suite(
         name: "elementwise",
-        description: "add, mul, relu, exp, tanh, sigmoid on 4M float32, contiguous and transposed (GB/s)"
+        description: "add, mul, relu, exp, tanh, sigmoid, abs, round, leakyRelu on 4M float32, contiguous and transposed (GB/s)"
     ) { options, reporter in
         let generator = Generator(seed: 1)
         let a = Tensor.randn([ElementwiseWorkload.side, ElementwiseWorkload.side], generator: generator)

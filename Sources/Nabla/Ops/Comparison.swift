@@ -140,14 +140,14 @@ extension Tensor {
     /// Element-wise absolute value.
     public func abs() -> Tensor {
         nablaPrecondition(dtype != .bool, "abs: not supported for bool tensors")
-        let out = withNoGrad { Tensor.where(self .< 0.0, -self, self) }
+        let out = floatVectorKernel(.abs, operation: "abs") ?? withNoGrad { Tensor.where(self .< 0.0, -self, self) }
         return out.recordingGradient("AbsBackward0", inputs: [self], saving: [self]) { [self] g in [g * self.sign()] }
     }
 
     /// Element-wise sign: -1, 0 or 1 (NaN stays NaN for floats), in the tensor's dtype.
     public func sign() -> Tensor {
         nablaPrecondition(dtype != .bool, "sign: not supported for bool tensors")
-        let out = withNoGrad { () -> Tensor in
+        let out = floatVectorKernel(.sign, operation: "sign") ?? withNoGrad { () -> Tensor in
             let s = (self .> 0.0).to(dtype) - (self .< 0.0).to(dtype)
             return dtype.isFloatingPoint ? Tensor.where(self .!= self, self, s) : s
         }
@@ -168,10 +168,10 @@ extension Tensor {
 
     /// Element-wise `x` for positive `x`, `negativeSlope * x` otherwise.
     public func leakyRelu(negativeSlope: Double = 0.01) -> Tensor {
-        let positive = self .> 0.0
-        let out = withNoGrad { Tensor.where(positive, self, self * negativeSlope) }
-        return out.recordingGradient("LeakyReluBackward0", inputs: [self], saving: [self]) { g in
-            [Tensor.where(positive, g, g * negativeSlope)]
+        let out = floatVectorKernel(.leakyRelu(slope: negativeSlope), operation: "leakyRelu")
+            ?? withNoGrad { Tensor.where(self .> 0.0, self, self * negativeSlope) }
+        return out.recordingGradient("LeakyReluBackward0", inputs: [self], saving: [self]) { [self] g in
+            [Tensor.where(self .> 0.0, g, g * negativeSlope)]
         }
     }
 
@@ -213,5 +213,15 @@ extension Tensor {
     public func clampInPlace(min: Double? = nil, max: Double? = nil) {
         checkInPlaceAllowed("clampInPlace")
         copy(from: withNoGrad { clamp(min: min, max: max) })
+    }
+
+    /// `kernel` over a float32 or float64 tensor in one vector pass, into a new tensor of
+    /// the same dtype (without gradient); nil for other dtypes.
+    func floatVectorKernel(_ kernel: UnaryFloatOperation, operation: String) -> Tensor? {
+        guard dtype == .float32 || dtype == .float64 else { return nil }
+        let input = detach()
+        let out = Tensor.elementwiseOutput(shape: shape, dtype: dtype, like: [input], operation: operation)
+        Tensor.applyFloatKernel(kernel, input, into: out)
+        return out
     }
 }

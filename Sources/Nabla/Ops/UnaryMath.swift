@@ -67,6 +67,8 @@ enum GeluOperation: UnaryFloatFunction {
 }
 /// PyTorch's `approximate="tanh"` GELU.
 enum GeluTanhOperation: UnaryFloatFunction {
+    static var floatKernel: UnaryFloatOperation? { .geluTanh }
+
     static func apply<T: FloatElement>(_ x: T) -> T {
         viaDouble(x) { v in 0.5 * v * (1 + tanh(0.7978845608028654 * (v + 0.044715 * v * v * v))) }
     }
@@ -77,9 +79,18 @@ enum ReluOperation: UnaryFloatFunction {
     static func apply<T: FloatElement>(_ x: T) -> T { x.isNaN || x > 0 ? x : 0 }
 }
 /// Round half to even, like `torch.round`.
-enum RoundOperation: UnaryFloatFunction { static func apply<T: FloatElement>(_ x: T) -> T { x.rounded(.toNearestOrEven) } }
-enum FloorOperation: UnaryFloatFunction { static func apply<T: FloatElement>(_ x: T) -> T { x.rounded(.down) } }
-enum CeilOperation: UnaryFloatFunction { static func apply<T: FloatElement>(_ x: T) -> T { x.rounded(.up) } }
+enum RoundOperation: UnaryFloatFunction {
+    static var floatKernel: UnaryFloatOperation? { .round }
+    static func apply<T: FloatElement>(_ x: T) -> T { x.rounded(.toNearestOrEven) }
+}
+enum FloorOperation: UnaryFloatFunction {
+    static var floatKernel: UnaryFloatOperation? { .floor }
+    static func apply<T: FloatElement>(_ x: T) -> T { x.rounded(.down) }
+}
+enum CeilOperation: UnaryFloatFunction {
+    static var floatKernel: UnaryFloatOperation? { .ceil }
+    static func apply<T: FloatElement>(_ x: T) -> T { x.rounded(.up) }
+}
 
 /// How `gelu` is computed.
 public enum GELUApproximation: String, Sendable {
@@ -241,4 +252,7 @@ extension Tensor {
     }
 }
 
-enum ErfOperation: UnaryFloatFunction { static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, erf) } }
+enum ErfOperation: UnaryFloatFunction {
+    static var floatKernel: UnaryFloatOperation? { .erf }
+    static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, erf) }
+}
