@@ -58,7 +58,7 @@ GEMM = [(f"square-{n}", n, n, n, False, False) for n in SQUARE] + [
 ]
 SIDE = 2048  # element-wise inputs are SIDE x SIDE float32
 ELEMENTWISE = [("add", 2), ("mul", 2), ("relu", 1), ("exp", 1), ("tanh", 1), ("sigmoid", 1),
-               ("abs", 1), ("round", 1), ("leakyRelu", 1)]
+               ("abs", 1), ("round", 1), ("leakyRelu", 1), ("where", 2)]
 MLP = [(256, 64), (512, 256)]  # (hidden, batch) of a 784-hidden-10 network
 # (name, channels, size, out channels, kernel, stride, padding, groups): nabla-bench's
 # ConvCase.all, ResNet-18's layer shapes and MobileNetV2's depthwise 3x3 at 144 x 56 x 56.
@@ -224,6 +224,7 @@ def numpy_workload(np, r):
             "abs": lambda: np.abs(x),
             "round": lambda: np.round(x),
             "leakyRelu": lambda: np.where(x > 0, x, x * np.float32(0.01)),
+            "where": lambda: np.where(x > 0, x, y),
         }[op]
     if suite == "reduce":
         flat = rng.standard_normal(SIDE * SIDE, dtype=np.float32)
@@ -304,6 +305,7 @@ def torch_workload(torch, r):
             "abs": lambda: torch.abs(x),
             "round": lambda: torch.round(x),
             "leakyRelu": lambda: torch.nn.functional.leaky_relu(x),
+            "where": lambda: torch.where(x > 0, x, y),
         }[op]
     if suite == "reduce":
         flat, logits = torch.randn(SIDE * SIDE), torch.randn(1024, 4096)

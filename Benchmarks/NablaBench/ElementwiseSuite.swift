@@ -13,6 +13,7 @@ enum ElementwiseWorkload {
         ("add", 2, { $0 + $1 }), ("mul", 2, { $0 * $1 }), ("relu", 1, { a, _ in a.relu() }),
         ("exp", 1, { a, _ in a.exp() }), ("tanh", 1, { a, _ in a.tanh() }), ("sigmoid", 1, { a, _ in a.sigmoid() }),
         ("abs", 1, { a, _ in a.abs() }), ("round", 1, { a, _ in a.round() }), ("leakyRelu", 1, { a, _ in a.leakyRelu() }),
+        ("where", 2, { a, b in Tensor.where(a .> 0.0, a, b) }),
     ]
 }
 
@@ -20,7 +21,7 @@ extension Suite {
     /// GB/s of element-wise operations on 4M float32, contiguous and transposed.
     static let elementwise = Suite(
         name: "elementwise",
-        description: "add, mul, relu, exp, tanh, sigmoid, abs, round, leakyRelu on 4M float32, contiguous and transposed (GB/s)"
+        description: "add, mul, relu, exp, tanh, sigmoid, abs, round, leakyRelu, where on 4M float32, contiguous and transposed (GB/s)"
     ) { options, reporter in
         let generator = Generator(seed: 1)
         let a = Tensor.randn([ElementwiseWorkload.side, ElementwiseWorkload.side], generator: generator)

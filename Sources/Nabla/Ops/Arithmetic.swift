@@ -63,9 +63,7 @@ extension Tensor {
                                    lhs: pa.pointer(as: Double.self), lhsStrides: pa.strides, rhs: pb.pointer(as: Double.self), rhsStrides: pb.strides)
             }
         } else {
-            withNumericType(compute, operation: operation) { type in
-                run(Op.self, ca, cb, out, type)
-            }
+            withNumericType(compute, operation: operation, BinaryRun<Op>(a: ca, b: cb, out: out))
         }
         return compute == dtype ? out : out.to(dtype)
     }
@@ -86,9 +84,6 @@ extension Tensor {
         return out
     }
 
-    private static func run<Op: BinaryNumericOperation, T: NumericElement>(_: Op.Type, _ a: Tensor, _ b: Tensor, _ out: Tensor, _: T.Type) {
-        ElementwiseLoop.map(a, as: T.self, b, as: T.self, into: out, as: T.self) { Op.apply($0, $1) }
-    }
 
     /// A Swift number as a 0-d tensor of the dtype it combines to with this tensor.
     func scalarOperand(_ value: Double, isFloatingPoint: Bool) -> Tensor {
@@ -261,4 +256,12 @@ extension Tensor {
     public static func *= (lhs: Tensor, rhs: Double) { lhs.mulInPlace(lhs.scalarOperand(rhs, isFloatingPoint: true)) }
     /// Divides by a number in place.
     public static func /= (lhs: Tensor, rhs: Double) { lhs.divInPlace(lhs.scalarOperand(rhs, isFloatingPoint: true)) }
+}
+
+/// `out = Op(a, b)`, for one element type.
+private struct BinaryRun<Op: BinaryNumericOperation>: NumericElementBody {
+    let a: Tensor, b: Tensor, out: Tensor
+    func run<T: NumericElement>(_: T.Type) {
+        ElementwiseLoop.map(a, as: T.self, b, as: T.self, into: out, as: T.self) { Op.apply($0, $1) }
+    }
 }

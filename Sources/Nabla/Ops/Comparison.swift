@@ -39,12 +39,8 @@ extension Tensor {
         let compute = computeType(for: resultType(a, b))
         let ca = a.detach().to(compute), cb = b.detach().to(compute)
         let out = Tensor(uninitializedShape: shape, dtype: .bool, zeroed: false, operation: operation)
-        withNumericType(compute, operation: operation) { type in runComparison(Op.self, ca, cb, out, type) }
+        withNumericType(compute, operation: operation, ComparisonRun<Op>(a: ca, b: cb, out: out))
         return out
-    }
-
-    private static func runComparison<Op: ComparisonOperation, T: NumericElement>(_: Op.Type, _ a: Tensor, _ b: Tensor, _ out: Tensor, _: T.Type) {
-        ElementwiseLoop.map(a, as: T.self, b, as: T.self, into: out, as: Bool.self) { Op.apply($0, $1) }
     }
 
     /// Element-wise `==` with broadcasting, giving a bool tensor (Swift's `==` on tensors
@@ -98,7 +94,7 @@ extension Tensor {
         let compute = computeType(for: dtype)
         let ca = a.detach().to(compute), cb = b.detach().to(compute)
         let out = Tensor(uninitializedShape: shape, dtype: compute, zeroed: false, operation: "where")
-        withNumericType(compute, operation: "where") { type in runWhere(condition, ca, cb, out, type) }
+        withNumericType(compute, operation: "where", WhereRun(condition: condition, a: ca, b: cb, out: out))
         let result = compute == dtype ? out : out.to(dtype)
         return result.recordingGradient("WhereBackward0", inputs: [a, b], saving: [condition]) { g in
             let zero = Tensor.scalar(0, dtype: g.dtype)
@@ -107,9 +103,6 @@ extension Tensor {
         }
     }
 
-    private static func runWhere<T: NumericElement>(_ condition: Tensor, _ a: Tensor, _ b: Tensor, _ out: Tensor, _: T.Type) {
-        ElementwiseLoop.map(condition, as: Bool.self, a, as: T.self, b, as: T.self, into: out, as: T.self) { $0 ? $1 : $2 }
-    }
 
     /// This tensor with `value` where `mask` is true, like PyTorch's `masked_fill`.
     public func maskedFill(_ mask: Tensor, _ value: Double) -> Tensor {
@@ -223,5 +216,21 @@ extension Tensor {
         let out = Tensor.elementwiseOutput(shape: shape, dtype: dtype, like: [input], operation: operation)
         Tensor.applyFloatKernel(kernel, input, into: out)
         return out
+    }
+}
+
+/// `out = Op(a, b)` as bools, for one element type.
+private struct ComparisonRun<Op: ComparisonOperation>: NumericElementBody {
+    let a: Tensor, b: Tensor, out: Tensor
+    func run<T: NumericElement>(_: T.Type) {
+        ElementwiseLoop.map(a, as: T.self, b, as: T.self, into: out, as: Bool.self) { Op.apply($0, $1) }
+    }
+}
+
+/// `out = condition ? a : b`, for one element type.
+private struct WhereRun: NumericElementBody {
+    let condition: Tensor, a: Tensor, b: Tensor, out: Tensor
+    func run<T: NumericElement>(_: T.Type) {
+        ElementwiseLoop.map(condition, as: Bool.self, a, as: T.self, b, as: T.self, into: out, as: T.self) { $0 ? $1 : $2 }
     }
 }

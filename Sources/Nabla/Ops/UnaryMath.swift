@@ -113,9 +113,7 @@ extension Tensor {
         if let kernel = Op.floatKernel {
             Tensor.applyFloatKernel(kernel, input, into: out)
         } else {
-            Tensor.withFloatType(compute, operation: operation) { type in
-                Tensor.runUnary(Op.self, input, out, type)
-            }
+            Tensor.withFloatType(compute, operation: operation, UnaryRun<Op>(input: input, out: out))
         }
         return compute == dtype ? out : out.to(dtype)
     }
@@ -137,9 +135,6 @@ extension Tensor {
         }
     }
 
-    private static func runUnary<Op: UnaryFloatFunction, T: FloatElement>(_: Op.Type, _ x: Tensor, _ out: Tensor, _: T.Type) {
-        ElementwiseLoop.map(x, as: T.self, into: out, as: T.self) { Op.apply($0) }
-    }
 
     /// Element-wise square root.
     public func sqrt() -> Tensor {
@@ -255,4 +250,12 @@ extension Tensor {
 enum ErfOperation: UnaryFloatFunction {
     static var floatKernel: UnaryFloatOperation? { .erf }
     static func apply<T: FloatElement>(_ x: T) -> T { viaDouble(x, erf) }
+}
+
+/// `out = Op(input)` in the scalar loop, for one floating-point element type.
+private struct UnaryRun<Op: UnaryFloatFunction>: FloatElementBody {
+    let input: Tensor, out: Tensor
+    func run<T: FloatElement>(_: T.Type) {
+        ElementwiseLoop.map(input, as: T.self, into: out, as: T.self) { Op.apply($0) }
+    }
 }
