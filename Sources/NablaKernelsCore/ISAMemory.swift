@@ -4,7 +4,7 @@
 /// the optimiser leaves one of them out of line (it stops inlining into a function that
 /// has grown large), the call becomes a specialisation such as
 /// `loadUnaligned<SIMD16<Float>>`: a shared symbol whose name every target compiling the
-/// same call would emit, of which the linker keeps one copy. Going through ``Lanes``, a
+/// same call would emit, of which the linker keeps one copy. Going through `Lanes`, a
 /// wrapper that carries the target's own `ISA` type, puts the target's name into that
 /// specialisation, so an out-of-line copy can only be this target's (DESIGN.md's ISA rule).
 /// The wrapper has the layout of the vector, so the code is the same.
