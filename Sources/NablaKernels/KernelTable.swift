@@ -72,6 +72,8 @@ struct KernelTable<Scalar> {
     var rowwise: Rowwise
     var depthwiseForward: DepthwiseForward
     var depthwiseWeightGradient: DepthwiseWeightGradient
+    /// PyTorch's normal sampling (``BoxMuller``), always on `Float`: the same entry in both tables.
+    var boxMuller: (_ data: UnsafeMutablePointer<Float>, _ count: Int, _ mean: Float, _ std: Float) -> Void
 }
 
 /// The element types that have kernels: `Float` and `Double`.
@@ -106,7 +108,8 @@ extension Float: KernelScalar {
                 gemm: gemmAVX512, implicitGEMM: implicitGEMMAVX512, fmaPeak: { fmaPeakAVX512(Self.self, iterations: $0) },
                 unary: elementwiseUnaryAVX512, binary: elementwiseBinaryAVX512,
                 sum: reduceSumAVX512, extreme: reduceExtremeAVX512, rowwise: reduceRowwiseAVX512,
-                depthwiseForward: depthwiseForwardAVX512, depthwiseWeightGradient: depthwiseWeightGradientAVX512)
+                depthwiseForward: depthwiseForwardAVX512, depthwiseWeightGradient: depthwiseWeightGradientAVX512,
+                boxMuller: boxMullerAVX512)
         #endif
         #if canImport(NablaKernelsAVX2)
         case .avx2:
@@ -114,7 +117,8 @@ extension Float: KernelScalar {
                 gemm: gemmAVX2, implicitGEMM: implicitGEMMAVX2, fmaPeak: { fmaPeakAVX2(Self.self, iterations: $0) },
                 unary: elementwiseUnaryAVX2, binary: elementwiseBinaryAVX2,
                 sum: reduceSumAVX2, extreme: reduceExtremeAVX2, rowwise: reduceRowwiseAVX2,
-                depthwiseForward: depthwiseForwardAVX2, depthwiseWeightGradient: depthwiseWeightGradientAVX2)
+                depthwiseForward: depthwiseForwardAVX2, depthwiseWeightGradient: depthwiseWeightGradientAVX2,
+                boxMuller: boxMullerAVX2)
         #endif
         #if canImport(NablaKernelsX86)
         case .x86Baseline:
@@ -122,7 +126,8 @@ extension Float: KernelScalar {
                 gemm: gemmX86, implicitGEMM: implicitGEMMX86, fmaPeak: { fmaPeakX86(Self.self, iterations: $0) },
                 unary: elementwiseUnaryX86, binary: elementwiseBinaryX86,
                 sum: reduceSumX86, extreme: reduceExtremeX86, rowwise: reduceRowwiseX86,
-                depthwiseForward: depthwiseForwardX86, depthwiseWeightGradient: depthwiseWeightGradientX86)
+                depthwiseForward: depthwiseForwardX86, depthwiseWeightGradient: depthwiseWeightGradientX86,
+                boxMuller: boxMullerX86)
         #endif
         #if canImport(NablaKernelsNEON)
         case .neon:
@@ -130,7 +135,8 @@ extension Float: KernelScalar {
                 gemm: gemmNEON, implicitGEMM: implicitGEMMNEON, fmaPeak: { fmaPeakNEON(Self.self, iterations: $0) },
                 unary: elementwiseUnaryNEON, binary: elementwiseBinaryNEON,
                 sum: reduceSumNEON, extreme: reduceExtremeNEON, rowwise: reduceRowwiseNEON,
-                depthwiseForward: depthwiseForwardNEON, depthwiseWeightGradient: depthwiseWeightGradientNEON)
+                depthwiseForward: depthwiseForwardNEON, depthwiseWeightGradient: depthwiseWeightGradientNEON,
+                boxMuller: boxMullerNEON)
         #endif
         default:
             nil
@@ -147,7 +153,8 @@ extension Double: KernelScalar {
                 gemm: gemmAVX512, implicitGEMM: implicitGEMMAVX512, fmaPeak: { fmaPeakAVX512(Self.self, iterations: $0) },
                 unary: elementwiseUnaryAVX512, binary: elementwiseBinaryAVX512,
                 sum: reduceSumAVX512, extreme: reduceExtremeAVX512, rowwise: reduceRowwiseAVX512,
-                depthwiseForward: depthwiseForwardAVX512, depthwiseWeightGradient: depthwiseWeightGradientAVX512)
+                depthwiseForward: depthwiseForwardAVX512, depthwiseWeightGradient: depthwiseWeightGradientAVX512,
+                boxMuller: boxMullerAVX512)
         #endif
         #if canImport(NablaKernelsAVX2)
         case .avx2:
@@ -155,7 +162,8 @@ extension Double: KernelScalar {
                 gemm: gemmAVX2, implicitGEMM: implicitGEMMAVX2, fmaPeak: { fmaPeakAVX2(Self.self, iterations: $0) },
                 unary: elementwiseUnaryAVX2, binary: elementwiseBinaryAVX2,
                 sum: reduceSumAVX2, extreme: reduceExtremeAVX2, rowwise: reduceRowwiseAVX2,
-                depthwiseForward: depthwiseForwardAVX2, depthwiseWeightGradient: depthwiseWeightGradientAVX2)
+                depthwiseForward: depthwiseForwardAVX2, depthwiseWeightGradient: depthwiseWeightGradientAVX2,
+                boxMuller: boxMullerAVX2)
         #endif
         #if canImport(NablaKernelsX86)
         case .x86Baseline:
@@ -163,7 +171,8 @@ extension Double: KernelScalar {
                 gemm: gemmX86, implicitGEMM: implicitGEMMX86, fmaPeak: { fmaPeakX86(Self.self, iterations: $0) },
                 unary: elementwiseUnaryX86, binary: elementwiseBinaryX86,
                 sum: reduceSumX86, extreme: reduceExtremeX86, rowwise: reduceRowwiseX86,
-                depthwiseForward: depthwiseForwardX86, depthwiseWeightGradient: depthwiseWeightGradientX86)
+                depthwiseForward: depthwiseForwardX86, depthwiseWeightGradient: depthwiseWeightGradientX86,
+                boxMuller: boxMullerX86)
         #endif
         #if canImport(NablaKernelsNEON)
         case .neon:
@@ -171,7 +180,8 @@ extension Double: KernelScalar {
                 gemm: gemmNEON, implicitGEMM: implicitGEMMNEON, fmaPeak: { fmaPeakNEON(Self.self, iterations: $0) },
                 unary: elementwiseUnaryNEON, binary: elementwiseBinaryNEON,
                 sum: reduceSumNEON, extreme: reduceExtremeNEON, rowwise: reduceRowwiseNEON,
-                depthwiseForward: depthwiseForwardNEON, depthwiseWeightGradient: depthwiseWeightGradientNEON)
+                depthwiseForward: depthwiseForwardNEON, depthwiseWeightGradient: depthwiseWeightGradientNEON,
+                boxMuller: boxMullerNEON)
         #endif
         default:
             nil

@@ -71,7 +71,7 @@ extension ReduceEngine {
         } else {
             // Few outputs: split each output's inputs into pieces (whole rows, or pieces
             // of one row), then keep the first winner in order.
-            let bases = outputBases(plan)
+            let bases = ReducePlanning.outputBases(plan)
             let pieces = offsets.count > 1 ? offsets.count : Swift.min(tasks, Swift.max(1, n / rowLeaf))
             let partials = UnsafeMutableBufferPointer<(T, Int)>.allocate(capacity: outputs * pieces)
             defer { partials.deallocate() }

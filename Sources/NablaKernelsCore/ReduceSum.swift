@@ -60,7 +60,7 @@ public enum ReduceEngine<ISA: MultiplyAddStrategy> {
         } else {
             // Fewer outputs than threads: compute every leaf of every output in parallel,
             // then add them in the same tree as `rows.sum` does.
-            let bases = outputBases(plan)
+            let bases = ReducePlanning.outputBases(plan)
             let leaves = rows.leafCount
             let partials = UnsafeMutableBufferPointer<V.Scalar>.allocate(capacity: outputs * leaves)
             defer { partials.deallocate() }
@@ -142,11 +142,6 @@ public enum ReduceEngine<ISA: MultiplyAddStrategy> {
     }
 
     // MARK: Helpers
-
-    /// The output and input offsets of every output, in output order (used when there
-    /// are only a few outputs).
-    @inlinable @inline(__always)
-    static func outputBases(_ plan: ReductionPlan) -> [(output: Int, input: Int)] { ReducePlanning.outputBases(plan) }
 
     /// The sum of the lanes, as a balanced tree (`SIMD.sum()` is a sequential chain).
     @inlinable @inline(__always)

@@ -109,7 +109,8 @@ struct Unpickler {
     /// Every list and dict made so far. A pickle can append a list to itself (or build any
     /// other cycle through the memo); the boxes are emptied when decoding ends, so such
     /// cycles are broken instead of leaked.
-    private var boxes: [AnyObject] = []
+    private var lists: [ListBox] = []
+    private var dicts: [DictBox] = []
     /// Bytes of dict keys compared so far: a long key memoised once and inserted again and
     /// again would otherwise cost its length on every insertion.
     private var keyBytes = 0
@@ -389,22 +390,25 @@ struct Unpickler {
 
     private mutating func makeList() -> ListBox {
         let box = ListBox()
-        boxes.append(box)
+        lists.append(box)
         return box
     }
 
     private mutating func makeDict() -> DictBox {
         let box = DictBox()
-        boxes.append(box)
+        dicts.append(box)
         return box
     }
 
     /// Empties every list and dict, which breaks any reference cycle among them.
     private mutating func releaseBoxes() {
-        for box in boxes {
-            if let list = box as? ListBox { list.items = [] } else if let dict = box as? DictBox { dict.entries = []; dict.positions = [:] }
+        for list in lists { list.items = [] }
+        for dict in dicts {
+            dict.entries = []
+            dict.positions = [:]
         }
-        boxes = []
+        lists = []
+        dicts = []
         stack = []
         memo = [:]
     }
