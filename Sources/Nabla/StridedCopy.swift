@@ -12,12 +12,10 @@ enum StridedCopy {
             destination.rawData.copyMemory(from: source.rawData, byteCount: destination.numel * destination.itemSize)
             return
         }
-        Tensor.withElementType(source.dtype) { sourceType in
-            Tensor.withElementType(destination.dtype) { destinationType in
-                convert(sourceType, destinationType, source: source.rawData, sourceStrides: sourceStrides,
-                        destination: destination.rawData, destinationStrides: destination.strides, shape: shape)
-            }
-        }
+        let plan = ElementwisePlan(shape: shape, destination.strides, sourceStrides)
+        Tensor.withElementType(source.dtype, CastFrom(
+            plan: plan, source: UnsafeRawPointer(source.rawData),
+            destination: destination.rawData, destinationType: destination.dtype))
     }
 
     /// `source`'s strides for reading it as `shape` (zero where it is broadcast).
@@ -34,27 +32,64 @@ enum StridedCopy {
         return strides
     }
 
-    private static func convert<S: TensorElement, D: TensorElement>(
-        _: S.Type, _: D.Type,
-        source: UnsafeMutableRawPointer, sourceStrides: [Int],
-        destination: UnsafeMutableRawPointer, destinationStrides: [Int], shape: [Int]
+    /// Copies the plan's elements from `source` (as `S`) to `destination` (as `D`),
+    /// converting each one, on the plan's threads.
+    fileprivate static func convert<S: TensorElement, D: TensorElement>(
+        _: S.Type, _: D.Type, plan: ElementwisePlan, source: UnsafeRawPointer, destination: UnsafeMutableRawPointer
     ) {
         let src = source.assumingMemoryBound(to: S.self)
         let dst = destination.assumingMemoryBound(to: D.self)
-        let sameType = S.self == D.self
-        ElementwiseLoop.forEachRun(shape: shape, strides: [destinationStrides, sourceStrides]) { run, inner in
-            var d = run.offsets.0, s = run.offsets.1
-            if sameType {
-                for _ in 0..<run.count {
-                    dst[d] = unsafeBitCast(src[s], to: D.self)
-                    d += inner.0; s += inner.1
+        let sd = plan.innerStride(0), ss = plan.innerStride(1)
+        if S.self == D.self {
+            // The same type: a bit copy, whole runs at once where both sides are dense.
+            let size = MemoryLayout<D>.stride
+            plan.parallelRuns(cost: 1) { o0, o1, _, _, n in
+                if sd == 1 && ss == 1 {
+                    (destination + o0 * size).copyMemory(from: source + o1 * size, byteCount: n * size)
+                    return
                 }
-            } else {
-                for _ in 0..<run.count {
-                    dst[d] = D(nablaDouble: src[s].nablaDouble)
-                    d += inner.0; s += inner.1
+                var d = o0, s = o1
+                for _ in 0..<n {
+                    dst[d] = unsafeBitCast(src[s], to: D.self)
+                    d &+= sd; s &+= ss
                 }
             }
+            return
         }
+        plan.parallelRuns(cost: 1) { o0, o1, _, _, n in
+            if sd == 1 && ss == 1 {
+                let d = dst + o0, x = src + o1
+                for t in 0..<n { d[t] = D(nablaDouble: x[t].nablaDouble) }
+                return
+            }
+            var d = o0, s = o1
+            for _ in 0..<n {
+                dst[d] = D(nablaDouble: src[s].nablaDouble)
+                d &+= sd; s &+= ss
+            }
+        }
+    }
+}
+
+/// The first half of a cast's type dispatch: the source's element type.
+private struct CastFrom: TensorElementBody {
+    let plan: ElementwisePlan
+    let source: UnsafeRawPointer
+    let destination: UnsafeMutableRawPointer
+    let destinationType: DType
+
+    func run<S: TensorElement>(_: S.Type) {
+        Tensor.withElementType(destinationType, CastInto<S>(plan: plan, source: source, destination: destination))
+    }
+}
+
+/// The second half: the destination's element type, with both now concrete.
+private struct CastInto<S: TensorElement>: TensorElementBody {
+    let plan: ElementwisePlan
+    let source: UnsafeRawPointer
+    let destination: UnsafeMutableRawPointer
+
+    func run<D: TensorElement>(_: D.Type) {
+        StridedCopy.convert(S.self, D.self, plan: plan, source: source, destination: destination)
     }
 }

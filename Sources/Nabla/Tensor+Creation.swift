@@ -98,7 +98,13 @@ extension Tensor {
     /// Values already checked against the shape.
     convenience init<T: TensorElement>(elements values: [T], shape: [Int], dtype: DType) {
         self.init(uninitializedShape: shape, dtype: dtype, zeroed: false, operation: "Tensor(_:)")
-        Tensor.withElementType(dtype) { type in fill(from: values, as: type) }
+        Tensor.withElementType(dtype, FillFromArray(tensor: self, values: values))
+    }
+
+    /// Copies `values` into the tensor, for one element type of the tensor.
+    private struct FillFromArray<T: TensorElement>: TensorElementBody {
+        let tensor: Tensor, values: [T]
+        func run<D: TensorElement>(_: D.Type) { tensor.fill(from: values, as: D.self) }
     }
 
     private func fill<T: TensorElement, D: TensorElement>(from values: [T], as _: D.Type) {

@@ -30,7 +30,13 @@ extension Tensor {
     public func fill(_ value: Double) {
         checkInPlaceAllowed("fill")
         _ = mutableRawData(operation: "fill")
-        Tensor.withElementType(dtype) { type in fillElements(with: value, as: type) }
+        Tensor.withElementType(dtype, Fill(tensor: self, value: value))
+    }
+
+    /// `fill` for one element type.
+    private struct Fill: TensorElementBody {
+        let tensor: Tensor, value: Double
+        func run<T: TensorElement>(_: T.Type) { tensor.fillElements(with: value, as: T.self) }
     }
 
     private func fillElements<T: TensorElement>(with value: Double, as _: T.Type) {

@@ -160,17 +160,25 @@ public final class Tensor: @unchecked Sendable {
 }
 
 extension Tensor {
-    /// Calls `body` with the Swift type that stores `dtype`: the one switch on the dtype
-    /// that an operation makes, instead of one per element.
-    static func withElementType<R>(_ dtype: DType, _ body: (any TensorElement.Type) -> R) -> R {
+    /// Runs `body` with the Swift type that stores `dtype`, specialised: each branch calls
+    /// the generic `run` with a concrete type (see `NumericElementBody`). The one switch
+    /// on the dtype that an operation makes, instead of one per element.
+    static func withElementType<Body: TensorElementBody>(_ dtype: DType, _ body: Body) -> Body.Result {
         switch dtype {
-        case .float32: body(Float.self)
-        case .float64: body(Double.self)
-        case .float16: body(HalfBits.self)
-        case .int64: body(Int64.self)
-        case .int32: body(Int32.self)
-        case .uint8: body(UInt8.self)
-        case .bool: body(Bool.self)
+        case .float32: body.run(Float.self)
+        case .float64: body.run(Double.self)
+        case .float16: body.run(HalfBits.self)
+        case .int64: body.run(Int64.self)
+        case .int32: body.run(Int32.self)
+        case .uint8: body.run(UInt8.self)
+        case .bool: body.run(Bool.self)
         }
     }
+}
+
+/// A computation generic over the tensor element type, which
+/// `Tensor.withElementType(_:_:)` runs with the concrete Swift type of a dtype.
+protocol TensorElementBody {
+    associatedtype Result
+    func run<T: TensorElement>(_: T.Type) -> Result
 }

@@ -262,6 +262,11 @@ extension Tensor {
 private struct BinaryRun<Op: BinaryNumericOperation>: NumericElementBody {
     let a: Tensor, b: Tensor, out: Tensor
     func run<T: NumericElement>(_: T.Type) {
-        ElementwiseLoop.map(a, as: T.self, b, as: T.self, into: out, as: T.self) { Op.apply($0, $1) }
+        ElementwiseLoop.map(a, b, into: out, BinaryFunction<Op, T>())
     }
+}
+
+/// `Op` on two elements of type `T`, for the element-wise loop.
+private struct BinaryFunction<Op: BinaryNumericOperation, T: NumericElement>: BinaryElementFunction {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { Op.apply(a, b) }
 }

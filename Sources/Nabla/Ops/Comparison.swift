@@ -223,14 +223,24 @@ extension Tensor {
 private struct ComparisonRun<Op: ComparisonOperation>: NumericElementBody {
     let a: Tensor, b: Tensor, out: Tensor
     func run<T: NumericElement>(_: T.Type) {
-        ElementwiseLoop.map(a, as: T.self, b, as: T.self, into: out, as: Bool.self) { Op.apply($0, $1) }
+        ElementwiseLoop.map(a, b, into: out, ComparisonFunction<Op, T>())
     }
+}
+
+/// `Op` on two elements of type `T`, for the element-wise loop.
+private struct ComparisonFunction<Op: ComparisonOperation, T: NumericElement>: BinaryElementFunction {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> Bool { Op.apply(a, b) }
 }
 
 /// `out = condition ? a : b`, for one element type.
 private struct WhereRun: NumericElementBody {
     let condition: Tensor, a: Tensor, b: Tensor, out: Tensor
     func run<T: NumericElement>(_: T.Type) {
-        ElementwiseLoop.map(condition, as: Bool.self, a, as: T.self, b, as: T.self, into: out, as: T.self) { $0 ? $1 : $2 }
+        ElementwiseLoop.map(condition, a, b, into: out, SelectFunction<T>())
     }
+}
+
+/// `condition ? a : b` on elements of type `T`.
+private struct SelectFunction<T: NumericElement>: TernaryElementFunction {
+    @inline(__always) func callAsFunction(_ condition: Bool, _ a: T, _ b: T) -> T { condition ? a : b }
 }

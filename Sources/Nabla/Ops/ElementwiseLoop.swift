@@ -1,108 +1,113 @@
 import NablaKernelsCore
-// The element-wise loop of the Nabla layer: walks broadcast operands of any layout and
-// hands typed runs to an operation's scalar body. The vectorised NablaKernels engine
-// takes over the hot float32/float64 paths; this loop covers every dtype and layout.
+// The scalar side of the one element-wise engine. Core's `ElementwisePlan` walks every
+// element-wise call, vector or scalar: it drops size-1 dimensions, merges neighbours,
+// orders the walk by the output's memory order and splits it across threads. The
+// vectorised float32/float64 kernels receive its runs inside an instruction-set target;
+// every other dtype (integers, bools, comparisons, `where`, copies and casts) receives
+// them here, in a body specialised for the concrete element types.
 
-/// Offsets (in elements) of up to four operands at the start of a run of `count`
-/// elements along the innermost dimension, whose strides are `innerStrides`.
-struct ElementRun {
-    var offsets: (Int, Int, Int, Int)
-    var count: Int
+/// A function of one element, applied by ``ElementwiseLoop/map(_:into:_:)``.
+///
+/// A type rather than a closure: the run body handed to the (non-inlinable) plan is then
+/// specialised for the function, which is inlined into its loop and vectorised where the
+/// compiler can. A closure would be called once per element through a context.
+protocol UnaryElementFunction {
+    associatedtype A: TensorElement
+    associatedtype R: TensorElement
+    func callAsFunction(_ a: A) -> R
+}
+
+/// A function of two elements (see ``UnaryElementFunction``).
+protocol BinaryElementFunction {
+    associatedtype A: TensorElement
+    associatedtype B: TensorElement
+    associatedtype R: TensorElement
+    func callAsFunction(_ a: A, _ b: B) -> R
+}
+
+/// A function of three elements (see ``UnaryElementFunction``).
+protocol TernaryElementFunction {
+    associatedtype A: TensorElement
+    associatedtype B: TensorElement
+    associatedtype C: TensorElement
+    associatedtype R: TensorElement
+    func callAsFunction(_ a: A, _ b: B, _ c: C) -> R
 }
 
 enum ElementwiseLoop {
-    /// Walks `shape` in row-major order with the operands' `strides` (output first),
-    /// calling `body` once per innermost run.
-    static func forEachRun(shape: [Int], strides: [[Int]], _ body: (ElementRun, _ inner: (Int, Int, Int, Int)) -> Void) {
-        let count = shape.reduce(1, *)
-        guard count > 0 else { return }
-        let padded = strides + Array(repeating: [Int](repeating: 0, count: shape.count), count: 4 - strides.count)
-        let rank = shape.count
-        if rank == 0 {
-            body(ElementRun(offsets: (0, 0, 0, 0), count: 1), (0, 0, 0, 0))
-            return
-        }
-        let inner = (padded[0][rank - 1], padded[1][rank - 1], padded[2][rank - 1], padded[3][rank - 1])
-        var index = [Int](repeating: 0, count: rank)
-        var o = (0, 0, 0, 0)
-        while true {
-            body(ElementRun(offsets: o, count: shape[rank - 1]), inner)
-            var d = rank - 2
-            while d >= 0 {
-                index[d] += 1
-                o.0 += padded[0][d]; o.1 += padded[1][d]; o.2 += padded[2][d]; o.3 += padded[3][d]
-                if index[d] < shape[d] { break }
-                let size = shape[d]
-                o.0 -= padded[0][d] * size; o.1 -= padded[1][d] * size; o.2 -= padded[2][d] * size; o.3 -= padded[3][d] * size
-                index[d] = 0
-                d -= 1
-            }
-            if d < 0 { return }
-        }
-    }
+    /// Element-wise work per element below which a call stays on one thread, in the
+    /// plan's units (a plain load-operate-store is 1).
+    static let defaultCost = 1
 
-    /// out[i] = f(a[i]) over `out`'s shape, `a` broadcast to it.
-    static func map<A: TensorElement, R: TensorElement>(_ a: Tensor, as _: A.Type, into out: Tensor, as _: R.Type, _ f: (A) -> R) {
+    /// out[i] = f(a[i]) over `out`'s shape, `a` broadcast to it, threaded by the plan.
+    static func map<F: UnaryElementFunction>(_ a: Tensor, into out: Tensor, cost: Int = defaultCost, _ f: F) {
         let pa = a.broadcastLayout(to: out.shape)
-        let src = pa.rawData.assumingMemoryBound(to: A.self)
-        let dst = out.rawData.assumingMemoryBound(to: R.self)
-        forEachRun(shape: out.shape, strides: [out.strides, pa.strides]) { run, inner in
-            var o = run.offsets.0, i = run.offsets.1
-            if inner.0 == 1 && inner.1 == 1 {
+        let src = UnsafePointer(pa.rawData.assumingMemoryBound(to: F.A.self))
+        let dst = out.rawData.assumingMemoryBound(to: F.R.self)
+        let plan = ElementwisePlan(shape: out.shape, out.strides, pa.strides)
+        let so = plan.innerStride(0), sa = plan.innerStride(1)
+        plan.parallelRuns(cost: cost) { o0, o1, _, _, n in
+            if so == 1 && sa == 1 {
                 // Unit strides: a plain indexed loop, which the compiler vectorises.
-                let d = dst + o, x = src + i
-                for t in 0..<run.count { d[t] = f(x[t]) }
+                let d = dst + o0, x = src + o1
+                for t in 0..<n { d[t] = f(x[t]) }
                 return
             }
-            for _ in 0..<run.count {
+            var o = o0, i = o1
+            for _ in 0..<n {
                 dst[o] = f(src[i])
-                o &+= inner.0; i &+= inner.1
+                o &+= so; i &+= sa
             }
         }
     }
 
     /// out[i] = f(a[i], b[i]) over `out`'s shape, `a` and `b` broadcast to it.
-    static func map<A: TensorElement, B: TensorElement, R: TensorElement>(
-        _ a: Tensor, as _: A.Type, _ b: Tensor, as _: B.Type, into out: Tensor, as _: R.Type, _ f: (A, B) -> R
-    ) {
+    static func map<F: BinaryElementFunction>(_ a: Tensor, _ b: Tensor, into out: Tensor, cost: Int = defaultCost, _ f: F) {
         let pa = a.broadcastLayout(to: out.shape), pb = b.broadcastLayout(to: out.shape)
-        let sa = pa.rawData.assumingMemoryBound(to: A.self)
-        let sb = pb.rawData.assumingMemoryBound(to: B.self)
-        let dst = out.rawData.assumingMemoryBound(to: R.self)
-        forEachRun(shape: out.shape, strides: [out.strides, pa.strides, pb.strides]) { run, inner in
-            var o = run.offsets.0, i = run.offsets.1, j = run.offsets.2
-            if inner.0 == 1 && inner.1 == 1 && inner.2 == 1 {
-                let d = dst + o, x = sa + i, y = sb + j
-                for t in 0..<run.count { d[t] = f(x[t], y[t]) }
+        let sa = UnsafePointer(pa.rawData.assumingMemoryBound(to: F.A.self))
+        let sb = UnsafePointer(pb.rawData.assumingMemoryBound(to: F.B.self))
+        let dst = out.rawData.assumingMemoryBound(to: F.R.self)
+        let plan = ElementwisePlan(shape: out.shape, out.strides, pa.strides, pb.strides)
+        let s0 = plan.innerStride(0), s1 = plan.innerStride(1), s2 = plan.innerStride(2)
+        plan.parallelRuns(cost: cost) { o0, o1, o2, _, n in
+            if s0 == 1 && s1 == 1 && s2 == 1 {
+                let d = dst + o0, x = sa + o1, y = sb + o2
+                for t in 0..<n { d[t] = f(x[t], y[t]) }
                 return
             }
-            for _ in 0..<run.count {
+            if s0 == 1 && s1 == 1 && s2 == 0 {
+                // A scalar or a broadcast row on the right (`a + 1`, `a > 0`).
+                let d = dst + o0, x = sa + o1, y = sb[o2]
+                for t in 0..<n { d[t] = f(x[t], y) }
+                return
+            }
+            var o = o0, i = o1, j = o2
+            for _ in 0..<n {
                 dst[o] = f(sa[i], sb[j])
-                o &+= inner.0; i &+= inner.1; j &+= inner.2
+                o &+= s0; i &+= s1; j &+= s2
             }
         }
     }
 
     /// out[i] = f(a[i], b[i], c[i]) over `out`'s shape, the inputs broadcast to it.
-    static func map<A: TensorElement, B: TensorElement, C: TensorElement, R: TensorElement>(
-        _ a: Tensor, as _: A.Type, _ b: Tensor, as _: B.Type, _ c: Tensor, as _: C.Type,
-        into out: Tensor, as _: R.Type, _ f: (A, B, C) -> R
-    ) {
+    static func map<F: TernaryElementFunction>(_ a: Tensor, _ b: Tensor, _ c: Tensor, into out: Tensor, cost: Int = defaultCost, _ f: F) {
         let pa = a.broadcastLayout(to: out.shape), pb = b.broadcastLayout(to: out.shape), pc = c.broadcastLayout(to: out.shape)
-        let sa = pa.rawData.assumingMemoryBound(to: A.self)
-        let sb = pb.rawData.assumingMemoryBound(to: B.self)
-        let sc = pc.rawData.assumingMemoryBound(to: C.self)
-        let dst = out.rawData.assumingMemoryBound(to: R.self)
-        forEachRun(shape: out.shape, strides: [out.strides, pa.strides, pb.strides, pc.strides]) { run, inner in
-            var o = run.offsets.0, i = run.offsets.1, j = run.offsets.2, k = run.offsets.3
-            if inner.0 == 1 && inner.1 == 1 && inner.2 == 1 && inner.3 == 1 {
-                let d = dst + o, x = sa + i, y = sb + j, z = sc + k
-                for t in 0..<run.count { d[t] = f(x[t], y[t], z[t]) }
+        let sa = UnsafePointer(pa.rawData.assumingMemoryBound(to: F.A.self))
+        let sb = UnsafePointer(pb.rawData.assumingMemoryBound(to: F.B.self))
+        let sc = UnsafePointer(pc.rawData.assumingMemoryBound(to: F.C.self))
+        let dst = out.rawData.assumingMemoryBound(to: F.R.self)
+        let plan = ElementwisePlan(shape: out.shape, out.strides, pa.strides, pb.strides, pc.strides)
+        let s0 = plan.innerStride(0), s1 = plan.innerStride(1), s2 = plan.innerStride(2), s3 = plan.innerStride(3)
+        plan.parallelRuns(cost: cost) { o0, o1, o2, o3, n in
+            if s0 == 1 && s1 == 1 && s2 == 1 && s3 == 1 {
+                let d = dst + o0, x = sa + o1, y = sb + o2, z = sc + o3
+                for t in 0..<n { d[t] = f(x[t], y[t], z[t]) }
                 return
             }
-            for _ in 0..<run.count {
+            var o = o0, i = o1, j = o2, k = o3
+            for _ in 0..<n {
                 dst[o] = f(sa[i], sb[j], sc[k])
-                o &+= inner.0; i &+= inner.1; j &+= inner.2; k &+= inner.3
+                o &+= s0; i &+= s1; j &+= s2; k &+= s3
             }
         }
     }

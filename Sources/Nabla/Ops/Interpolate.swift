@@ -268,9 +268,8 @@ extension Tensor {
             let exact = mode == .nearestExact
             let columns = InterpolationAxis<Float>.nearest(input: inW, output: outputSizes[spatialDims - 1], scale: scales[spatialDims - 1], exact: exact)
             let rows = spatialDims == 1 ? [0] : InterpolationAxis<Float>.nearest(input: inH, output: outputSizes[0], scale: scales[0], exact: exact)
-            Tensor.withElementType(dtype) { type in
-                input.resampleNearest(into: out, planes: planes, inH: inH, inW: inW, rows: rows, columns: columns, as: type)
-            }
+            Tensor.withElementType(dtype, ResampleNearest(input: input, out: out, planes: planes, inH: inH, inW: inW,
+                                                          rows: rows, columns: columns))
             name = "Upsample\(exact ? "NearestExact" : "Nearest")\(spatialDims)DBackward0"
             backward = { gradient in
                 let gradOutput = (gradient.dtype == inputDType ? gradient : gradient.to(inputDType)).contiguous()
@@ -299,9 +298,13 @@ extension Tensor {
     }
 
     /// Runs the nearest-neighbour gather for element type `T`.
-    private func resampleNearest<T: TensorElement>(into out: Tensor, planes: Int, inH: Int, inW: Int, rows: [Int], columns: [Int], as _: T.Type) {
-        InterpolationKernels.nearestForward(UnsafePointer(pointer(as: T.self)), out.pointer(as: T.self), planes: planes,
-                                            inH: inH, inW: inW, rows: rows, columns: columns)
+    /// Nearest-neighbour resampling, specialised for each element type.
+    private struct ResampleNearest: TensorElementBody {
+        let input: Tensor, out: Tensor, planes: Int, inH: Int, inW: Int, rows: [Int], columns: [Int]
+        func run<T: TensorElement>(_: T.Type) {
+            InterpolationKernels.nearestForward(UnsafePointer(input.pointer(as: T.self)), out.pointer(as: T.self), planes: planes,
+                                                inH: inH, inW: inW, rows: rows, columns: columns)
+        }
     }
 
     /// Runs (bi)linear interpolation for element type `T` and returns its backward.

@@ -208,7 +208,7 @@ extension Tensor {
 
         let input = contiguous()
         let out = Tensor(uninitializedShape: outputShape, dtype: dtype, zeroed: false, operation: operation)
-        Tensor.withElementType(dtype) { type in input.gatherPadding(into: out, plan: plan, fill: value, as: type) }
+        Tensor.withElementType(dtype, GatherPadding(input: input, out: out, plan: plan, fill: value))
 
         let inputShape = input.shape, inputDType = input.dtype
         let name: String
@@ -232,8 +232,11 @@ extension Tensor {
         }
     }
 
-    /// Runs the padding gather for element type `T`.
-    private func gatherPadding<T: TensorElement>(into out: Tensor, plan: PaddingPlan, fill: Double, as _: T.Type) {
-        PaddingKernels.gather(UnsafePointer(pointer(as: T.self)), out.pointer(as: T.self), plan, fill: T(nablaDouble: fill))
+    /// Runs the padding gather, specialised for each element type.
+    private struct GatherPadding: TensorElementBody {
+        let input: Tensor, out: Tensor, plan: PaddingPlan, fill: Double
+        func run<T: TensorElement>(_: T.Type) {
+            PaddingKernels.gather(UnsafePointer(input.pointer(as: T.self)), out.pointer(as: T.self), plan, fill: T(nablaDouble: fill))
+        }
     }
 }

@@ -256,6 +256,13 @@ enum ErfOperation: UnaryFloatFunction {
 private struct UnaryRun<Op: UnaryFloatFunction>: FloatElementBody {
     let input: Tensor, out: Tensor
     func run<T: FloatElement>(_: T.Type) {
-        ElementwiseLoop.map(input, as: T.self, into: out, as: T.self) { Op.apply($0) }
+        // The scalar math functions (through `Double` where the platform has no `Float`
+        // version) cost tens of cycles an element, so smaller tensors are worth threading.
+        ElementwiseLoop.map(input, into: out, cost: 16, UnaryFloatFunctionCall<Op, T>())
     }
+}
+
+/// `Op` on one element of type `T`, for the element-wise loop.
+private struct UnaryFloatFunctionCall<Op: UnaryFloatFunction, T: FloatElement>: UnaryElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { Op.apply(x) }
 }
