@@ -4,6 +4,6 @@ import NablaKernelsCore
 
 /// `BoxMullerEngine<AVX2Arithmetic>.transformBlocks` on AVX2 + FMA.
 @inline(never)
-public func boxMullerAVX2(_ data: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
+package func boxMullerAVX2(_ data: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
     BoxMullerEngine<AVX2Arithmetic>.transformBlocks(data, count: count, mean: mean, std: std)
 }

@@ -7,7 +7,7 @@ import NablaKernelsCore
 
 /// `DepthwiseKernel.forward` for `Float` on AVX2+FMA.
 @inline(never)
-public func depthwiseForwardAVX2(
+package func depthwiseForwardAVX2(
     _ plane: ConvolutionPlane, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: Float, accumulate: Bool, output: UnsafeMutablePointer<Float>
 ) {
@@ -16,7 +16,7 @@ public func depthwiseForwardAVX2(
 
 /// `DepthwiseKernel.weightGradient` for `Float` on AVX2+FMA.
 @inline(never)
-public func depthwiseWeightGradientAVX2(
+package func depthwiseWeightGradientAVX2(
     _ plane: ConvolutionPlane, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
     weightGradient: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>
 ) {
@@ -25,7 +25,7 @@ public func depthwiseWeightGradientAVX2(
 
 /// `DepthwiseKernel.forward` for `Double` on AVX2+FMA.
 @inline(never)
-public func depthwiseForwardAVX2(
+package func depthwiseForwardAVX2(
     _ plane: ConvolutionPlane, input: UnsafePointer<Double>, weight: UnsafePointer<Double>,
     bias: Double, accumulate: Bool, output: UnsafeMutablePointer<Double>
 ) {
@@ -34,7 +34,7 @@ public func depthwiseForwardAVX2(
 
 /// `DepthwiseKernel.weightGradient` for `Double` on AVX2+FMA.
 @inline(never)
-public func depthwiseWeightGradientAVX2(
+package func depthwiseWeightGradientAVX2(
     _ plane: ConvolutionPlane, input: UnsafePointer<Double>, outputGradient: UnsafePointer<Double>,
     weightGradient: UnsafeMutablePointer<Double>, mask: UnsafePointer<Double>
 ) {

@@ -6,7 +6,7 @@ import NablaKernelsCore
 /// `ElementwiseEngine.unary`
 /// for `Float` with `SIMD8<Float>` on AVX2 + FMA.
 @inline(never)
-public func elementwiseUnaryAVX2(
+package func elementwiseUnaryAVX2(
     _ op: UnaryFloatOperation, shape: [Int],
     output: UnsafeMutablePointer<Float>, outputStrides: [Int],
     input: UnsafePointer<Float>, inputStrides: [Int]
@@ -19,7 +19,7 @@ public func elementwiseUnaryAVX2(
 /// `ElementwiseEngine.binary`
 /// for `Float` with `SIMD8<Float>` on AVX2 + FMA.
 @inline(never)
-public func elementwiseBinaryAVX2(
+package func elementwiseBinaryAVX2(
     _ op: BinaryFloatOperation, shape: [Int],
     output: UnsafeMutablePointer<Float>, outputStrides: [Int],
     lhs: UnsafePointer<Float>, lhsStrides: [Int],
@@ -34,7 +34,7 @@ public func elementwiseBinaryAVX2(
 /// `ElementwiseEngine.unary`
 /// for `Double` with `SIMD4<Double>` on AVX2 + FMA.
 @inline(never)
-public func elementwiseUnaryAVX2(
+package func elementwiseUnaryAVX2(
     _ op: UnaryFloatOperation, shape: [Int],
     output: UnsafeMutablePointer<Double>, outputStrides: [Int],
     input: UnsafePointer<Double>, inputStrides: [Int]
@@ -47,7 +47,7 @@ public func elementwiseUnaryAVX2(
 /// `ElementwiseEngine.binary`
 /// for `Double` with `SIMD4<Double>` on AVX2 + FMA.
 @inline(never)
-public func elementwiseBinaryAVX2(
+package func elementwiseBinaryAVX2(
     _ op: BinaryFloatOperation, shape: [Int],
     output: UnsafeMutablePointer<Double>, outputStrides: [Int],
     lhs: UnsafePointer<Double>, lhsStrides: [Int],

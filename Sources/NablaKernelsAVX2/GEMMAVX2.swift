@@ -34,7 +34,7 @@ enum AVX2Float: GEMMKernelConfig {
 /// ``GEMM`` for `Float` compiled for AVX2 with FMA (`-target-cpu haswell`); the dispatcher in `NablaKernels` calls it
 /// only on CPUs that have it. Not inlinable, so its instructions stay this target's.
 @inline(never)
-public func gemmAVX2(
+package func gemmAVX2(
     m: Int, n: Int, k: Int, alpha: Float,
     a: UnsafePointer<Float>, rsA: Int, csA: Int,
     b: UnsafePointer<Float>, rsB: Int, csB: Int,
@@ -48,7 +48,7 @@ public func gemmAVX2(
 /// ``FMAPeak`` for `Float` on AVX2 with FMA (`-target-cpu haswell`): runs the loop and returns its checksum and
 /// the floating-point operations it performed.
 @inline(never)
-public func fmaPeakAVX2(_: Float.Type, iterations: Int) -> (checksum: Float, flops: Int) {
+package func fmaPeakAVX2(_: Float.Type, iterations: Int) -> (checksum: Float, flops: Int) {
     (FMAPeak<AVX2Float>.run(iterations: iterations), FMAPeak<AVX2Float>.flopsPerIteration &* iterations)
 }
 
@@ -85,7 +85,7 @@ enum AVX2Double: GEMMKernelConfig {
 /// ``GEMM`` for `Double` compiled for AVX2 with FMA (`-target-cpu haswell`); the dispatcher in `NablaKernels` calls it
 /// only on CPUs that have it. Not inlinable, so its instructions stay this target's.
 @inline(never)
-public func gemmAVX2(
+package func gemmAVX2(
     m: Int, n: Int, k: Int, alpha: Double,
     a: UnsafePointer<Double>, rsA: Int, csA: Int,
     b: UnsafePointer<Double>, rsB: Int, csB: Int,
@@ -99,7 +99,7 @@ public func gemmAVX2(
 /// ``FMAPeak`` for `Double` on AVX2 with FMA (`-target-cpu haswell`): runs the loop and returns its checksum and
 /// the floating-point operations it performed.
 @inline(never)
-public func fmaPeakAVX2(_: Double.Type, iterations: Int) -> (checksum: Double, flops: Int) {
+package func fmaPeakAVX2(_: Double.Type, iterations: Int) -> (checksum: Double, flops: Int) {
     (FMAPeak<AVX2Double>.run(iterations: iterations), FMAPeak<AVX2Double>.flopsPerIteration &* iterations)
 }
 

@@ -4,7 +4,7 @@ import NablaKernelsCore
 /// `GEMM.implicitGEMM` (convolution with the im2col gather fused into B's packing) for
 /// `Float` on AVX2+FMA. Not inlinable, so its instructions stay this target's.
 @inline(never)
-public func implicitGEMMAVX2(
+package func implicitGEMMAVX2(
     m: Int, n: Int, a: UnsafePointer<Float>, rsA: Int, geometry: ImplicitGEMMGeometry,
     input: UnsafePointer<Float>, firstColumn: Int, c: UnsafeMutablePointer<Float>, rsC: Int
 ) {
@@ -14,7 +14,7 @@ public func implicitGEMMAVX2(
 
 /// `GEMM.implicitGEMM` for `Double` on AVX2+FMA.
 @inline(never)
-public func implicitGEMMAVX2(
+package func implicitGEMMAVX2(
     m: Int, n: Int, a: UnsafePointer<Double>, rsA: Int, geometry: ImplicitGEMMGeometry,
     input: UnsafePointer<Double>, firstColumn: Int, c: UnsafeMutablePointer<Double>, rsC: Int
 ) {

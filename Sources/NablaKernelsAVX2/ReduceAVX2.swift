@@ -4,7 +4,7 @@ import NablaKernelsCore
 
 /// `ReduceEngine.sum` for `Float` with `SIMD8<Float>` on AVX2 + FMA.
 @inline(never)
-public func reduceSumAVX2(
+package func reduceSumAVX2(
     _ plan: ReductionPlan, output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>
 ) {
     ReduceEngine<AVX2Arithmetic>.sum(plan, output: output, input: input, vector: SIMD8<Float>.self)
@@ -12,7 +12,7 @@ public func reduceSumAVX2(
 
 /// `ReduceEngine.extreme` for `Float` with `SIMD8<Float>` on AVX2 + FMA.
 @inline(never)
-public func reduceExtremeAVX2(
+package func reduceExtremeAVX2(
     _ plan: ReductionPlan, largest: Bool,
     values: UnsafeMutablePointer<Float>?, indices: UnsafeMutablePointer<Int64>?, input: UnsafePointer<Float>
 ) {
@@ -21,7 +21,7 @@ public func reduceExtremeAVX2(
 
 /// `ReduceEngine.rowwise` for `Float` with `SIMD8<Float>` on AVX2 + FMA.
 @inline(never)
-public func reduceRowwiseAVX2(
+package func reduceRowwiseAVX2(
     _ op: RowwiseOperation, shape: [Int], dim: Int,
     output: UnsafeMutablePointer<Float>, outputStrides: [Int],
     input: UnsafePointer<Float>, inputStrides: [Int]
@@ -33,7 +33,7 @@ public func reduceRowwiseAVX2(
 
 /// `ReduceEngine.sum` for `Double` with `SIMD4<Double>` on AVX2 + FMA.
 @inline(never)
-public func reduceSumAVX2(
+package func reduceSumAVX2(
     _ plan: ReductionPlan, output: UnsafeMutablePointer<Double>, input: UnsafePointer<Double>
 ) {
     ReduceEngine<AVX2Arithmetic>.sum(plan, output: output, input: input, vector: SIMD4<Double>.self)
@@ -41,7 +41,7 @@ public func reduceSumAVX2(
 
 /// `ReduceEngine.extreme` for `Double` with `SIMD4<Double>` on AVX2 + FMA.
 @inline(never)
-public func reduceExtremeAVX2(
+package func reduceExtremeAVX2(
     _ plan: ReductionPlan, largest: Bool,
     values: UnsafeMutablePointer<Double>?, indices: UnsafeMutablePointer<Int64>?, input: UnsafePointer<Double>
 ) {
@@ -50,7 +50,7 @@ public func reduceExtremeAVX2(
 
 /// `ReduceEngine.rowwise` for `Double` with `SIMD4<Double>` on AVX2 + FMA.
 @inline(never)
-public func reduceRowwiseAVX2(
+package func reduceRowwiseAVX2(
     _ op: RowwiseOperation, shape: [Int], dim: Int,
     output: UnsafeMutablePointer<Double>, outputStrides: [Int],
     input: UnsafePointer<Double>, inputStrides: [Int]

@@ -4,6 +4,6 @@ import NablaKernelsCore
 
 /// `BoxMullerEngine<AVX512Arithmetic>.transformBlocks` on AVX-512.
 @inline(never)
-public func boxMullerAVX512(_ data: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
+package func boxMullerAVX512(_ data: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
     BoxMullerEngine<AVX512Arithmetic>.transformBlocks(data, count: count, mean: mean, std: std)
 }

@@ -6,7 +6,7 @@ import NablaKernelsCore
 /// `ElementwiseEngine.unary`
 /// for `Float` with `SIMD16<Float>` on AVX-512.
 @inline(never)
-public func elementwiseUnaryAVX512(
+package func elementwiseUnaryAVX512(
     _ op: UnaryFloatOperation, shape: [Int],
     output: UnsafeMutablePointer<Float>, outputStrides: [Int],
     input: UnsafePointer<Float>, inputStrides: [Int]
@@ -19,7 +19,7 @@ public func elementwiseUnaryAVX512(
 /// `ElementwiseEngine.binary`
 /// for `Float` with `SIMD16<Float>` on AVX-512.
 @inline(never)
-public func elementwiseBinaryAVX512(
+package func elementwiseBinaryAVX512(
     _ op: BinaryFloatOperation, shape: [Int],
     output: UnsafeMutablePointer<Float>, outputStrides: [Int],
     lhs: UnsafePointer<Float>, lhsStrides: [Int],
@@ -34,7 +34,7 @@ public func elementwiseBinaryAVX512(
 /// `ElementwiseEngine.unary`
 /// for `Double` with `SIMD8<Double>` on AVX-512.
 @inline(never)
-public func elementwiseUnaryAVX512(
+package func elementwiseUnaryAVX512(
     _ op: UnaryFloatOperation, shape: [Int],
     output: UnsafeMutablePointer<Double>, outputStrides: [Int],
     input: UnsafePointer<Double>, inputStrides: [Int]
@@ -47,7 +47,7 @@ public func elementwiseUnaryAVX512(
 /// `ElementwiseEngine.binary`
 /// for `Double` with `SIMD8<Double>` on AVX-512.
 @inline(never)
-public func elementwiseBinaryAVX512(
+package func elementwiseBinaryAVX512(
     _ op: BinaryFloatOperation, shape: [Int],
     output: UnsafeMutablePointer<Double>, outputStrides: [Int],
     lhs: UnsafePointer<Double>, lhsStrides: [Int],

@@ -36,7 +36,7 @@ enum AVX512Float: GEMMKernelConfig {
 /// ``GEMM`` for `Float` compiled for AVX-512 (`-target-cpu skylake-avx512`); the dispatcher in `NablaKernels` calls it
 /// only on CPUs that have it. Not inlinable, so its instructions stay this target's.
 @inline(never)
-public func gemmAVX512(
+package func gemmAVX512(
     m: Int, n: Int, k: Int, alpha: Float,
     a: UnsafePointer<Float>, rsA: Int, csA: Int,
     b: UnsafePointer<Float>, rsB: Int, csB: Int,
@@ -50,7 +50,7 @@ public func gemmAVX512(
 /// ``FMAPeak`` for `Float` on AVX-512 (`-target-cpu skylake-avx512`): runs the loop and returns its checksum and
 /// the floating-point operations it performed.
 @inline(never)
-public func fmaPeakAVX512(_: Float.Type, iterations: Int) -> (checksum: Float, flops: Int) {
+package func fmaPeakAVX512(_: Float.Type, iterations: Int) -> (checksum: Float, flops: Int) {
     (FMAPeak<AVX512Float>.run(iterations: iterations), FMAPeak<AVX512Float>.flopsPerIteration &* iterations)
 }
 
@@ -87,7 +87,7 @@ enum AVX512Double: GEMMKernelConfig {
 /// ``GEMM`` for `Double` compiled for AVX-512 (`-target-cpu skylake-avx512`); the dispatcher in `NablaKernels` calls it
 /// only on CPUs that have it. Not inlinable, so its instructions stay this target's.
 @inline(never)
-public func gemmAVX512(
+package func gemmAVX512(
     m: Int, n: Int, k: Int, alpha: Double,
     a: UnsafePointer<Double>, rsA: Int, csA: Int,
     b: UnsafePointer<Double>, rsB: Int, csB: Int,
@@ -101,7 +101,7 @@ public func gemmAVX512(
 /// ``FMAPeak`` for `Double` on AVX-512 (`-target-cpu skylake-avx512`): runs the loop and returns its checksum and
 /// the floating-point operations it performed.
 @inline(never)
-public func fmaPeakAVX512(_: Double.Type, iterations: Int) -> (checksum: Double, flops: Int) {
+package func fmaPeakAVX512(_: Double.Type, iterations: Int) -> (checksum: Double, flops: Int) {
     (FMAPeak<AVX512Double>.run(iterations: iterations), FMAPeak<AVX512Double>.flopsPerIteration &* iterations)
 }
 

@@ -4,7 +4,7 @@ import NablaKernelsCore
 
 /// `ReduceEngine.sum` for `Float` with `SIMD16<Float>` on AVX-512.
 @inline(never)
-public func reduceSumAVX512(
+package func reduceSumAVX512(
     _ plan: ReductionPlan, output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>
 ) {
     ReduceEngine<AVX512Arithmetic>.sum(plan, output: output, input: input, vector: SIMD16<Float>.self)
@@ -12,7 +12,7 @@ public func reduceSumAVX512(
 
 /// `ReduceEngine.extreme` for `Float` with `SIMD16<Float>` on AVX-512.
 @inline(never)
-public func reduceExtremeAVX512(
+package func reduceExtremeAVX512(
     _ plan: ReductionPlan, largest: Bool,
     values: UnsafeMutablePointer<Float>?, indices: UnsafeMutablePointer<Int64>?, input: UnsafePointer<Float>
 ) {
@@ -21,7 +21,7 @@ public func reduceExtremeAVX512(
 
 /// `ReduceEngine.rowwise` for `Float` with `SIMD16<Float>` on AVX-512.
 @inline(never)
-public func reduceRowwiseAVX512(
+package func reduceRowwiseAVX512(
     _ op: RowwiseOperation, shape: [Int], dim: Int,
     output: UnsafeMutablePointer<Float>, outputStrides: [Int],
     input: UnsafePointer<Float>, inputStrides: [Int]
@@ -33,7 +33,7 @@ public func reduceRowwiseAVX512(
 
 /// `ReduceEngine.sum` for `Double` with `SIMD8<Double>` on AVX-512.
 @inline(never)
-public func reduceSumAVX512(
+package func reduceSumAVX512(
     _ plan: ReductionPlan, output: UnsafeMutablePointer<Double>, input: UnsafePointer<Double>
 ) {
     ReduceEngine<AVX512Arithmetic>.sum(plan, output: output, input: input, vector: SIMD8<Double>.self)
@@ -41,7 +41,7 @@ public func reduceSumAVX512(
 
 /// `ReduceEngine.extreme` for `Double` with `SIMD8<Double>` on AVX-512.
 @inline(never)
-public func reduceExtremeAVX512(
+package func reduceExtremeAVX512(
     _ plan: ReductionPlan, largest: Bool,
     values: UnsafeMutablePointer<Double>?, indices: UnsafeMutablePointer<Int64>?, input: UnsafePointer<Double>
 ) {
@@ -50,7 +50,7 @@ public func reduceExtremeAVX512(
 
 /// `ReduceEngine.rowwise` for `Double` with `SIMD8<Double>` on AVX-512.
 @inline(never)
-public func reduceRowwiseAVX512(
+package func reduceRowwiseAVX512(
     _ op: RowwiseOperation, shape: [Int], dim: Int,
     output: UnsafeMutablePointer<Double>, outputStrides: [Int],
     input: UnsafePointer<Double>, inputStrides: [Int]

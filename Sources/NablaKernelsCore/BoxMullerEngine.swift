@@ -13,16 +13,16 @@
 ///
 /// `ISA` only names the instruction-set target that specialises the engine, so that each
 /// target's copy has its own symbols (DESIGN.md's ISA rule); the arithmetic is the same.
-public enum BoxMullerEngine<ISA> {
+@usableFromInline package enum BoxMullerEngine<ISA> {
     /// Eight floats: PyTorch's AVX2 width, half a block.
-    public typealias Vector = SIMD8<Float>
+    @usableFromInline package typealias Vector = SIMD8<Float>
 
     /// Turns the blocks of 16 uniforms at `data`, `data + 16`, ... (as many whole blocks as
     /// `count` holds) into normals with mean `mean` and standard deviation `std`.
     ///
     /// Every uniform must be in [0, 1), as a 24-bit draw is.
     @inlinable @inline(__always)
-    public static func transformBlocks(_ data: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
+    package static func transformBlocks(_ data: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
         var start = 0
         while start &+ 16 <= count {
             transformBlock(data + start, mean: Vector(repeating: mean), std: Vector(repeating: std))

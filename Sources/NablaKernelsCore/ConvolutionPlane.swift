@@ -2,31 +2,31 @@
 /// kernel's size, strides, zero padding (above and left; the output size implies the rest)
 /// and dilation. Plain integers, so that ISA entry points take it by value; the depthwise
 /// plane kernels and the implicit GEMM's gather both read it.
-public struct ConvolutionPlane: Sendable {
+@usableFromInline package struct ConvolutionPlane: Sendable {
     /// The input plane's height.
-    public var inputHeight: Int
+    @usableFromInline package var inputHeight: Int
     /// The input plane's width.
-    public var inputWidth: Int
+    @usableFromInline package var inputWidth: Int
     /// The output plane's height.
-    public var outputHeight: Int
+    @usableFromInline package var outputHeight: Int
     /// The output plane's width.
-    public var outputWidth: Int
+    @usableFromInline package var outputWidth: Int
     /// The filter's height.
-    public var kernelHeight: Int
+    @usableFromInline package var kernelHeight: Int
     /// The filter's width.
-    public var kernelWidth: Int
+    @usableFromInline package var kernelWidth: Int
     /// The step between output rows, in input rows.
-    public var strideHeight: Int
+    @usableFromInline package var strideHeight: Int
     /// The step between output columns, in input columns.
-    public var strideWidth: Int
+    @usableFromInline package var strideWidth: Int
     /// Implicit zero rows above the input.
-    public var padTop: Int
+    @usableFromInline package var padTop: Int
     /// Implicit zero columns left of the input.
-    public var padLeft: Int
+    @usableFromInline package var padLeft: Int
     /// The spacing between filter rows.
-    public var dilationHeight: Int
+    @usableFromInline package var dilationHeight: Int
     /// The spacing between filter columns.
-    public var dilationWidth: Int
+    @usableFromInline package var dilationWidth: Int
 
     /// A plane geometry from its sizes and steps.
     ///
@@ -38,7 +38,7 @@ public struct ConvolutionPlane: Sendable {
     ///   - padding: The implicit zeros above and left of the input.
     ///   - dilation: The filter's spacing along height and width.
     @inlinable
-    public init(input: (Int, Int), output: (Int, Int), kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int)) {
+    package init(input: (Int, Int), output: (Int, Int), kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int)) {
         (inputHeight, inputWidth) = input
         (outputHeight, outputWidth) = output
         (kernelHeight, kernelWidth) = kernel

@@ -4,7 +4,7 @@
 ///
 /// Generic over the config, never over a bare SIMD type, so each ISA's specialisation has
 /// its own symbol (see ``GEMMKernelConfig``).
-public enum DepthwiseKernel<K: GEMMKernelConfig> {
+@usableFromInline package enum DepthwiseKernel<K: GEMMKernelConfig> {
     /// `output = base + sum over taps of weight[tap] * shifted input`, where `base` is
     /// `bias` or, with `accumulate`, the output's current values. At stride 1 and 2 the
     /// interior columns (every tap inside the input) run `Vector.scalarCount` outputs at a
@@ -19,7 +19,7 @@ public enum DepthwiseKernel<K: GEMMKernelConfig> {
     ///   - accumulate: Add to the output instead of overwriting it.
     ///   - output: The output plane, `outputHeight x outputWidth`.
     @inlinable @inline(__always)
-    public static func forward(_ p: ConvolutionPlane, input: UnsafePointer<K.Scalar>, weight: UnsafePointer<K.Scalar>,
+    package static func forward(_ p: ConvolutionPlane, input: UnsafePointer<K.Scalar>, weight: UnsafePointer<K.Scalar>,
                                bias: K.Scalar, accumulate: Bool, output: UnsafeMutablePointer<K.Scalar>) {
         let lanes = K.Vector.scalarCount
         // Columns whose every tap is inside the input: iw = ow * stride - padLeft + kw * dilation.
@@ -166,7 +166,7 @@ public enum DepthwiseKernel<K: GEMMKernelConfig> {
     ///     ones from it on: the last, overlapping vector of a row is multiplied by
     ///     `mask - overlap` so that the columns it shares with the one before count once.
     @inlinable @inline(__always)
-    public static func weightGradient(_ p: ConvolutionPlane, input: UnsafePointer<K.Scalar>, outputGradient: UnsafePointer<K.Scalar>,
+    package static func weightGradient(_ p: ConvolutionPlane, input: UnsafePointer<K.Scalar>, outputGradient: UnsafePointer<K.Scalar>,
                                       weightGradient: UnsafeMutablePointer<K.Scalar>, mask: UnsafePointer<K.Scalar>) {
         let lanes = K.Vector.scalarCount
         for kh in 0..<p.kernelHeight {

@@ -2,7 +2,7 @@ extension ElementwiseEngine {
     /// Runs a ``UnaryFloatOperation``: one `switch` per call picks the specialised loop.
     /// The instruction-set targets call this from their non-inlinable entry points.
     @inlinable
-    public static func unary<V: FloatVector, M: MultiplyAddStrategy>(
+    package static func unary<V: FloatVector, M: MultiplyAddStrategy>(
         _ op: UnaryFloatOperation, shape: [Int],
         output: UnsafeMutablePointer<V.Scalar>, outputStrides: [Int],
         input: UnsafePointer<V.Scalar>, inputStrides: [Int],
@@ -41,7 +41,7 @@ extension ElementwiseEngine {
 
     /// Runs a ``BinaryFloatOperation``.
     @inlinable
-    public static func binary<V: FloatVector, M: MultiplyAddStrategy>(
+    package static func binary<V: FloatVector, M: MultiplyAddStrategy>(
         _ op: BinaryFloatOperation, shape: [Int],
         output: UnsafeMutablePointer<V.Scalar>, outputStrides: [Int],
         lhs: UnsafePointer<V.Scalar>, lhsStrides: [Int],

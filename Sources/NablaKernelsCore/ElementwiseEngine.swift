@@ -14,12 +14,12 @@
 /// again as `multiplyAdd`): every specialisation of the engine, its closures and its
 /// helpers is then named after that target, so no two targets' copies can be merged by
 /// the linker (DESIGN.md's ISA rule).
-public enum ElementwiseEngine<ISA> {
+@usableFromInline package enum ElementwiseEngine<ISA> {
     // MARK: SIMD operations
 
     /// `output = op(input)` with a SIMD body over vectors `V`.
     @inlinable
-    public static func unary<Op: VectorUnaryOperation, V: FloatVector, M: MultiplyAddStrategy>(
+    package static func unary<Op: VectorUnaryOperation, V: FloatVector, M: MultiplyAddStrategy>(
         _ op: Op, shape: [Int],
         output: UnsafeMutablePointer<Op.Element>, outputStrides: [Int],
         input: UnsafePointer<Op.Element>, inputStrides: [Int],
@@ -61,7 +61,7 @@ public enum ElementwiseEngine<ISA> {
 
     /// `output = op(lhs, rhs)` with a SIMD body over vectors `V`.
     @inlinable
-    public static func binary<Op: VectorBinaryOperation, V: FloatVector, M: MultiplyAddStrategy>(
+    package static func binary<Op: VectorBinaryOperation, V: FloatVector, M: MultiplyAddStrategy>(
         _ op: Op, shape: [Int],
         output: UnsafeMutablePointer<Op.Element>, outputStrides: [Int],
         lhs: UnsafePointer<Op.Element>, lhsStrides: [Int],
@@ -124,68 +124,6 @@ public enum ElementwiseEngine<ISA> {
             let vb = bBroadcast ? cb : gather(b + i, 1, m, V.self)
             scatter(op.vector(va, vb, M.self), out + i, 1, m)
             i += m
-        }
-    }
-
-    // MARK: Scalar operations
-
-    /// `output = op(input)`, one element at a time (integer, boolean, conversion kernels).
-    @inlinable
-    public static func map<Op: ScalarUnaryOperation>(
-        _ op: Op, shape: [Int],
-        output: UnsafeMutablePointer<Op.Output>, outputStrides: [Int],
-        input: UnsafePointer<Op.Input>, inputStrides: [Int]
-    ) {
-        let plan = ElementwisePlan(shape: shape, outputStrides, inputStrides)
-        let so = plan.innerStride(0), sx = plan.innerStride(1)
-        plan.parallelRuns(cost: 1) { oo, ox, _, _, n in
-            let out = output + oo, x = input + ox
-            if so == 1 && sx == 1 {
-                for i in 0..<n { out[i] = op(x[i]) }
-            } else {
-                for i in 0..<n { out[i * so] = op(x[i * sx]) }
-            }
-        }
-    }
-
-    /// `output = op(lhs, rhs)`, one element at a time.
-    @inlinable
-    public static func map<Op: ScalarBinaryOperation>(
-        _ op: Op, shape: [Int],
-        output: UnsafeMutablePointer<Op.Output>, outputStrides: [Int],
-        lhs: UnsafePointer<Op.LHS>, lhsStrides: [Int],
-        rhs: UnsafePointer<Op.RHS>, rhsStrides: [Int]
-    ) {
-        let plan = ElementwisePlan(shape: shape, outputStrides, lhsStrides, rhsStrides)
-        let so = plan.innerStride(0), sa = plan.innerStride(1), sb = plan.innerStride(2)
-        plan.parallelRuns(cost: 1) { oo, oa, ob, _, n in
-            let out = output + oo, a = lhs + oa, b = rhs + ob
-            if so == 1 && sa == 1 && sb == 1 {
-                for i in 0..<n { out[i] = op(a[i], b[i]) }
-            } else if so == 1 && sa == 1 && sb == 0 {
-                let vb = b[0]
-                for i in 0..<n { out[i] = op(a[i], vb) }
-            } else {
-                for i in 0..<n { out[i * so] = op(a[i * sa], b[i * sb]) }
-            }
-        }
-    }
-
-    /// `output = op(a, b, c)`, one element at a time (`where`, and fused kernels).
-    @inlinable
-    public static func map<Op: ScalarTernaryOperation>(
-        _ op: Op, shape: [Int],
-        output: UnsafeMutablePointer<Op.Output>, outputStrides: [Int],
-        a: UnsafePointer<Op.A>, aStrides: [Int],
-        b: UnsafePointer<Op.B>, bStrides: [Int],
-        c: UnsafePointer<Op.C>, cStrides: [Int]
-    ) {
-        let plan = ElementwisePlan(shape: shape, outputStrides, aStrides, bStrides, cStrides)
-        let so = plan.innerStride(0), sa = plan.innerStride(1)
-        let sb = plan.innerStride(2), sc = plan.innerStride(3)
-        plan.parallelRuns(cost: 1) { oo, oa, ob, oc, n in
-            let out = output + oo, pa = a + oa, pb = b + ob, pc = c + oc
-            for i in 0..<n { out[i * so] = op(pa[i * sa], pb[i * sb], pc[i * sc]) }
         }
     }
 

@@ -67,255 +67,255 @@ public enum BinaryFloatOperation: Sendable, Equatable {
 }
 
 /// Namespace for the SIMD operation bodies the instruction-set targets instantiate.
-public enum FloatOps {
+@usableFromInline package enum FloatOps {
     /// See ``UnaryFloatOperation/neg``.
-    public struct Neg<Element: VectorMathScalar>: VectorUnaryOperation {
+    @usableFromInline package struct Neg<Element: VectorMathScalar>: VectorUnaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 1 }
+        @inlinable package static var cost: Int { 1 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Element { VectorMath.negate(x) }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Element { VectorMath.negate(x) }
     }
 
     /// See ``UnaryFloatOperation/abs``.
-    public struct Abs<Element: VectorMathScalar>: VectorUnaryOperation {
+    @usableFromInline package struct Abs<Element: VectorMathScalar>: VectorUnaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 1 }
+        @inlinable package static var cost: Int { 1 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.magnitude(x) }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.magnitude(x) }
     }
 
     /// See ``UnaryFloatOperation/sqrt``.
-    public struct Sqrt<Element: VectorMathScalar>: VectorUnaryOperation {
+    @usableFromInline package struct Sqrt<Element: VectorMathScalar>: VectorUnaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 2 }
+        @inlinable package static var cost: Int { 2 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { x.squareRoot() }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { x.squareRoot() }
     }
 
     /// See ``UnaryFloatOperation/rsqrt``.
-    public struct Rsqrt<Element: VectorMathScalar>: VectorUnaryOperation {
+    @usableFromInline package struct Rsqrt<Element: VectorMathScalar>: VectorUnaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 2 }
+        @inlinable package static var cost: Int { 2 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { 1 / x.squareRoot() }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { 1 / x.squareRoot() }
     }
 
     /// See ``UnaryFloatOperation/exp``.
-    public struct Exp<Element: VectorMathScalar>: VectorUnaryOperation {
+    @usableFromInline package struct Exp<Element: VectorMathScalar>: VectorUnaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 4 }
+        @inlinable package static var cost: Int { 4 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.exp(x, m) }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.exp(x, m) }
     }
 
     /// See ``UnaryFloatOperation/log``.
-    public struct Log<Element: VectorMathScalar>: VectorUnaryOperation {
+    @usableFromInline package struct Log<Element: VectorMathScalar>: VectorUnaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 4 }
+        @inlinable package static var cost: Int { 4 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.log(x, m) }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.log(x, m) }
     }
 
     /// See ``UnaryFloatOperation/log1p``.
-    public struct Log1p<Element: VectorMathScalar>: VectorUnaryOperation {
+    @usableFromInline package struct Log1p<Element: VectorMathScalar>: VectorUnaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 16 }
+        @inlinable package static var cost: Int { 16 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.log1p(x) }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.log1p(x) }
     }
 
     /// See ``UnaryFloatOperation/expm1``.
-    public struct Expm1<Element: VectorMathScalar>: VectorUnaryOperation {
+    @usableFromInline package struct Expm1<Element: VectorMathScalar>: VectorUnaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 16 }
+        @inlinable package static var cost: Int { 16 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.expm1(x) }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.expm1(x) }
     }
 
     /// See ``UnaryFloatOperation/sin``.
-    public struct Sin<Element: VectorMathScalar>: VectorUnaryOperation {
+    @usableFromInline package struct Sin<Element: VectorMathScalar>: VectorUnaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 16 }
+        @inlinable package static var cost: Int { 16 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.sin(x) }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.sin(x) }
     }
 
     /// See ``UnaryFloatOperation/cos``.
-    public struct Cos<Element: VectorMathScalar>: VectorUnaryOperation {
+    @usableFromInline package struct Cos<Element: VectorMathScalar>: VectorUnaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 16 }
+        @inlinable package static var cost: Int { 16 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.cos(x) }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.cos(x) }
     }
 
     /// See ``UnaryFloatOperation/tanh``.
-    public struct Tanh<Element: VectorMathScalar>: VectorUnaryOperation {
+    @usableFromInline package struct Tanh<Element: VectorMathScalar>: VectorUnaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 4 }
+        @inlinable package static var cost: Int { 4 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.tanh(x, m) }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.tanh(x, m) }
     }
 
     /// See ``UnaryFloatOperation/sigmoid``.
-    public struct Sigmoid<Element: VectorMathScalar>: VectorUnaryOperation {
+    @usableFromInline package struct Sigmoid<Element: VectorMathScalar>: VectorUnaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 4 }
+        @inlinable package static var cost: Int { 4 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.sigmoid(x, m) }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.sigmoid(x, m) }
     }
 
     /// See ``UnaryFloatOperation/relu``.
-    public struct Relu<Element: VectorMathScalar>: VectorUnaryOperation {
+    @usableFromInline package struct Relu<Element: VectorMathScalar>: VectorUnaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 1 }
+        @inlinable package static var cost: Int { 1 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { x.blended(with: V(), where: V.lanesLess(x, V())) }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { x.blended(with: V(), where: V.lanesLess(x, V())) }
     }
 
     /// See ``UnaryFloatOperation/gelu``.
-    public struct Gelu<Element: VectorMathScalar>: VectorUnaryOperation {
+    @usableFromInline package struct Gelu<Element: VectorMathScalar>: VectorUnaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 8 }
+        @inlinable package static var cost: Int { 8 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.gelu(x, m) }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.gelu(x, m) }
     }
 
     /// See ``UnaryFloatOperation/geluTanh``.
-    public struct GeluTanh<Element: VectorMathScalar>: VectorUnaryOperation {
+    @usableFromInline package struct GeluTanh<Element: VectorMathScalar>: VectorUnaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 4 }
+        @inlinable package static var cost: Int { 4 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.geluTanh(x, m) }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.geluTanh(x, m) }
     }
 
     /// See ``UnaryFloatOperation/erf``.
-    public struct Erf<Element: VectorMathScalar>: VectorUnaryOperation {
+    @usableFromInline package struct Erf<Element: VectorMathScalar>: VectorUnaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 8 }
+        @inlinable package static var cost: Int { 8 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.erf(x, m) }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.erf(x, m) }
     }
 
     /// See ``UnaryFloatOperation/sign``.
-    public struct Sign<Element: VectorMathScalar>: VectorUnaryOperation {
+    @usableFromInline package struct Sign<Element: VectorMathScalar>: VectorUnaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 1 }
+        @inlinable package static var cost: Int { 1 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { V().blended(with: V(repeating: 1), where: V.lanesLess(V(), x)).blended(with: V(repeating: -1), where: V.lanesLess(x, V())).blended(with: x, where: V.lanesNotEqual(x, x)) }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { V().blended(with: V(repeating: 1), where: V.lanesLess(V(), x)).blended(with: V(repeating: -1), where: V.lanesLess(x, V())).blended(with: x, where: V.lanesNotEqual(x, x)) }
     }
 
     /// See ``UnaryFloatOperation/floor``.
-    public struct Floor<Element: VectorMathScalar>: VectorUnaryOperation {
+    @usableFromInline package struct Floor<Element: VectorMathScalar>: VectorUnaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 1 }
+        @inlinable package static var cost: Int { 1 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.floor(x) }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.floor(x) }
     }
 
     /// See ``UnaryFloatOperation/ceil``.
-    public struct Ceil<Element: VectorMathScalar>: VectorUnaryOperation {
+    @usableFromInline package struct Ceil<Element: VectorMathScalar>: VectorUnaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 1 }
+        @inlinable package static var cost: Int { 1 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.ceil(x) }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.ceil(x) }
     }
 
     /// See ``UnaryFloatOperation/round``.
-    public struct Round<Element: VectorMathScalar>: VectorUnaryOperation {
+    @usableFromInline package struct Round<Element: VectorMathScalar>: VectorUnaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 1 }
+        @inlinable package static var cost: Int { 1 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.roundToEven(x) }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.roundToEven(x) }
     }
 
     /// See ``UnaryFloatOperation/leakyRelu(slope:)``.
-    public struct LeakyRelu<Element: VectorMathScalar>: VectorUnaryOperation {
+    @usableFromInline package struct LeakyRelu<Element: VectorMathScalar>: VectorUnaryOperation {
         /// The factor applied to negative inputs.
-        public let slope: Element
+        @usableFromInline package let slope: Element
         /// Creates the operation.
-        @inlinable public init(slope: Element) { self.slope = slope }
+        @inlinable package init(slope: Element) { self.slope = slope }
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 1 }
+        @inlinable package static var cost: Int { 1 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Element {
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Element {
             x.blended(with: x * V(repeating: slope), where: V.lanesLess(x, V()))
         }
     }
 
     /// See ``UnaryFloatOperation/clamp(min:max:)``.
-    public struct Clamp<Element: VectorMathScalar>: VectorUnaryOperation {
+    @usableFromInline package struct Clamp<Element: VectorMathScalar>: VectorUnaryOperation {
         /// The lower bound.
-        public let lower: Element
+        @usableFromInline package let lower: Element
         /// The upper bound.
-        public let upper: Element
+        @usableFromInline package let upper: Element
         /// Creates the operation.
-        @inlinable public init(lower: Element, upper: Element) { self.lower = lower; self.upper = upper }
+        @inlinable package init(lower: Element, upper: Element) { self.lower = lower; self.upper = upper }
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 1 }
+        @inlinable package static var cost: Int { 1 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Element {
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Element {
             // min(max(x, lower), upper), as PyTorch: with lower > upper every lane is upper.
             let lo = V(repeating: lower), hi = V(repeating: upper)
             let raised = x.blended(with: lo, where: V.lanesLess(x, lo))
@@ -324,79 +324,79 @@ public enum FloatOps {
     }
 
     /// See ``BinaryFloatOperation/add``.
-    public struct Add<Element: VectorMathScalar>: VectorBinaryOperation {
+    @usableFromInline package struct Add<Element: VectorMathScalar>: VectorBinaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 1 }
+        @inlinable package static var cost: Int { 1 }
         /// The result for vectors of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a + b }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a + b }
     }
 
     /// See ``BinaryFloatOperation/sub``.
-    public struct Sub<Element: VectorMathScalar>: VectorBinaryOperation {
+    @usableFromInline package struct Sub<Element: VectorMathScalar>: VectorBinaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 1 }
+        @inlinable package static var cost: Int { 1 }
         /// The result for vectors of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a - b }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a - b }
     }
 
     /// See ``BinaryFloatOperation/mul``.
-    public struct Mul<Element: VectorMathScalar>: VectorBinaryOperation {
+    @usableFromInline package struct Mul<Element: VectorMathScalar>: VectorBinaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 1 }
+        @inlinable package static var cost: Int { 1 }
         /// The result for vectors of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a * b }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a * b }
     }
 
     /// See ``BinaryFloatOperation/div``.
-    public struct Div<Element: VectorMathScalar>: VectorBinaryOperation {
+    @usableFromInline package struct Div<Element: VectorMathScalar>: VectorBinaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 2 }
+        @inlinable package static var cost: Int { 2 }
         /// The result for vectors of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a / b }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a / b }
     }
 
     /// See ``BinaryFloatOperation/pow``.
-    public struct Pow<Element: VectorMathScalar>: VectorBinaryOperation {
+    @usableFromInline package struct Pow<Element: VectorMathScalar>: VectorBinaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 16 }
+        @inlinable package static var cost: Int { 16 }
         /// The result for vectors of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { { var r = V(); for i in 0..<V.scalarCount { r[i] = Element._pow(a[i], b[i]) }; return r }() }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { { var r = V(); for i in 0..<V.scalarCount { r[i] = Element._pow(a[i], b[i]) }; return r }() }
     }
 
     /// See ``BinaryFloatOperation/minimum``.
-    public struct Minimum<Element: VectorMathScalar>: VectorBinaryOperation {
+    @usableFromInline package struct Minimum<Element: VectorMathScalar>: VectorBinaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 1 }
+        @inlinable package static var cost: Int { 1 }
         /// The result for vectors of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a.blended(with: b, where: V.lanesLess(b, a)).blended(with: a, where: V.lanesNotEqual(a, a)).blended(with: b, where: V.lanesNotEqual(b, b)) }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a.blended(with: b, where: V.lanesLess(b, a)).blended(with: a, where: V.lanesNotEqual(a, a)).blended(with: b, where: V.lanesNotEqual(b, b)) }
     }
 
     /// See ``BinaryFloatOperation/maximum``.
-    public struct Maximum<Element: VectorMathScalar>: VectorBinaryOperation {
+    @usableFromInline package struct Maximum<Element: VectorMathScalar>: VectorBinaryOperation {
         /// Creates the operation.
-        @inlinable public init() {}
+        @inlinable package init() {}
         /// Relative cost per element.
-        @inlinable public static var cost: Int { 1 }
+        @inlinable package static var cost: Int { 1 }
         /// The result for vectors of elements.
         @inlinable @inline(__always)
-        public func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a.blended(with: b, where: V.lanesLess(a, b)).blended(with: a, where: V.lanesNotEqual(a, a)).blended(with: b, where: V.lanesNotEqual(b, b)) }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a.blended(with: b, where: V.lanesLess(a, b)).blended(with: a, where: V.lanesNotEqual(a, a)).blended(with: b, where: V.lanesNotEqual(b, b)) }
     }
 }

@@ -5,40 +5,40 @@
 ///
 /// Operand 0 is the output; operands 1 to 3 are inputs (unused ones have zero strides).
 /// Strides are in elements and may be zero (broadcast) or negative.
-public struct ElementwisePlan: Sendable {
+@usableFromInline package struct ElementwisePlan: Sendable {
     /// The extent of each dimension, outermost first; never empty (a 0-d call is `[1]`).
-    public private(set) var shape: [Int]
+    @usableFromInline package private(set) var shape: [Int]
     /// `strides[operand][dimension]`, four operands.
-    public private(set) var strides: [[Int]]
+    @usableFromInline package private(set) var strides: [[Int]]
     /// The number of elements (the product of `shape`); 0 when any dimension is empty.
-    public let count: Int
+    @usableFromInline package let count: Int
 
     /// The plan of an output and one input (`ElementwisePlan(shape:operandStrides:)`).
     /// This and the accessors below are not inlinable: the kernels that the instruction-set
     /// targets compile call them here, so that the arrays they touch are baseline code.
-    public init(shape: [Int], _ output: [Int], _ input: [Int]) {
+    @usableFromInline package init(shape: [Int], _ output: [Int], _ input: [Int]) {
         self.init(shape: shape, operandStrides: [output, input])
     }
 
     /// The plan of an output and two inputs.
-    public init(shape: [Int], _ output: [Int], _ first: [Int], _ second: [Int]) {
+    @usableFromInline package init(shape: [Int], _ output: [Int], _ first: [Int], _ second: [Int]) {
         self.init(shape: shape, operandStrides: [output, first, second])
     }
 
     /// The plan of an output and three inputs.
-    public init(shape: [Int], _ output: [Int], _ first: [Int], _ second: [Int], _ third: [Int]) {
+    @usableFromInline package init(shape: [Int], _ output: [Int], _ first: [Int], _ second: [Int], _ third: [Int]) {
         self.init(shape: shape, operandStrides: [output, first, second, third])
     }
 
     /// Operand `operand`'s stride along the innermost (coalesced) dim.
-    public func innerStride(_ operand: Int) -> Int { strides[operand][shape.count - 1] }
+    @usableFromInline package func innerStride(_ operand: Int) -> Int { strides[operand][shape.count - 1] }
 
     /// The extent of the innermost (coalesced) dim.
-    public var innerExtent: Int { shape[shape.count - 1] }
+    @usableFromInline package var innerExtent: Int { shape[shape.count - 1] }
 
     /// Builds the plan for `shape`, with `operandStrides[k]` the strides of operand `k`
     /// (at most four operands, output first), each as long as `shape`.
-    public init(shape: [Int], operandStrides: [[Int]]) {
+    @usableFromInline package init(shape: [Int], operandStrides: [[Int]]) {
         nablaPrecondition(operandStrides.count >= 1 && operandStrides.count <= 4,
                      "elementwise: 1 to 4 operands, got \(operandStrides.count)")
         for s in operandStrides {
@@ -86,7 +86,7 @@ public struct ElementwisePlan: Sendable {
     ///
     /// Not inlinable: the walk (its index array, its carries) is baseline code in this
     /// module, and an instruction-set target's kernels receive only the runs.
-    public func forEachRun(in range: Range<Int>, _ body: (Int, Int, Int, Int, Int) -> Void) {
+    @usableFromInline package func forEachRun(in range: Range<Int>, _ body: (Int, Int, Int, Int, Int) -> Void) {
         let rank = shape.count
         let inner = shape[rank - 1]
         let s0 = strides[0], s1 = strides[1], s2 = strides[2], s3 = strides[3]
@@ -123,7 +123,7 @@ public struct ElementwisePlan: Sendable {
     /// Splits the elements into tasks (one per `grain` units of work, where each element
     /// costs `cost`) and walks each task's contiguous range of elements on its own thread.
     /// Element-wise results do not depend on the split. Not inlinable, like ``forEachRun(in:_:)``.
-    public func parallelRuns(cost: Int, _ body: (Int, Int, Int, Int, Int) -> Void) {
+    @usableFromInline package func parallelRuns(cost: Int, _ body: (Int, Int, Int, Int, Int) -> Void) {
         let total = count
         guard total > 0 else { return }
         let tasks = Parallel.taskCount(work: total * cost, grain: 1 << 18)

@@ -3,15 +3,15 @@
 ///
 /// Twelve accumulators cover the FMA latency times the number of FMA pipes on current
 /// x86 and Apple cores while fitting AVX2's sixteen registers.
-public enum FMAPeak<K: GEMMKernelConfig> {
+@usableFromInline package enum FMAPeak<K: GEMMKernelConfig> {
     /// Floating-point operations in one iteration of ``run(iterations:)``.
     @inlinable
-    public static var flopsPerIteration: Int { 2 &* 12 &* K.Vector.scalarCount }
+    package static var flopsPerIteration: Int { 2 &* 12 &* K.Vector.scalarCount }
 
     /// Runs `iterations` rounds of twelve vector multiply-adds and returns a value that
     /// depends on all of them, so the optimiser cannot drop the loop.
     @inlinable
-    public static func run(iterations: Int) -> K.Scalar {
+    package static func run(iterations: Int) -> K.Scalar {
         let x = K.splat(0.999_999)
         let y = K.splat(0.000_001)
         var a0 = K.splat(1), a1 = K.splat(2), a2 = K.splat(3), a3 = K.splat(4)

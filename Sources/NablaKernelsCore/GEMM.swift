@@ -12,9 +12,9 @@
 /// through its strides, and B directly when its rows are contiguous; only B's ragged last
 /// strip, or a B whose rows are not contiguous, is packed. Threads split the columns (jc)
 /// or, for tall products, the rows (ic) into one static slice per thread.
-public enum GEMM<K: GEMMKernelConfig> {
+@usableFromInline package enum GEMM<K: GEMMKernelConfig> {
     /// The element type.
-    public typealias Scalar = K.Scalar
+    @usableFromInline package typealias Scalar = K.Scalar
 
     /// Products with at most this many multiply-adds skip packing.
     @usableFromInline static var directWorkLimit: Double { 16_777_216 }
@@ -68,7 +68,7 @@ public enum GEMM<K: GEMMKernelConfig> {
     /// `C = alpha * A * B + beta * C` for an `m x k` A and a `k x n` B; see ``GEMM``.
     /// `beta == 0` overwrites C without reading it; `k == 0` or `alpha == 0` only scales C.
     @inlinable
-    public static func gemm(
+    package static func gemm(
         m: Int, n: Int, k: Int, alpha: Scalar,
         a: UnsafePointer<Scalar>, rsA: Int, csA: Int,
         b: UnsafePointer<Scalar>, rsB: Int, csB: Int,

@@ -15,7 +15,7 @@
 ///
 /// A micro-tile is `mr` rows by `nr = 2 * Vector.scalarCount` columns, held in
 /// `2 * mr` vector accumulators (at most 12 rows).
-public protocol GEMMKernelConfig {
+@usableFromInline package protocol GEMMKernelConfig {
     /// The element type, `Float` or `Double`.
     associatedtype Scalar: BinaryFloatingPoint & SIMDScalar where Scalar.SIMD4Storage: BitwiseCopyable
     /// One register's worth of elements.
@@ -55,5 +55,5 @@ public protocol GEMMKernelConfig {
 extension GEMMKernelConfig {
     /// Columns of the micro-tile: two vectors.
     @inlinable
-    public static var nr: Int { 2 &* Vector.scalarCount }
+    package static var nr: Int { 2 &* Vector.scalarCount }
 }

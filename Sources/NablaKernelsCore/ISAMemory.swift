@@ -8,7 +8,7 @@
 /// wrapper that carries the target's own `ISA` type, puts the target's name into that
 /// specialisation, so an out-of-line copy can only be this target's (DESIGN.md's ISA rule).
 /// The wrapper has the layout of the vector, so the code is the same.
-public enum ISAMemory<ISA> {
+@usableFromInline package enum ISAMemory<ISA> {
     /// A value marked with the instruction set whose code handles it.
     @frozen @usableFromInline
     struct Lanes<Value: BitwiseCopyable>: BitwiseCopyable {
@@ -18,13 +18,13 @@ public enum ISAMemory<ISA> {
 
     /// The `V` at `p`, which needs only the alignment of `V`'s elements.
     @inlinable @inline(__always)
-    public static func load<V: BitwiseCopyable>(_ p: UnsafeRawPointer, as _: V.Type) -> V {
+    package static func load<V: BitwiseCopyable>(_ p: UnsafeRawPointer, as _: V.Type) -> V {
         p.loadUnaligned(as: Lanes<V>.self).value
     }
 
     /// Stores `value` at `p`, which needs only the alignment of `V`'s elements.
     @inlinable @inline(__always)
-    public static func store<V: BitwiseCopyable>(_ value: V, to p: UnsafeMutableRawPointer) {
+    package static func store<V: BitwiseCopyable>(_ value: V, to p: UnsafeMutableRawPointer) {
         p.storeBytes(of: Lanes(value), as: Lanes<V>.self)
     }
 }

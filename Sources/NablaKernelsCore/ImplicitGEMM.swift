@@ -2,13 +2,13 @@
 /// B operand (`channels * kernelHeight * kernelWidth` rows by output pixels) never stored
 /// but gathered from the input straight into packed panels. Plain integers, so that ISA
 /// entry points take it by value.
-public struct ImplicitGEMMGeometry: Sendable {
+@usableFromInline package struct ImplicitGEMMGeometry: Sendable {
     /// The group's input channels.
-    public var channels: Int
+    @usableFromInline package var channels: Int
     /// Elements from one image's group input to the next image's.
-    public var imageStride: Int
+    @usableFromInline package var imageStride: Int
     /// How the kernel walks each channel's plane.
-    public var plane: ConvolutionPlane
+    @usableFromInline package var plane: ConvolutionPlane
 
     /// A geometry from its parts.
     ///
@@ -17,14 +17,14 @@ public struct ImplicitGEMMGeometry: Sendable {
     ///   - imageStride: Elements from one image's group input to the next image's.
     ///   - plane: How the kernel walks each channel's plane.
     @inlinable
-    public init(channels: Int, imageStride: Int, plane: ConvolutionPlane) {
+    package init(channels: Int, imageStride: Int, plane: ConvolutionPlane) {
         self.channels = channels
         self.imageStride = imageStride
         self.plane = plane
     }
 
     /// The reduction length: input channels times kernel taps.
-    @inlinable public var depth: Int { channels &* plane.kernelHeight &* plane.kernelWidth }
+    @inlinable package var depth: Int { channels &* plane.kernelHeight &* plane.kernelWidth }
 }
 
 extension GEMM {
@@ -38,7 +38,7 @@ extension GEMM {
     /// are runs of input columns at stride 1), so the column matrix is never written out
     /// and read back.
     @inlinable
-    public static func implicitGEMM(
+    package static func implicitGEMM(
         m: Int, n: Int, a: UnsafePointer<Scalar>, rsA: Int,
         geometry g: ImplicitGEMMGeometry, input: UnsafePointer<Scalar>, firstColumn: Int,
         c: UnsafeMutablePointer<Scalar>, rsC: Int

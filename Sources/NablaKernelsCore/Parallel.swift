@@ -50,14 +50,14 @@ public enum Parallel {
     /// ``threadCount``, at least 1. A `grain` worth about 100 microseconds keeps the
     /// dispatch overhead negligible.
     @inlinable @inline(__always)
-    public static func taskCount(work: Int, grain: Int) -> Int {
+    package static func taskCount(work: Int, grain: Int) -> Int {
         guard work > grain else { return 1 }
         return max(1, min(threadCount, work / grain))
     }
 
     /// Runs `body(task)` for every `task` in `0..<tasks`, in parallel when `tasks > 1`.
     /// Returns when all have finished.
-    public static func run(_ tasks: Int, _ body: (Int) -> Void) {
+    @usableFromInline package static func run(_ tasks: Int, _ body: (Int) -> Void) {
         if tasks <= 1 {
             if tasks == 1 { body(0) }
             return
@@ -78,7 +78,7 @@ public enum Parallel {
 
     /// Splits `0..<count` into `tasks` contiguous ranges of nearly equal size.
     @inlinable @inline(__always)
-    public static func slice(_ count: Int, tasks: Int, task: Int) -> Range<Int> {
+    package static func slice(_ count: Int, tasks: Int, task: Int) -> Range<Int> {
         let base = count / tasks
         let extra = count % tasks
         let start = task * base + min(task, extra)

@@ -9,7 +9,7 @@ extension ReduceEngine {
     ///
     /// The result is exact, so any split of the work gives the same answer.
     @inlinable
-    public static func extreme<V: FloatVector>(
+    package static func extreme<V: FloatVector>(
         _ plan: ReductionPlan, largest: Bool,
         values: UnsafeMutablePointer<V.Scalar>?, indices: UnsafeMutablePointer<Int64>?,
         input: UnsafePointer<V.Scalar>, vector: V.Type

@@ -21,20 +21,20 @@
 /// A class, so that the kernels share one plan by reference: copying a struct of arrays
 /// would make each instruction-set target emit a copy function under a name every target
 /// shares (DESIGN.md's ISA rule).
-public final class ReductionPlan: Sendable {
+@usableFromInline package final class ReductionPlan: Sendable {
     /// The kept dims: output (operand 0) and input (operand 1) strides.
-    public let outer: ElementwisePlan
+    @usableFromInline package let outer: ElementwisePlan
     /// The number of output elements.
-    public let outputCount: Int
+    @usableFromInline package let outputCount: Int
     /// The number of elements in the last reduced dim after merging (1 when nothing is
     /// reduced).
-    public let rowCount: Int
+    @usableFromInline package let rowCount: Int
     /// The input stride of the last reduced dim after merging.
-    public let rowStride: Int
+    @usableFromInline package let rowStride: Int
     /// The input offset (in elements) of each row, relative to an output's first input.
-    public let rowOffsets: [Int]
+    @usableFromInline package let rowOffsets: [Int]
     /// The number of inputs each output reduces: `rowOffsets.count * rowCount`.
-    public var reducedCount: Int { rowOffsets.count * rowCount }
+    @usableFromInline package var reducedCount: Int { rowOffsets.count * rowCount }
 
     /// Builds the plan.
     ///
@@ -46,7 +46,7 @@ public final class ReductionPlan: Sendable {
     ///     (the entries of reduced dims are not read).
     ///   - keepOrder: walk the reduced dims in the given (row-major) order even when
     ///     another order would read memory more sequentially.
-    public init(shape: [Int], dims: [Int], inputStrides: [Int], outputStrides: [Int], keepOrder: Bool) {
+    @usableFromInline package init(shape: [Int], dims: [Int], inputStrides: [Int], outputStrides: [Int], keepOrder: Bool) {
         nablaPrecondition(inputStrides.count == shape.count && outputStrides.count == shape.count,
                      "reduce: strides \(inputStrides) and \(outputStrides) do not match shape \(shape)")
         nablaPrecondition(dims.allSatisfy { $0 >= 0 && $0 < shape.count } && Set(dims).count == dims.count,

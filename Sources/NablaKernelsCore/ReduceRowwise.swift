@@ -28,7 +28,7 @@ extension ReduceEngine {
     ///   - outputStrides: the output's strides over `shape`; for ``RowwiseOperation/logSumExp``
     ///     the output has size 1 along `dim` and that entry is not read.
     @inlinable
-    public static func rowwise<V: FloatVector, M: MultiplyAddStrategy>(
+    package static func rowwise<V: FloatVector, M: MultiplyAddStrategy>(
         _ op: RowwiseOperation, shape: [Int], dim: Int,
         output: UnsafeMutablePointer<V.Scalar>, outputStrides: [Int],
         input: UnsafePointer<V.Scalar>, inputStrides: [Int],

@@ -9,7 +9,7 @@
 /// `ISA` is the instruction-set target's own type (its multiply-add strategy): every
 /// specialisation of the engine, its closures and its helpers is then named after that
 /// target, so no two targets' copies can be merged by the linker (DESIGN.md's ISA rule).
-public enum ReduceEngine<ISA: MultiplyAddStrategy> {
+@usableFromInline package enum ReduceEngine<ISA: MultiplyAddStrategy> {
     /// Elements per leaf of a row's summation tree. Each leaf is summed in SIMD lanes
     /// (each lane adds at most `rowLeaf / vector width` terms), and leaves are added
     /// pairwise, so the rounding error grows with the logarithm of the row length.
@@ -32,7 +32,7 @@ public enum ReduceEngine<ISA: MultiplyAddStrategy> {
     /// instead: each lane accumulates one output's column, pairwise over blocks of
     /// `columnLeaf` elements.
     @inlinable
-    public static func sum<V: FloatVector>(
+    package static func sum<V: FloatVector>(
         _ plan: ReductionPlan, output: UnsafeMutablePointer<V.Scalar>,
         input: UnsafePointer<V.Scalar>, vector: V.Type
     ) {
@@ -261,9 +261,9 @@ extension ReduceEngine {
 
 /// Plan-level helpers of ``ReduceEngine`` that are baseline code of this module (not
 /// inlinable, so never compiled for an instruction-set target).
-public enum ReducePlanning {
+@usableFromInline package enum ReducePlanning {
     /// The output and input offsets of every output, in output order.
-    public static func outputBases(_ plan: ReductionPlan) -> [(output: Int, input: Int)] {
+    @usableFromInline package static func outputBases(_ plan: ReductionPlan) -> [(output: Int, input: Int)] {
         let so = plan.outer.innerStride(0), si = plan.outer.innerStride(1)
         var bases: [(output: Int, input: Int)] = []
         bases.reserveCapacity(plan.outputCount)
@@ -275,7 +275,7 @@ public enum ReducePlanning {
 
     /// The plan of the rows of ``ReduceEngine/rowwise(_:shape:dim:output:outputStrides:input:inputStrides:vector:multiplyAdd:)``:
     /// every dim but `dim`, over the output (operand 0) and the input (operand 1).
-    public static func rowwiseOuterPlan(
+    @usableFromInline package static func rowwiseOuterPlan(
         _ op: RowwiseOperation, shape: [Int], dim: Int, outputStrides: [Int], inputStrides: [Int]
     ) -> ElementwisePlan {
         nablaPrecondition(dim >= 0 && dim < shape.count, "\(op): dim \(dim) out of range for shape \(shape)")
@@ -287,7 +287,7 @@ public enum ReducePlanning {
     }
 
     /// Traps unless every output of `plan` reduces at least one element (max and min).
-    public static func requireElements(_ plan: ReductionPlan) {
+    @usableFromInline package static func requireElements(_ plan: ReductionPlan) {
         nablaPrecondition(plan.reducedCount > 0, "reduce: max/min of an empty dim")
     }
 }

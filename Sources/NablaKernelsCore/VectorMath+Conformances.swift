@@ -1,137 +1,137 @@
 extension SIMD2: FloatVector where Scalar: VectorMathScalar {
     /// `a .< b`, vectorised.
-    @_transparent public static func lanesLess(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._less2(a, b) }
+    @_transparent @usableFromInline package static func lanesLess(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._less2(a, b) }
     /// `a .<= b`, vectorised.
-    @_transparent public static func lanesLessOrEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._lessOrEqual2(a, b) }
+    @_transparent @usableFromInline package static func lanesLessOrEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._lessOrEqual2(a, b) }
     /// `a .== b`, vectorised.
-    @_transparent public static func lanesEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._equal2(a, b) }
+    @_transparent @usableFromInline package static func lanesEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._equal2(a, b) }
     /// `a .!= b`, vectorised.
-    @_transparent public static func lanesNotEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._notEqual2(a, b) }
+    @_transparent @usableFromInline package static func lanesNotEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._notEqual2(a, b) }
     /// Lanes of `whereTrue` where `mask` is set, of `whereFalse` elsewhere.
-    @_transparent public static func select(_ mask: SIMDMask<MaskStorage>, _ whereTrue: Self, _ whereFalse: Self) -> Self { Scalar._select2(mask, whereTrue, whereFalse) }
+    @_transparent @usableFromInline package static func select(_ mask: SIMDMask<MaskStorage>, _ whereTrue: Self, _ whereFalse: Self) -> Self { Scalar._select2(mask, whereTrue, whereFalse) }
 }
 
 extension SIMD4: FloatVector where Scalar: VectorMathScalar {
     /// `a .< b`, vectorised.
-    @_transparent public static func lanesLess(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._less4(a, b) }
+    @_transparent @usableFromInline package static func lanesLess(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._less4(a, b) }
     /// `a .<= b`, vectorised.
-    @_transparent public static func lanesLessOrEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._lessOrEqual4(a, b) }
+    @_transparent @usableFromInline package static func lanesLessOrEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._lessOrEqual4(a, b) }
     /// `a .== b`, vectorised.
-    @_transparent public static func lanesEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._equal4(a, b) }
+    @_transparent @usableFromInline package static func lanesEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._equal4(a, b) }
     /// `a .!= b`, vectorised.
-    @_transparent public static func lanesNotEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._notEqual4(a, b) }
+    @_transparent @usableFromInline package static func lanesNotEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._notEqual4(a, b) }
     /// Lanes of `whereTrue` where `mask` is set, of `whereFalse` elsewhere.
-    @_transparent public static func select(_ mask: SIMDMask<MaskStorage>, _ whereTrue: Self, _ whereFalse: Self) -> Self { Scalar._select4(mask, whereTrue, whereFalse) }
+    @_transparent @usableFromInline package static func select(_ mask: SIMDMask<MaskStorage>, _ whereTrue: Self, _ whereFalse: Self) -> Self { Scalar._select4(mask, whereTrue, whereFalse) }
 }
 
 extension SIMD8: FloatVector where Scalar: VectorMathScalar {
     /// `a .< b`, vectorised.
-    @_transparent public static func lanesLess(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._less8(a, b) }
+    @_transparent @usableFromInline package static func lanesLess(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._less8(a, b) }
     /// `a .<= b`, vectorised.
-    @_transparent public static func lanesLessOrEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._lessOrEqual8(a, b) }
+    @_transparent @usableFromInline package static func lanesLessOrEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._lessOrEqual8(a, b) }
     /// `a .== b`, vectorised.
-    @_transparent public static func lanesEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._equal8(a, b) }
+    @_transparent @usableFromInline package static func lanesEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._equal8(a, b) }
     /// `a .!= b`, vectorised.
-    @_transparent public static func lanesNotEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._notEqual8(a, b) }
+    @_transparent @usableFromInline package static func lanesNotEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._notEqual8(a, b) }
     /// Lanes of `whereTrue` where `mask` is set, of `whereFalse` elsewhere.
-    @_transparent public static func select(_ mask: SIMDMask<MaskStorage>, _ whereTrue: Self, _ whereFalse: Self) -> Self { Scalar._select8(mask, whereTrue, whereFalse) }
+    @_transparent @usableFromInline package static func select(_ mask: SIMDMask<MaskStorage>, _ whereTrue: Self, _ whereFalse: Self) -> Self { Scalar._select8(mask, whereTrue, whereFalse) }
 }
 
 extension SIMD16: FloatVector where Scalar: VectorMathScalar {
     /// `a .< b`, vectorised.
-    @_transparent public static func lanesLess(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._less16(a, b) }
+    @_transparent @usableFromInline package static func lanesLess(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._less16(a, b) }
     /// `a .<= b`, vectorised.
-    @_transparent public static func lanesLessOrEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._lessOrEqual16(a, b) }
+    @_transparent @usableFromInline package static func lanesLessOrEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._lessOrEqual16(a, b) }
     /// `a .== b`, vectorised.
-    @_transparent public static func lanesEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._equal16(a, b) }
+    @_transparent @usableFromInline package static func lanesEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._equal16(a, b) }
     /// `a .!= b`, vectorised.
-    @_transparent public static func lanesNotEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._notEqual16(a, b) }
+    @_transparent @usableFromInline package static func lanesNotEqual(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage> { Scalar._notEqual16(a, b) }
     /// Lanes of `whereTrue` where `mask` is set, of `whereFalse` elsewhere.
-    @_transparent public static func select(_ mask: SIMDMask<MaskStorage>, _ whereTrue: Self, _ whereFalse: Self) -> Self { Scalar._select16(mask, whereTrue, whereFalse) }
+    @_transparent @usableFromInline package static func select(_ mask: SIMDMask<MaskStorage>, _ whereTrue: Self, _ whereFalse: Self) -> Self { Scalar._select16(mask, whereTrue, whereFalse) }
 }
 
 extension Float {
     /// Concrete `replacing(with:where:)` (one blend).
-    @_transparent public static func _select2(_ mask: SIMDMask<SIMD2<SIMDMaskScalar>>, _ a: SIMD2<Float>, _ b: SIMD2<Float>) -> SIMD2<Float> { b.replacing(with: a, where: mask) }
+    @_transparent @usableFromInline package static func _select2(_ mask: SIMDMask<SIMD2<SIMDMaskScalar>>, _ a: SIMD2<Float>, _ b: SIMD2<Float>) -> SIMD2<Float> { b.replacing(with: a, where: mask) }
     /// Concrete `replacing(with:where:)` (one blend).
-    @_transparent public static func _select4(_ mask: SIMDMask<SIMD4<SIMDMaskScalar>>, _ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> { b.replacing(with: a, where: mask) }
+    @_transparent @usableFromInline package static func _select4(_ mask: SIMDMask<SIMD4<SIMDMaskScalar>>, _ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> { b.replacing(with: a, where: mask) }
     /// Concrete `replacing(with:where:)` (one blend).
-    @_transparent public static func _select8(_ mask: SIMDMask<SIMD8<SIMDMaskScalar>>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { b.replacing(with: a, where: mask) }
+    @_transparent @usableFromInline package static func _select8(_ mask: SIMDMask<SIMD8<SIMDMaskScalar>>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { b.replacing(with: a, where: mask) }
     /// Concrete `replacing(with:where:)` (one blend).
-    @_transparent public static func _select16(_ mask: SIMDMask<SIMD16<SIMDMaskScalar>>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> { b.replacing(with: a, where: mask) }
+    @_transparent @usableFromInline package static func _select16(_ mask: SIMDMask<SIMD16<SIMDMaskScalar>>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> { b.replacing(with: a, where: mask) }
     /// Concrete `.<` (one vector compare).
-    @_transparent public static func _less2(_ a: SIMD2<Float>, _ b: SIMD2<Float>) -> SIMDMask<SIMD2<SIMDMaskScalar>> { a .< b }
+    @_transparent @usableFromInline package static func _less2(_ a: SIMD2<Float>, _ b: SIMD2<Float>) -> SIMDMask<SIMD2<SIMDMaskScalar>> { a .< b }
     /// Concrete `.<` (one vector compare).
-    @_transparent public static func _less4(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMDMask<SIMD4<SIMDMaskScalar>> { a .< b }
+    @_transparent @usableFromInline package static func _less4(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMDMask<SIMD4<SIMDMaskScalar>> { a .< b }
     /// Concrete `.<` (one vector compare).
-    @_transparent public static func _less8(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMDMask<SIMD8<SIMDMaskScalar>> { a .< b }
+    @_transparent @usableFromInline package static func _less8(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMDMask<SIMD8<SIMDMaskScalar>> { a .< b }
     /// Concrete `.<` (one vector compare).
-    @_transparent public static func _less16(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMDMask<SIMD16<SIMDMaskScalar>> { a .< b }
+    @_transparent @usableFromInline package static func _less16(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMDMask<SIMD16<SIMDMaskScalar>> { a .< b }
     /// Concrete `.<=` (one vector compare).
-    @_transparent public static func _lessOrEqual2(_ a: SIMD2<Float>, _ b: SIMD2<Float>) -> SIMDMask<SIMD2<SIMDMaskScalar>> { a .<= b }
+    @_transparent @usableFromInline package static func _lessOrEqual2(_ a: SIMD2<Float>, _ b: SIMD2<Float>) -> SIMDMask<SIMD2<SIMDMaskScalar>> { a .<= b }
     /// Concrete `.<=` (one vector compare).
-    @_transparent public static func _lessOrEqual4(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMDMask<SIMD4<SIMDMaskScalar>> { a .<= b }
+    @_transparent @usableFromInline package static func _lessOrEqual4(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMDMask<SIMD4<SIMDMaskScalar>> { a .<= b }
     /// Concrete `.<=` (one vector compare).
-    @_transparent public static func _lessOrEqual8(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMDMask<SIMD8<SIMDMaskScalar>> { a .<= b }
+    @_transparent @usableFromInline package static func _lessOrEqual8(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMDMask<SIMD8<SIMDMaskScalar>> { a .<= b }
     /// Concrete `.<=` (one vector compare).
-    @_transparent public static func _lessOrEqual16(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMDMask<SIMD16<SIMDMaskScalar>> { a .<= b }
+    @_transparent @usableFromInline package static func _lessOrEqual16(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMDMask<SIMD16<SIMDMaskScalar>> { a .<= b }
     /// Concrete `.==` (one vector compare).
-    @_transparent public static func _equal2(_ a: SIMD2<Float>, _ b: SIMD2<Float>) -> SIMDMask<SIMD2<SIMDMaskScalar>> { a .== b }
+    @_transparent @usableFromInline package static func _equal2(_ a: SIMD2<Float>, _ b: SIMD2<Float>) -> SIMDMask<SIMD2<SIMDMaskScalar>> { a .== b }
     /// Concrete `.==` (one vector compare).
-    @_transparent public static func _equal4(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMDMask<SIMD4<SIMDMaskScalar>> { a .== b }
+    @_transparent @usableFromInline package static func _equal4(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMDMask<SIMD4<SIMDMaskScalar>> { a .== b }
     /// Concrete `.==` (one vector compare).
-    @_transparent public static func _equal8(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMDMask<SIMD8<SIMDMaskScalar>> { a .== b }
+    @_transparent @usableFromInline package static func _equal8(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMDMask<SIMD8<SIMDMaskScalar>> { a .== b }
     /// Concrete `.==` (one vector compare).
-    @_transparent public static func _equal16(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMDMask<SIMD16<SIMDMaskScalar>> { a .== b }
+    @_transparent @usableFromInline package static func _equal16(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMDMask<SIMD16<SIMDMaskScalar>> { a .== b }
     /// Concrete `.!=` (one vector compare).
-    @_transparent public static func _notEqual2(_ a: SIMD2<Float>, _ b: SIMD2<Float>) -> SIMDMask<SIMD2<SIMDMaskScalar>> { a .!= b }
+    @_transparent @usableFromInline package static func _notEqual2(_ a: SIMD2<Float>, _ b: SIMD2<Float>) -> SIMDMask<SIMD2<SIMDMaskScalar>> { a .!= b }
     /// Concrete `.!=` (one vector compare).
-    @_transparent public static func _notEqual4(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMDMask<SIMD4<SIMDMaskScalar>> { a .!= b }
+    @_transparent @usableFromInline package static func _notEqual4(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMDMask<SIMD4<SIMDMaskScalar>> { a .!= b }
     /// Concrete `.!=` (one vector compare).
-    @_transparent public static func _notEqual8(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMDMask<SIMD8<SIMDMaskScalar>> { a .!= b }
+    @_transparent @usableFromInline package static func _notEqual8(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMDMask<SIMD8<SIMDMaskScalar>> { a .!= b }
     /// Concrete `.!=` (one vector compare).
-    @_transparent public static func _notEqual16(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMDMask<SIMD16<SIMDMaskScalar>> { a .!= b }
+    @_transparent @usableFromInline package static func _notEqual16(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMDMask<SIMD16<SIMDMaskScalar>> { a .!= b }
 }
 
 extension Double {
     /// Concrete `replacing(with:where:)` (one blend).
-    @_transparent public static func _select2(_ mask: SIMDMask<SIMD2<SIMDMaskScalar>>, _ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMD2<Double> { b.replacing(with: a, where: mask) }
+    @_transparent @usableFromInline package static func _select2(_ mask: SIMDMask<SIMD2<SIMDMaskScalar>>, _ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMD2<Double> { b.replacing(with: a, where: mask) }
     /// Concrete `replacing(with:where:)` (one blend).
-    @_transparent public static func _select4(_ mask: SIMDMask<SIMD4<SIMDMaskScalar>>, _ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<Double> { b.replacing(with: a, where: mask) }
+    @_transparent @usableFromInline package static func _select4(_ mask: SIMDMask<SIMD4<SIMDMaskScalar>>, _ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<Double> { b.replacing(with: a, where: mask) }
     /// Concrete `replacing(with:where:)` (one blend).
-    @_transparent public static func _select8(_ mask: SIMDMask<SIMD8<SIMDMaskScalar>>, _ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> { b.replacing(with: a, where: mask) }
+    @_transparent @usableFromInline package static func _select8(_ mask: SIMDMask<SIMD8<SIMDMaskScalar>>, _ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> { b.replacing(with: a, where: mask) }
     /// Concrete `replacing(with:where:)` (one blend).
-    @_transparent public static func _select16(_ mask: SIMDMask<SIMD16<SIMDMaskScalar>>, _ a: SIMD16<Double>, _ b: SIMD16<Double>) -> SIMD16<Double> { b.replacing(with: a, where: mask) }
+    @_transparent @usableFromInline package static func _select16(_ mask: SIMDMask<SIMD16<SIMDMaskScalar>>, _ a: SIMD16<Double>, _ b: SIMD16<Double>) -> SIMD16<Double> { b.replacing(with: a, where: mask) }
     /// Concrete `.<` (one vector compare).
-    @_transparent public static func _less2(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMDMask<SIMD2<SIMDMaskScalar>> { a .< b }
+    @_transparent @usableFromInline package static func _less2(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMDMask<SIMD2<SIMDMaskScalar>> { a .< b }
     /// Concrete `.<` (one vector compare).
-    @_transparent public static func _less4(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMDMask<SIMD4<SIMDMaskScalar>> { a .< b }
+    @_transparent @usableFromInline package static func _less4(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMDMask<SIMD4<SIMDMaskScalar>> { a .< b }
     /// Concrete `.<` (one vector compare).
-    @_transparent public static func _less8(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMDMask<SIMD8<SIMDMaskScalar>> { a .< b }
+    @_transparent @usableFromInline package static func _less8(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMDMask<SIMD8<SIMDMaskScalar>> { a .< b }
     /// Concrete `.<` (one vector compare).
-    @_transparent public static func _less16(_ a: SIMD16<Double>, _ b: SIMD16<Double>) -> SIMDMask<SIMD16<SIMDMaskScalar>> { a .< b }
+    @_transparent @usableFromInline package static func _less16(_ a: SIMD16<Double>, _ b: SIMD16<Double>) -> SIMDMask<SIMD16<SIMDMaskScalar>> { a .< b }
     /// Concrete `.<=` (one vector compare).
-    @_transparent public static func _lessOrEqual2(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMDMask<SIMD2<SIMDMaskScalar>> { a .<= b }
+    @_transparent @usableFromInline package static func _lessOrEqual2(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMDMask<SIMD2<SIMDMaskScalar>> { a .<= b }
     /// Concrete `.<=` (one vector compare).
-    @_transparent public static func _lessOrEqual4(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMDMask<SIMD4<SIMDMaskScalar>> { a .<= b }
+    @_transparent @usableFromInline package static func _lessOrEqual4(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMDMask<SIMD4<SIMDMaskScalar>> { a .<= b }
     /// Concrete `.<=` (one vector compare).
-    @_transparent public static func _lessOrEqual8(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMDMask<SIMD8<SIMDMaskScalar>> { a .<= b }
+    @_transparent @usableFromInline package static func _lessOrEqual8(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMDMask<SIMD8<SIMDMaskScalar>> { a .<= b }
     /// Concrete `.<=` (one vector compare).
-    @_transparent public static func _lessOrEqual16(_ a: SIMD16<Double>, _ b: SIMD16<Double>) -> SIMDMask<SIMD16<SIMDMaskScalar>> { a .<= b }
+    @_transparent @usableFromInline package static func _lessOrEqual16(_ a: SIMD16<Double>, _ b: SIMD16<Double>) -> SIMDMask<SIMD16<SIMDMaskScalar>> { a .<= b }
     /// Concrete `.==` (one vector compare).
-    @_transparent public static func _equal2(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMDMask<SIMD2<SIMDMaskScalar>> { a .== b }
+    @_transparent @usableFromInline package static func _equal2(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMDMask<SIMD2<SIMDMaskScalar>> { a .== b }
     /// Concrete `.==` (one vector compare).
-    @_transparent public static func _equal4(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMDMask<SIMD4<SIMDMaskScalar>> { a .== b }
+    @_transparent @usableFromInline package static func _equal4(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMDMask<SIMD4<SIMDMaskScalar>> { a .== b }
     /// Concrete `.==` (one vector compare).
-    @_transparent public static func _equal8(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMDMask<SIMD8<SIMDMaskScalar>> { a .== b }
+    @_transparent @usableFromInline package static func _equal8(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMDMask<SIMD8<SIMDMaskScalar>> { a .== b }
     /// Concrete `.==` (one vector compare).
-    @_transparent public static func _equal16(_ a: SIMD16<Double>, _ b: SIMD16<Double>) -> SIMDMask<SIMD16<SIMDMaskScalar>> { a .== b }
+    @_transparent @usableFromInline package static func _equal16(_ a: SIMD16<Double>, _ b: SIMD16<Double>) -> SIMDMask<SIMD16<SIMDMaskScalar>> { a .== b }
     /// Concrete `.!=` (one vector compare).
-    @_transparent public static func _notEqual2(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMDMask<SIMD2<SIMDMaskScalar>> { a .!= b }
+    @_transparent @usableFromInline package static func _notEqual2(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMDMask<SIMD2<SIMDMaskScalar>> { a .!= b }
     /// Concrete `.!=` (one vector compare).
-    @_transparent public static func _notEqual4(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMDMask<SIMD4<SIMDMaskScalar>> { a .!= b }
+    @_transparent @usableFromInline package static func _notEqual4(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMDMask<SIMD4<SIMDMaskScalar>> { a .!= b }
     /// Concrete `.!=` (one vector compare).
-    @_transparent public static func _notEqual8(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMDMask<SIMD8<SIMDMaskScalar>> { a .!= b }
+    @_transparent @usableFromInline package static func _notEqual8(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMDMask<SIMD8<SIMDMaskScalar>> { a .!= b }
     /// Concrete `.!=` (one vector compare).
-    @_transparent public static func _notEqual16(_ a: SIMD16<Double>, _ b: SIMD16<Double>) -> SIMDMask<SIMD16<SIMDMaskScalar>> { a .!= b }
+    @_transparent @usableFromInline package static func _notEqual16(_ a: SIMD16<Double>, _ b: SIMD16<Double>) -> SIMDMask<SIMD16<SIMDMaskScalar>> { a .!= b }
 }

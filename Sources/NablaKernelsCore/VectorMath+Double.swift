@@ -8,7 +8,7 @@ extension Double: VectorMathScalar {
     /// Cody-Waite reduction with fdlibm's split of ln 2, then the Taylor polynomial of
     /// degree 13 (truncation error below 5e-18 on |r| <= ln2 / 2); `2^n` applied in halves.
     @inlinable @inline(__always)
-    public static func _exp<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Double {
+    package static func _exp<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Double {
         let xc = lanesMin(lanesMax(x, V(repeating: -746)), V(repeating: 710))
         let shifter = V(repeating: 6755399441055744)  // 1.5 * 2^52
         let t = M.multiplyAdd(xc, V(repeating: 1.4426950408889634), shifter)
@@ -41,7 +41,7 @@ extension Double: VectorMathScalar {
     /// fdlibm's `log`: `x = 2^k m`, `m` in [√½, √2), `log m = 2 atanh(s)` with
     /// `s = f / (2 + f)` and a degree-7 polynomial in `s²`.
     @inlinable @inline(__always)
-    public static func _log<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Double {
+    package static func _log<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Double {
         let subnormal = V.lanesLess(x, V(repeating: .leastNormalMagnitude))
         let xs = x.blended(with: x * 18014398509481984, where: subnormal)  // 2^54
         let kAdjust = V().blended(with: V(repeating: -54), where: subnormal)
@@ -70,7 +70,7 @@ extension Double: VectorMathScalar {
 
     /// Cephes' `tanh`: `x + x z P(z)/Q(z)` below 0.625, `1 - 2 / (e^{2|x|} + 1)` above.
     @inlinable @inline(__always)
-    public static func _tanh<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Double {
+    package static func _tanh<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Double {
         let a = VectorMath.magnitude(x)
         let z = x * x
         var p = V(repeating: -9.64399179425052238628e-1)
@@ -87,14 +87,14 @@ extension Double: VectorMathScalar {
 
     /// The C library's `erf`, one lane at a time.
     @inlinable @inline(__always)
-    public static func _erf<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Double {
+    package static func _erf<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Double {
         VectorMath.scalarLanes(x, .erf)
     }
 
     /// `0.5 x erfc(-x/√2)` one lane at a time with the C library's `erfc`, correcting for
     /// the rounding of `x/√2` (which would otherwise cost `x²` ulps in the negative tail).
     @inlinable @inline(__always)
-    public static func _gelu<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Double {
+    package static func _gelu<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Double {
         var y = V()
         for i in 0..<V.scalarCount { y[i] = _geluScalar(x[i]) }
         return y
@@ -116,7 +116,7 @@ extension Double: VectorMathScalar {
 
     /// The C library's function of the same name.
     @inlinable @inline(__always)
-    public static func _libm(_ function: ScalarMathFunction, _ x: Double) -> Double {
+    package static func _libm(_ function: ScalarMathFunction, _ x: Double) -> Double {
         switch function {
         case .expm1: expm1(x)
         case .log1p: log1p(x)
@@ -132,7 +132,7 @@ extension Double: VectorMathScalar {
 
     /// The C library's `pow`.
     @inlinable @inline(__always)
-    public static func _pow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
+    package static func _pow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
 }
 
 @inlinable @inline(__always)

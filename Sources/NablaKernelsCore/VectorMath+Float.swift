@@ -9,7 +9,7 @@ extension Float: VectorMathScalar {
     /// polynomial for `e^r`; `2^n` is applied in two halves so that results in the
     /// subnormal range and up to the overflow threshold come out with one rounding.
     @inlinable @inline(__always)
-    public static func _exp<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Float {
+    package static func _exp<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Float {
         // Beyond these bounds the result is 0 or inf anyway; clamping keeps n in range.
         let xc = lanesMin(lanesMax(x, V(repeating: -104)), V(repeating: 89))
         // Adding 1.5 * 2^23 rounds x / ln2 to an integer that lands in the low mantissa bits.
@@ -38,7 +38,7 @@ extension Float: VectorMathScalar {
     /// musl's `logf`: `x = 2^k m`, `m` in [√½, √2), `log m = 2 atanh(s)` with
     /// `s = f / (2 + f)` and a degree-4 polynomial in `s²`.
     @inlinable @inline(__always)
-    public static func _log<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Float {
+    package static func _log<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Float {
         let subnormal = V.lanesLess(x, V(repeating: .leastNormalMagnitude))
         let xs = x.blended(with: x * 8388608, where: subnormal)  // 2^23
         let kAdjust = V().blended(with: V(repeating: -23), where: subnormal)
@@ -65,7 +65,7 @@ extension Float: VectorMathScalar {
 
     /// Cephes' `tanhf`: an odd polynomial below 0.625, `1 - 2 / (e^{2|x|} + 1)` above.
     @inlinable @inline(__always)
-    public static func _tanh<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Float {
+    package static func _tanh<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Float {
         let a = VectorMath.magnitude(x)
         let z = x * x
         var p = V(repeating: -5.70498872745e-3)
@@ -83,7 +83,7 @@ extension Float: VectorMathScalar {
     /// `erfc(t) = e^{-t²} R(t) / t`, `R` a polynomial in `1/t` on two intervals (fitted for
     /// this library, relative error below 2e-7), and `t²` carried exactly.
     @inlinable @inline(__always)
-    public static func _erf<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Float {
+    package static func _erf<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Float {
         let a = VectorMath.magnitude(x)
         let small = x * _erfSmallPolynomial(x * x, m)
         let t = lanesMin(a, V(repeating: 10.5))
@@ -96,7 +96,7 @@ extension Float: VectorMathScalar {
 
     /// `0.5 x erfc(-x/√2)`; `erfc` of the negative tail uses `exp(-x²/2)` with `x²` exact.
     @inlinable @inline(__always)
-    public static func _gelu<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Float {
+    package static func _gelu<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Float {
         let z = x * V(repeating: 0.70710678118654752)
         let az = VectorMath.magnitude(z)
         // erfc(-z) = 1 + erf(z) has no cancellation while |z| < 0.875.
@@ -152,7 +152,7 @@ extension Float: VectorMathScalar {
 
     /// The C library's function of the same name.
     @inlinable @inline(__always)
-    public static func _libm(_ function: ScalarMathFunction, _ x: Float) -> Float {
+    package static func _libm(_ function: ScalarMathFunction, _ x: Float) -> Float {
         switch function {
         case .expm1: expm1f(x)
         case .log1p: log1pf(x)
@@ -168,5 +168,5 @@ extension Float: VectorMathScalar {
 
     /// The C library's `powf`.
     @inlinable @inline(__always)
-    public static func _pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+    package static func _pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
 }

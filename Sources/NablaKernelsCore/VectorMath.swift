@@ -10,25 +10,25 @@ import Darwin
 /// (baseline x86-64) `addingProduct` becomes one `fma` library call per lane, so the
 /// baseline instantiation passes ``UnfusedMultiplyAdd`` instead. The accuracy bounds
 /// documented on ``VectorMath`` hold for both.
-public protocol MultiplyAddStrategy {
+@usableFromInline package protocol MultiplyAddStrategy {
     /// Returns `a * b + c`.
     static func multiplyAdd<V: SIMD>(_ a: V, _ b: V, _ c: V) -> V where V.Scalar: FloatingPoint
 }
 
 /// `a * b + c` with one rounding (hardware FMA).
-public enum FusedMultiplyAdd: MultiplyAddStrategy {
+@usableFromInline package enum FusedMultiplyAdd: MultiplyAddStrategy {
     /// Returns `a * b + c` rounded once.
     @inlinable @inline(__always)
-    public static func multiplyAdd<V: SIMD>(_ a: V, _ b: V, _ c: V) -> V where V.Scalar: FloatingPoint {
+    package static func multiplyAdd<V: SIMD>(_ a: V, _ b: V, _ c: V) -> V where V.Scalar: FloatingPoint {
         c.addingProduct(a, b)
     }
 }
 
 /// `a * b + c` as a multiply then an add (for targets without FMA).
-public enum UnfusedMultiplyAdd: MultiplyAddStrategy {
+@usableFromInline package enum UnfusedMultiplyAdd: MultiplyAddStrategy {
     /// Returns `a * b + c` rounded twice.
     @inlinable @inline(__always)
-    public static func multiplyAdd<V: SIMD>(_ a: V, _ b: V, _ c: V) -> V where V.Scalar: FloatingPoint {
+    package static func multiplyAdd<V: SIMD>(_ a: V, _ b: V, _ c: V) -> V where V.Scalar: FloatingPoint {
         a * b + c
     }
 }
@@ -42,7 +42,7 @@ public enum UnfusedMultiplyAdd: MultiplyAddStrategy {
 /// library's one-instruction unaligned loads and stores in generic code (the overloads
 /// for any type copy through a temporary, are not always inlined, and would then be
 /// emitted as specialisations every instruction-set target shares).
-public protocol FloatVector: SIMD, BitwiseCopyable where Scalar: VectorMathScalar {
+@usableFromInline package protocol FloatVector: SIMD, BitwiseCopyable where Scalar: VectorMathScalar {
     /// `a .< b`, vectorised.
     static func lanesLess(_ a: Self, _ b: Self) -> SIMDMask<MaskStorage>
     /// `a .<= b`, vectorised.
@@ -60,7 +60,7 @@ extension FloatVector {
     /// This vector with the lanes where `mask` is true taken from `other`: the
     /// vectorised spelling of `replacing(with:where:)`.
     @inlinable @inline(__always)
-    public func blended(with other: Self, where mask: SIMDMask<MaskStorage>) -> Self {
+    package func blended(with other: Self, where mask: SIMDMask<MaskStorage>) -> Self {
         Self.select(mask, other, self)
     }
 }
@@ -69,7 +69,7 @@ extension FloatVector {
 ///
 /// The requirements are the per-type algorithms behind ``VectorMath``; call them through
 /// ``VectorMath``.
-public protocol VectorMathScalar: BinaryFloatingPoint, SIMDScalar, Codable
+@usableFromInline package protocol VectorMathScalar: BinaryFloatingPoint, SIMDScalar, Codable
     where SIMD2Storage: BitwiseCopyable, SIMD4Storage: BitwiseCopyable, SIMD8Storage: BitwiseCopyable, SIMD16Storage: BitwiseCopyable {
     /// Vectorised comparisons for each supported width (see ``FloatVector``).
     static func _less2(_ a: SIMD2<Self>, _ b: SIMD2<Self>) -> SIMDMask<SIMD2<SIMDMaskScalar>>
@@ -129,7 +129,7 @@ public protocol VectorMathScalar: BinaryFloatingPoint, SIMDScalar, Codable
 }
 
 /// Elementary functions the vector kernels evaluate one lane at a time with the C library.
-public enum ScalarMathFunction: Sendable {
+@usableFromInline package enum ScalarMathFunction: Sendable {
     /// `expm1(x)`.
     case expm1
     /// `log1p(x)`.
@@ -173,10 +173,10 @@ public enum ScalarMathFunction: Sendable {
 /// NaN in gives NaN out, signed zeros are kept where C keeps them, subnormal inputs and
 /// results are handled (no flush to zero). Each function is generic over the vector
 /// width and over how `a * b + c` is computed (see ``MultiplyAddStrategy``).
-public enum VectorMath {
+@usableFromInline package enum VectorMath {
     /// e raised to `x`.
     @inlinable @inline(__always)
-    public static func exp<V: FloatVector, M: MultiplyAddStrategy>(
+    package static func exp<V: FloatVector, M: MultiplyAddStrategy>(
         _ x: V, _ m: M.Type = FusedMultiplyAdd.self
     ) -> V {
         V.Scalar._exp(x, m)
@@ -184,7 +184,7 @@ public enum VectorMath {
 
     /// The natural logarithm of `x`.
     @inlinable @inline(__always)
-    public static func log<V: FloatVector, M: MultiplyAddStrategy>(
+    package static func log<V: FloatVector, M: MultiplyAddStrategy>(
         _ x: V, _ m: M.Type = FusedMultiplyAdd.self
     ) -> V {
         V.Scalar._log(x, m)
@@ -192,7 +192,7 @@ public enum VectorMath {
 
     /// The hyperbolic tangent of `x`.
     @inlinable @inline(__always)
-    public static func tanh<V: FloatVector, M: MultiplyAddStrategy>(
+    package static func tanh<V: FloatVector, M: MultiplyAddStrategy>(
         _ x: V, _ m: M.Type = FusedMultiplyAdd.self
     ) -> V {
         V.Scalar._tanh(x, m)
@@ -201,7 +201,7 @@ public enum VectorMath {
     /// The logistic function `1 / (1 + exp(-x))`, computed as `exp(x) / (1 + exp(x))` for
     /// negative `x` so that tiny results keep their relative accuracy.
     @inlinable @inline(__always)
-    public static func sigmoid<V: FloatVector, M: MultiplyAddStrategy>(
+    package static func sigmoid<V: FloatVector, M: MultiplyAddStrategy>(
         _ x: V, _ m: M.Type = FusedMultiplyAdd.self
     ) -> V {
         let e = V.Scalar._exp(-magnitude(x), m)
@@ -211,7 +211,7 @@ public enum VectorMath {
 
     /// The error function of `x`.
     @inlinable @inline(__always)
-    public static func erf<V: FloatVector, M: MultiplyAddStrategy>(
+    package static func erf<V: FloatVector, M: MultiplyAddStrategy>(
         _ x: V, _ m: M.Type = FusedMultiplyAdd.self
     ) -> V {
         V.Scalar._erf(x, m)
@@ -222,7 +222,7 @@ public enum VectorMath {
     /// Evaluated as `0.5 * x * erfc(-x / √2)` with the square in `exp(-x² / 2)` carried
     /// exactly, so the negative tail keeps its relative accuracy.
     @inlinable @inline(__always)
-    public static func gelu<V: FloatVector, M: MultiplyAddStrategy>(
+    package static func gelu<V: FloatVector, M: MultiplyAddStrategy>(
         _ x: V, _ m: M.Type = FusedMultiplyAdd.self
     ) -> V {
         V.Scalar._gelu(x, m)
@@ -232,7 +232,7 @@ public enum VectorMath {
     /// `0.5 * x * (1 + tanh(√(2/π) * (x + 0.044715 * x³)))`, evaluated as
     /// `x * sigmoid(2u)` (the same function, without the cancellation of `1 + tanh u`).
     @inlinable @inline(__always)
-    public static func geluTanh<V: FloatVector, M: MultiplyAddStrategy>(
+    package static func geluTanh<V: FloatVector, M: MultiplyAddStrategy>(
         _ x: V, _ m: M.Type = FusedMultiplyAdd.self
     ) -> V {
         let k0 = V(repeating: 0.7978845608028654)  // √(2/π)
@@ -245,42 +245,42 @@ public enum VectorMath {
 
     /// `exp(x) - 1`, accurate near 0 (C library, one lane at a time).
     @inlinable @inline(__always)
-    public static func expm1<V: FloatVector>(_ x: V) -> V { scalarLanes(x, .expm1) }
+    package static func expm1<V: FloatVector>(_ x: V) -> V { scalarLanes(x, .expm1) }
 
     /// `log(1 + x)`, accurate near 0 (C library, one lane at a time).
     @inlinable @inline(__always)
-    public static func log1p<V: FloatVector>(_ x: V) -> V { scalarLanes(x, .log1p) }
+    package static func log1p<V: FloatVector>(_ x: V) -> V { scalarLanes(x, .log1p) }
 
     /// The sine of `x` (C library, one lane at a time).
     @inlinable @inline(__always)
-    public static func sin<V: FloatVector>(_ x: V) -> V { scalarLanes(x, .sin) }
+    package static func sin<V: FloatVector>(_ x: V) -> V { scalarLanes(x, .sin) }
 
     /// The cosine of `x` (C library, one lane at a time).
     @inlinable @inline(__always)
-    public static func cos<V: FloatVector>(_ x: V) -> V { scalarLanes(x, .cos) }
+    package static func cos<V: FloatVector>(_ x: V) -> V { scalarLanes(x, .cos) }
 
     /// `|x|` by clearing the sign bit (so `-0` gives `0` and NaN stays NaN).
     @inlinable @inline(__always)
-    public static func magnitude<V: FloatVector>(_ x: V) -> V {
+    package static func magnitude<V: FloatVector>(_ x: V) -> V {
         fromBits(bits(x) & ~signMask(V.self), V.self)
     }
 
     /// `-x` by flipping the sign bit (so `-(0)` is `-0`, unlike `0 - x`).
     @inlinable @inline(__always)
-    public static func negate<V: FloatVector>(_ x: V) -> V {
+    package static func negate<V: FloatVector>(_ x: V) -> V {
         fromBits(bits(x) ^ signMask(V.self), V.self)
     }
 
     /// `x` with the sign of `y`.
     @inlinable @inline(__always)
-    public static func copySign<V: FloatVector>(_ x: V, _ y: V) -> V {
+    package static func copySign<V: FloatVector>(_ x: V, _ y: V) -> V {
         let s = signMask(V.self)
         return fromBits((bits(x) & ~s) | (bits(y) & s), V.self)
     }
 
     /// `x` rounded to the nearest integer, ties to even (as `torch.round`).
     @inlinable @inline(__always)
-    public static func roundToEven<V: FloatVector>(_ x: V) -> V {
+    package static func roundToEven<V: FloatVector>(_ x: V) -> V {
         // Adding 2^(p-1) pushes the fraction bits out under the current (nearest-even)
         // rounding; beyond 2^(p-1) every value is an integer already.
         let big = V(repeating: V.Scalar(sign: .plus, exponent: V.Scalar.Exponent(V.Scalar.significandBitCount), significand: 1))
@@ -291,21 +291,21 @@ public enum VectorMath {
 
     /// The largest integer not above `x`.
     @inlinable @inline(__always)
-    public static func floor<V: FloatVector>(_ x: V) -> V {
+    package static func floor<V: FloatVector>(_ x: V) -> V {
         let r = roundToEven(x)
         return r.blended(with: r - 1, where: V.lanesLess(x, r))
     }
 
     /// The smallest integer not below `x`.
     @inlinable @inline(__always)
-    public static func ceil<V: FloatVector>(_ x: V) -> V {
+    package static func ceil<V: FloatVector>(_ x: V) -> V {
         let r = roundToEven(x)
         return r.blended(with: r + 1, where: V.lanesLess(r, x))
     }
 
     /// Applies a C library function lane by lane.
     @inlinable @inline(__always)
-    public static func scalarLanes<V: FloatVector>(_ x: V, _ f: ScalarMathFunction) -> V {
+    package static func scalarLanes<V: FloatVector>(_ x: V, _ f: ScalarMathFunction) -> V {
         var r = V()
         for i in 0..<V.scalarCount { r[i] = V.Scalar._libm(f, x[i]) }
         return r

@@ -4,6 +4,6 @@ import NablaKernelsCore
 
 /// `BoxMullerEngine<NEONArithmetic>.transformBlocks` on NEON.
 @inline(never)
-public func boxMullerNEON(_ data: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
+package func boxMullerNEON(_ data: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
     BoxMullerEngine<NEONArithmetic>.transformBlocks(data, count: count, mean: mean, std: std)
 }

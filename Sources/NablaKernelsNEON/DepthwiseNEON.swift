@@ -7,7 +7,7 @@ import NablaKernelsCore
 
 /// `DepthwiseKernel.forward` for `Float` on NEON.
 @inline(never)
-public func depthwiseForwardNEON(
+package func depthwiseForwardNEON(
     _ plane: ConvolutionPlane, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: Float, accumulate: Bool, output: UnsafeMutablePointer<Float>
 ) {
@@ -16,7 +16,7 @@ public func depthwiseForwardNEON(
 
 /// `DepthwiseKernel.weightGradient` for `Float` on NEON.
 @inline(never)
-public func depthwiseWeightGradientNEON(
+package func depthwiseWeightGradientNEON(
     _ plane: ConvolutionPlane, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
     weightGradient: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>
 ) {
@@ -25,7 +25,7 @@ public func depthwiseWeightGradientNEON(
 
 /// `DepthwiseKernel.forward` for `Double` on NEON.
 @inline(never)
-public func depthwiseForwardNEON(
+package func depthwiseForwardNEON(
     _ plane: ConvolutionPlane, input: UnsafePointer<Double>, weight: UnsafePointer<Double>,
     bias: Double, accumulate: Bool, output: UnsafeMutablePointer<Double>
 ) {
@@ -34,7 +34,7 @@ public func depthwiseForwardNEON(
 
 /// `DepthwiseKernel.weightGradient` for `Double` on NEON.
 @inline(never)
-public func depthwiseWeightGradientNEON(
+package func depthwiseWeightGradientNEON(
     _ plane: ConvolutionPlane, input: UnsafePointer<Double>, outputGradient: UnsafePointer<Double>,
     weightGradient: UnsafeMutablePointer<Double>, mask: UnsafePointer<Double>
 ) {

@@ -6,7 +6,7 @@ import NablaKernelsCore
 /// `ElementwiseEngine.unary`
 /// for `Float` with `SIMD4<Float>` on arm64 NEON.
 @inline(never)
-public func elementwiseUnaryNEON(
+package func elementwiseUnaryNEON(
     _ op: UnaryFloatOperation, shape: [Int],
     output: UnsafeMutablePointer<Float>, outputStrides: [Int],
     input: UnsafePointer<Float>, inputStrides: [Int]
@@ -19,7 +19,7 @@ public func elementwiseUnaryNEON(
 /// `ElementwiseEngine.binary`
 /// for `Float` with `SIMD4<Float>` on arm64 NEON.
 @inline(never)
-public func elementwiseBinaryNEON(
+package func elementwiseBinaryNEON(
     _ op: BinaryFloatOperation, shape: [Int],
     output: UnsafeMutablePointer<Float>, outputStrides: [Int],
     lhs: UnsafePointer<Float>, lhsStrides: [Int],
@@ -34,7 +34,7 @@ public func elementwiseBinaryNEON(
 /// `ElementwiseEngine.unary`
 /// for `Double` with `SIMD2<Double>` on arm64 NEON.
 @inline(never)
-public func elementwiseUnaryNEON(
+package func elementwiseUnaryNEON(
     _ op: UnaryFloatOperation, shape: [Int],
     output: UnsafeMutablePointer<Double>, outputStrides: [Int],
     input: UnsafePointer<Double>, inputStrides: [Int]
@@ -47,7 +47,7 @@ public func elementwiseUnaryNEON(
 /// `ElementwiseEngine.binary`
 /// for `Double` with `SIMD2<Double>` on arm64 NEON.
 @inline(never)
-public func elementwiseBinaryNEON(
+package func elementwiseBinaryNEON(
     _ op: BinaryFloatOperation, shape: [Int],
     output: UnsafeMutablePointer<Double>, outputStrides: [Int],
     lhs: UnsafePointer<Double>, lhsStrides: [Int],

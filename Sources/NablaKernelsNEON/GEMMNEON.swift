@@ -34,7 +34,7 @@ enum NEONFloat: GEMMKernelConfig {
 /// ``GEMM`` for `Float` compiled for arm64 NEON; the dispatcher in `NablaKernels` calls it
 /// only on CPUs that have it. Not inlinable, so its instructions stay this target's.
 @inline(never)
-public func gemmNEON(
+package func gemmNEON(
     m: Int, n: Int, k: Int, alpha: Float,
     a: UnsafePointer<Float>, rsA: Int, csA: Int,
     b: UnsafePointer<Float>, rsB: Int, csB: Int,
@@ -48,7 +48,7 @@ public func gemmNEON(
 /// ``FMAPeak`` for `Float` on arm64 NEON: runs the loop and returns its checksum and
 /// the floating-point operations it performed.
 @inline(never)
-public func fmaPeakNEON(_: Float.Type, iterations: Int) -> (checksum: Float, flops: Int) {
+package func fmaPeakNEON(_: Float.Type, iterations: Int) -> (checksum: Float, flops: Int) {
     (FMAPeak<NEONFloat>.run(iterations: iterations), FMAPeak<NEONFloat>.flopsPerIteration &* iterations)
 }
 
@@ -85,7 +85,7 @@ enum NEONDouble: GEMMKernelConfig {
 /// ``GEMM`` for `Double` compiled for arm64 NEON; the dispatcher in `NablaKernels` calls it
 /// only on CPUs that have it. Not inlinable, so its instructions stay this target's.
 @inline(never)
-public func gemmNEON(
+package func gemmNEON(
     m: Int, n: Int, k: Int, alpha: Double,
     a: UnsafePointer<Double>, rsA: Int, csA: Int,
     b: UnsafePointer<Double>, rsB: Int, csB: Int,
@@ -99,7 +99,7 @@ public func gemmNEON(
 /// ``FMAPeak`` for `Double` on arm64 NEON: runs the loop and returns its checksum and
 /// the floating-point operations it performed.
 @inline(never)
-public func fmaPeakNEON(_: Double.Type, iterations: Int) -> (checksum: Double, flops: Int) {
+package func fmaPeakNEON(_: Double.Type, iterations: Int) -> (checksum: Double, flops: Int) {
     (FMAPeak<NEONDouble>.run(iterations: iterations), FMAPeak<NEONDouble>.flopsPerIteration &* iterations)
 }
 

@@ -4,7 +4,7 @@ import NablaKernelsCore
 /// `GEMM.implicitGEMM` (convolution with the im2col gather fused into B's packing) for
 /// `Float` on NEON. Not inlinable, so its instructions stay this target's.
 @inline(never)
-public func implicitGEMMNEON(
+package func implicitGEMMNEON(
     m: Int, n: Int, a: UnsafePointer<Float>, rsA: Int, geometry: ImplicitGEMMGeometry,
     input: UnsafePointer<Float>, firstColumn: Int, c: UnsafeMutablePointer<Float>, rsC: Int
 ) {
@@ -14,7 +14,7 @@ public func implicitGEMMNEON(
 
 /// `GEMM.implicitGEMM` for `Double` on NEON.
 @inline(never)
-public func implicitGEMMNEON(
+package func implicitGEMMNEON(
     m: Int, n: Int, a: UnsafePointer<Double>, rsA: Int, geometry: ImplicitGEMMGeometry,
     input: UnsafePointer<Double>, firstColumn: Int, c: UnsafeMutablePointer<Double>, rsC: Int
 ) {

@@ -4,7 +4,7 @@ import NablaKernelsCore
 
 /// `ReduceEngine.sum` for `Float` with `SIMD4<Float>` on arm64 NEON.
 @inline(never)
-public func reduceSumNEON(
+package func reduceSumNEON(
     _ plan: ReductionPlan, output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>
 ) {
     ReduceEngine<NEONArithmetic>.sum(plan, output: output, input: input, vector: SIMD4<Float>.self)
@@ -12,7 +12,7 @@ public func reduceSumNEON(
 
 /// `ReduceEngine.extreme` for `Float` with `SIMD4<Float>` on arm64 NEON.
 @inline(never)
-public func reduceExtremeNEON(
+package func reduceExtremeNEON(
     _ plan: ReductionPlan, largest: Bool,
     values: UnsafeMutablePointer<Float>?, indices: UnsafeMutablePointer<Int64>?, input: UnsafePointer<Float>
 ) {
@@ -21,7 +21,7 @@ public func reduceExtremeNEON(
 
 /// `ReduceEngine.rowwise` for `Float` with `SIMD4<Float>` on arm64 NEON.
 @inline(never)
-public func reduceRowwiseNEON(
+package func reduceRowwiseNEON(
     _ op: RowwiseOperation, shape: [Int], dim: Int,
     output: UnsafeMutablePointer<Float>, outputStrides: [Int],
     input: UnsafePointer<Float>, inputStrides: [Int]
@@ -33,7 +33,7 @@ public func reduceRowwiseNEON(
 
 /// `ReduceEngine.sum` for `Double` with `SIMD2<Double>` on arm64 NEON.
 @inline(never)
-public func reduceSumNEON(
+package func reduceSumNEON(
     _ plan: ReductionPlan, output: UnsafeMutablePointer<Double>, input: UnsafePointer<Double>
 ) {
     ReduceEngine<NEONArithmetic>.sum(plan, output: output, input: input, vector: SIMD2<Double>.self)
@@ -41,7 +41,7 @@ public func reduceSumNEON(
 
 /// `ReduceEngine.extreme` for `Double` with `SIMD2<Double>` on arm64 NEON.
 @inline(never)
-public func reduceExtremeNEON(
+package func reduceExtremeNEON(
     _ plan: ReductionPlan, largest: Bool,
     values: UnsafeMutablePointer<Double>?, indices: UnsafeMutablePointer<Int64>?, input: UnsafePointer<Double>
 ) {
@@ -50,7 +50,7 @@ public func reduceExtremeNEON(
 
 /// `ReduceEngine.rowwise` for `Double` with `SIMD2<Double>` on arm64 NEON.
 @inline(never)
-public func reduceRowwiseNEON(
+package func reduceRowwiseNEON(
     _ op: RowwiseOperation, shape: [Int], dim: Int,
     output: UnsafeMutablePointer<Double>, outputStrides: [Int],
     input: UnsafePointer<Double>, inputStrides: [Int]

@@ -4,6 +4,6 @@ import NablaKernelsCore
 
 /// `BoxMullerEngine<X86Arithmetic>.transformBlocks` on baseline x86-64 (SSE2, no FMA: each fused multiply-add is a library call).
 @inline(never)
-public func boxMullerX86(_ data: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
+package func boxMullerX86(_ data: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
     BoxMullerEngine<X86Arithmetic>.transformBlocks(data, count: count, mean: mean, std: std)
 }

@@ -7,7 +7,7 @@ import NablaKernelsCore
 
 /// `DepthwiseKernel.forward` for `Float` on baseline x86-64.
 @inline(never)
-public func depthwiseForwardX86(
+package func depthwiseForwardX86(
     _ plane: ConvolutionPlane, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: Float, accumulate: Bool, output: UnsafeMutablePointer<Float>
 ) {
@@ -16,7 +16,7 @@ public func depthwiseForwardX86(
 
 /// `DepthwiseKernel.weightGradient` for `Float` on baseline x86-64.
 @inline(never)
-public func depthwiseWeightGradientX86(
+package func depthwiseWeightGradientX86(
     _ plane: ConvolutionPlane, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
     weightGradient: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>
 ) {
@@ -25,7 +25,7 @@ public func depthwiseWeightGradientX86(
 
 /// `DepthwiseKernel.forward` for `Double` on baseline x86-64.
 @inline(never)
-public func depthwiseForwardX86(
+package func depthwiseForwardX86(
     _ plane: ConvolutionPlane, input: UnsafePointer<Double>, weight: UnsafePointer<Double>,
     bias: Double, accumulate: Bool, output: UnsafeMutablePointer<Double>
 ) {
@@ -34,7 +34,7 @@ public func depthwiseForwardX86(
 
 /// `DepthwiseKernel.weightGradient` for `Double` on baseline x86-64.
 @inline(never)
-public func depthwiseWeightGradientX86(
+package func depthwiseWeightGradientX86(
     _ plane: ConvolutionPlane, input: UnsafePointer<Double>, outputGradient: UnsafePointer<Double>,
     weightGradient: UnsafeMutablePointer<Double>, mask: UnsafePointer<Double>
 ) {

@@ -6,7 +6,7 @@ import NablaKernelsCore
 /// `ElementwiseEngine.unary`
 /// for `Float` with `SIMD4<Float>` on baseline x86-64 (SSE2, no FMA).
 @inline(never)
-public func elementwiseUnaryX86(
+package func elementwiseUnaryX86(
     _ op: UnaryFloatOperation, shape: [Int],
     output: UnsafeMutablePointer<Float>, outputStrides: [Int],
     input: UnsafePointer<Float>, inputStrides: [Int]
@@ -19,7 +19,7 @@ public func elementwiseUnaryX86(
 /// `ElementwiseEngine.binary`
 /// for `Float` with `SIMD4<Float>` on baseline x86-64 (SSE2, no FMA).
 @inline(never)
-public func elementwiseBinaryX86(
+package func elementwiseBinaryX86(
     _ op: BinaryFloatOperation, shape: [Int],
     output: UnsafeMutablePointer<Float>, outputStrides: [Int],
     lhs: UnsafePointer<Float>, lhsStrides: [Int],
@@ -34,7 +34,7 @@ public func elementwiseBinaryX86(
 /// `ElementwiseEngine.unary`
 /// for `Double` with `SIMD2<Double>` on baseline x86-64 (SSE2, no FMA).
 @inline(never)
-public func elementwiseUnaryX86(
+package func elementwiseUnaryX86(
     _ op: UnaryFloatOperation, shape: [Int],
     output: UnsafeMutablePointer<Double>, outputStrides: [Int],
     input: UnsafePointer<Double>, inputStrides: [Int]
@@ -47,7 +47,7 @@ public func elementwiseUnaryX86(
 /// `ElementwiseEngine.binary`
 /// for `Double` with `SIMD2<Double>` on baseline x86-64 (SSE2, no FMA).
 @inline(never)
-public func elementwiseBinaryX86(
+package func elementwiseBinaryX86(
     _ op: BinaryFloatOperation, shape: [Int],
     output: UnsafeMutablePointer<Double>, outputStrides: [Int],
     lhs: UnsafePointer<Double>, lhsStrides: [Int],

@@ -35,7 +35,7 @@ enum X86Float: GEMMKernelConfig {
 /// ``GEMM`` for `Float` compiled for baseline x86-64 (SSE2, no FMA); the dispatcher in `NablaKernels` calls it
 /// only on CPUs that have it. Not inlinable, so its instructions stay this target's.
 @inline(never)
-public func gemmX86(
+package func gemmX86(
     m: Int, n: Int, k: Int, alpha: Float,
     a: UnsafePointer<Float>, rsA: Int, csA: Int,
     b: UnsafePointer<Float>, rsB: Int, csB: Int,
@@ -49,7 +49,7 @@ public func gemmX86(
 /// ``FMAPeak`` for `Float` on baseline x86-64 (SSE2, no FMA): runs the loop and returns its checksum and
 /// the floating-point operations it performed.
 @inline(never)
-public func fmaPeakX86(_: Float.Type, iterations: Int) -> (checksum: Float, flops: Int) {
+package func fmaPeakX86(_: Float.Type, iterations: Int) -> (checksum: Float, flops: Int) {
     (FMAPeak<X86Float>.run(iterations: iterations), FMAPeak<X86Float>.flopsPerIteration &* iterations)
 }
 
@@ -87,7 +87,7 @@ enum X86Double: GEMMKernelConfig {
 /// ``GEMM`` for `Double` compiled for baseline x86-64 (SSE2, no FMA); the dispatcher in `NablaKernels` calls it
 /// only on CPUs that have it. Not inlinable, so its instructions stay this target's.
 @inline(never)
-public func gemmX86(
+package func gemmX86(
     m: Int, n: Int, k: Int, alpha: Double,
     a: UnsafePointer<Double>, rsA: Int, csA: Int,
     b: UnsafePointer<Double>, rsB: Int, csB: Int,
@@ -101,7 +101,7 @@ public func gemmX86(
 /// ``FMAPeak`` for `Double` on baseline x86-64 (SSE2, no FMA): runs the loop and returns its checksum and
 /// the floating-point operations it performed.
 @inline(never)
-public func fmaPeakX86(_: Double.Type, iterations: Int) -> (checksum: Double, flops: Int) {
+package func fmaPeakX86(_: Double.Type, iterations: Int) -> (checksum: Double, flops: Int) {
     (FMAPeak<X86Double>.run(iterations: iterations), FMAPeak<X86Double>.flopsPerIteration &* iterations)
 }
 

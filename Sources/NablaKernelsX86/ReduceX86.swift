@@ -4,7 +4,7 @@ import NablaKernelsCore
 
 /// `ReduceEngine.sum` for `Float` with `SIMD4<Float>` on baseline x86-64 (SSE2, no FMA).
 @inline(never)
-public func reduceSumX86(
+package func reduceSumX86(
     _ plan: ReductionPlan, output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>
 ) {
     ReduceEngine<X86Arithmetic>.sum(plan, output: output, input: input, vector: SIMD4<Float>.self)
@@ -12,7 +12,7 @@ public func reduceSumX86(
 
 /// `ReduceEngine.extreme` for `Float` with `SIMD4<Float>` on baseline x86-64 (SSE2, no FMA).
 @inline(never)
-public func reduceExtremeX86(
+package func reduceExtremeX86(
     _ plan: ReductionPlan, largest: Bool,
     values: UnsafeMutablePointer<Float>?, indices: UnsafeMutablePointer<Int64>?, input: UnsafePointer<Float>
 ) {
@@ -21,7 +21,7 @@ public func reduceExtremeX86(
 
 /// `ReduceEngine.rowwise` for `Float` with `SIMD4<Float>` on baseline x86-64 (SSE2, no FMA).
 @inline(never)
-public func reduceRowwiseX86(
+package func reduceRowwiseX86(
     _ op: RowwiseOperation, shape: [Int], dim: Int,
     output: UnsafeMutablePointer<Float>, outputStrides: [Int],
     input: UnsafePointer<Float>, inputStrides: [Int]
@@ -33,7 +33,7 @@ public func reduceRowwiseX86(
 
 /// `ReduceEngine.sum` for `Double` with `SIMD2<Double>` on baseline x86-64 (SSE2, no FMA).
 @inline(never)
-public func reduceSumX86(
+package func reduceSumX86(
     _ plan: ReductionPlan, output: UnsafeMutablePointer<Double>, input: UnsafePointer<Double>
 ) {
     ReduceEngine<X86Arithmetic>.sum(plan, output: output, input: input, vector: SIMD2<Double>.self)
@@ -41,7 +41,7 @@ public func reduceSumX86(
 
 /// `ReduceEngine.extreme` for `Double` with `SIMD2<Double>` on baseline x86-64 (SSE2, no FMA).
 @inline(never)
-public func reduceExtremeX86(
+package func reduceExtremeX86(
     _ plan: ReductionPlan, largest: Bool,
     values: UnsafeMutablePointer<Double>?, indices: UnsafeMutablePointer<Int64>?, input: UnsafePointer<Double>
 ) {
@@ -50,7 +50,7 @@ public func reduceExtremeX86(
 
 /// `ReduceEngine.rowwise` for `Double` with `SIMD2<Double>` on baseline x86-64 (SSE2, no FMA).
 @inline(never)
-public func reduceRowwiseX86(
+package func reduceRowwiseX86(
     _ op: RowwiseOperation, shape: [Int], dim: Int,
     output: UnsafeMutablePointer<Double>, outputStrides: [Int],
     input: UnsafePointer<Double>, inputStrides: [Int]
