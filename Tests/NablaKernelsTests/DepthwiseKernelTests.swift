@@ -6,7 +6,7 @@ import Testing
 /// against a direct loop: the vector interior, the borders, strides, dilations and the
 /// accumulate mode.
 @Suite struct DepthwiseKernelTests {
-    static let instructionSets = KernelISA.available.filter { $0 <= KernelISA.current }
+    static let instructionSets = testedISAs
 
     /// (input h, w, kernel h, w, stride h, w, padding top, left, dilation h, w)
     static let planes: [(Int, Int, Int, Int, Int, Int, Int, Int, Int, Int)] = [

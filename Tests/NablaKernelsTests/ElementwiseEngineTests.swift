@@ -49,7 +49,7 @@ func allIndices(_ shape: [Int]) -> [[Int]] {
             let av = (0..<a.storageCount).map { _ in Float.random(in: -3...3, using: &g) }
             let bv = (0..<b.storageCount).map { _ in Float.random(in: -3...3, using: &g) }
             for op in [BinaryFloatOperation.add, .sub, .mul, .div, .maximum] {
-                for isa in KernelISA.available {
+                for isa in testedISAs {
                     var ov = [Float](repeating: .nan, count: out.storageCount)
                     ov.withUnsafeMutableBufferPointer { o in
                         av.withUnsafeBufferPointer { pa in

@@ -118,7 +118,7 @@ func callRowwise(_ op: RowwiseOperation, shape: [Int], dim: Int, input: StridedO
             let c = ReduceCase.random(maxRank: trial % 4 == 0 ? 2 : 4, maxExtent: trial % 4 == 0 ? 300 : 7, using: &g)
             let x = (0..<c.input.storageCount).map { _ in Float.random(in: -2...2, using: &g) }
             let groups = c.groups(x.map(Double.init))
-            for isa in KernelISA.available {
+            for isa in testedISAs {
                 let out = callSum(c, x, isa: isa)
                 for (o, group) in groups.enumerated() {
                     let expected = group.reduce(0, +)
@@ -149,7 +149,7 @@ func callRowwise(_ op: RowwiseOperation, shape: [Int], dim: Int, input: StridedO
             let x = (0..<input.storageCount).map { _ in Float.random(in: 0...1, using: &g) }
             let xd = x.map(Double.init)
             let groups = c.groups(xd)
-            for isa in KernelISA.available {
+            for isa in testedISAs {
                 let out = callSum(c, x, isa: isa)
                 let outD = callSum(c, xd, isa: isa)
                 for (o, group) in groups.enumerated() {
@@ -187,7 +187,7 @@ func callRowwise(_ op: RowwiseOperation, shape: [Int], dim: Int, input: StridedO
             }
             if trial % 5 == 0 && !x.isEmpty { x[Int.random(in: 0..<x.count, using: &g)] = -.infinity }
             let groups = c.groups(x.map(Double.init))
-            for isa in KernelISA.available {
+            for isa in testedISAs {
                 for largest in [true, false] {
                     let (values, indices, valueOnly) = callExtreme(c, x, largest: largest, isa: isa)
                     for (o, group) in groups.enumerated() {
@@ -203,7 +203,7 @@ func callRowwise(_ op: RowwiseOperation, shape: [Int], dim: Int, input: StridedO
     }
 
     @Test func extremesOnLongRowsAndColumnsFindTheFirstWinnerAndTheFirstNaN() {
-        for isa in KernelISA.available {
+        for isa in testedISAs {
             for (shape, dims, strides) in [([5000], [0], [1]), ([300, 70], [0], [70, 1]), ([70, 300], [1], [1, 70])] {
                 let count = shape.reduce(1, *)
                 var x = (0..<count).map { Float($0 % 97) }
@@ -246,7 +246,7 @@ func callRowwise(_ op: RowwiseOperation, shape: [Int], dim: Int, input: StridedO
             let x = (0..<input.storageCount).map { _ in Float.random(in: -20...20, using: &g) + (trial % 2 == 0 ? 5000 : 0) }
             let c = ReduceCase(shape: shape, dims: [dim], input: input)
             let rows = c.groups(x.map(Double.init))
-            for isa in KernelISA.available {
+            for isa in testedISAs {
                 let softmax = callRowwise(.softmax, shape: shape, dim: dim, input: input, x, isa: isa)
                 let logSoftmax = callRowwise(.logSoftmax, shape: shape, dim: dim, input: input, x, isa: isa)
                 let lse = callRowwise(.logSumExp, shape: shape, dim: dim, input: input, x, isa: isa)
@@ -278,7 +278,7 @@ func callRowwise(_ op: RowwiseOperation, shape: [Int], dim: Int, input: StridedO
         let shape = [8, 1000]
         let x = (0..<8000).map { _ in Float.random(in: -1e4...1e4, using: &g) + 3e4 }
         let input = StridedOperand(strides: [1000, 1], offset: 0, storageCount: 8000)
-        for isa in KernelISA.available {
+        for isa in testedISAs {
             let y = callRowwise(.softmax, shape: shape, dim: 1, input: input, x, isa: isa)
             for row in 0..<8 {
                 let total = y[(row * 1000)..<((row + 1) * 1000)].reduce(0.0) { $0 + Double($1) }
@@ -290,7 +290,7 @@ func callRowwise(_ op: RowwiseOperation, shape: [Int], dim: Int, input: StridedO
 
     @Test func rowwiseSpecialValues() {
         let input = StridedOperand(strides: [1], offset: 0, storageCount: 3)
-        for isa in KernelISA.available {
+        for isa in testedISAs {
             let ninf = [Float](repeating: -.infinity, count: 3)
             #expect(callRowwise(.softmax, shape: [3], dim: 0, input: input, ninf, isa: isa).allSatisfy { $0.isNaN })
             #expect(callRowwise(.logSumExp, shape: [3], dim: 0, input: input, ninf, isa: isa) == [-.infinity])
@@ -321,7 +321,7 @@ func callRowwise(_ op: RowwiseOperation, shape: [Int], dim: Int, input: StridedO
             let count = shape.reduce(1, *)
             let x = (0..<count).map { _ in Float.random(in: -1...1, using: &g) }
             let c = ReduceCase(shape: shape, dims: dims, input: StridedOperand(strides: strides, offset: 0, storageCount: count))
-            for isa in KernelISA.available {
+            for isa in testedISAs {
                 Parallel.threadCount = 1
                 let sum1 = callSum(c, x, isa: isa), max1 = callExtreme(c, x, largest: true, isa: isa)
                 let soft1 = callRowwise(.softmax, shape: shape, dim: dims[0], input: c.input, x, isa: isa)
