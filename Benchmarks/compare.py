@@ -57,8 +57,11 @@ GEMM = [(f"square-{n}", n, n, n, False, False) for n in SQUARE] + [
     ("mlp-grad-weight", 256, 784, 64, True, False),
 ]
 SIDE = 2048  # element-wise inputs are SIDE x SIDE float32
-ELEMENTWISE = [("add", 2), ("mul", 2), ("relu", 1), ("exp", 1), ("tanh", 1), ("sigmoid", 1),
-               ("abs", 1), ("round", 1), ("leakyRelu", 1), ("where", 2)]
+# (name, input dtype, bytes read and written per element), as in nabla-bench's ElementwiseWorkload.
+ELEMENTWISE = [("add", "float32", 12), ("mul", "float32", 12), ("relu", "float32", 8), ("exp", "float32", 8),
+               ("tanh", "float32", 8), ("sigmoid", "float32", 8), ("abs", "float32", 8), ("round", "float32", 8),
+               ("leakyRelu", "float32", 8), ("where", "float32", 12),
+               ("addInt64", "int64", 24), ("greater", "float32", 9), ("castHalf", "float32", 6)]
 MLP = [(256, 64), (512, 256)]  # (hidden, batch) of a 784-hidden-10 network
 # (name, channels, size, out channels, kernel, stride, padding, groups): nabla-bench's
 # ConvCase.all, ResNet-18's layer shapes and MobileNetV2's depthwise 3x3 at 144 x 56 x 56.
@@ -134,10 +137,10 @@ def all_cases(quick):
             everything.append(Case("gemm", name, dtype, f"{name} {dtype}", ("nabla", "numpy", "torch"), "GFLOP/s",
                                    m=m, n=n, k=k, ta=ta, tb=tb, flops=2 * m * n * k))
     for layout in ("contiguous", "transposed"):
-        for op, inputs in ELEMENTWISE:
+        for op, dtype, per_element in ELEMENTWISE:
             name = f"{op}-{layout}"
-            everything.append(Case("elementwise", name, "float32", name, ("nabla", "numpy", "torch"), "GB/s",
-                                   m=SIDE, n=SIDE, bytes=(inputs + 1) * 4 * SIDE * SIDE))
+            everything.append(Case("elementwise", name, dtype, name, ("nabla", "numpy", "torch"), "GB/s",
+                                   m=SIDE, n=SIDE, bytes=per_element * SIDE * SIDE))
     count = SIDE * SIDE
     everything += [
         Case("reduce", "sum", "float32", "sum", ("nabla", "numpy", "torch"), "GB/s", m=1, n=count, bytes=4 * count),
@@ -211,8 +214,9 @@ def numpy_workload(np, r):
         op, layout = name.split("-")
         x = rng.standard_normal((SIDE, SIDE), dtype=np.float32)
         y = rng.standard_normal((SIDE, SIDE), dtype=np.float32)
+        i, j = (x * 1000).astype(np.int64), (y * 1000).astype(np.int64)
         if layout == "transposed":
-            x, y = x.T, y.T
+            x, y, i, j = x.T, y.T, i.T, j.T
         # NumPy has no relu or sigmoid: the usual NumPy expressions stand in for them.
         return {
             "add": lambda: x + y,
@@ -225,6 +229,9 @@ def numpy_workload(np, r):
             "round": lambda: np.round(x),
             "leakyRelu": lambda: np.where(x > 0, x, x * np.float32(0.01)),
             "where": lambda: np.where(x > 0, x, y),
+            "addInt64": lambda: i + j,
+            "greater": lambda: x > y,
+            "castHalf": lambda: x.astype(np.float16),
         }[op]
     if suite == "reduce":
         flat = rng.standard_normal(SIDE * SIDE, dtype=np.float32)
@@ -293,8 +300,9 @@ def torch_workload(torch, r):
     if suite == "elementwise":
         op, layout = name.split("-")
         x, y = torch.randn(SIDE, SIDE), torch.randn(SIDE, SIDE)
+        i, j = (x * 1000).to(torch.int64), (y * 1000).to(torch.int64)
         if layout == "transposed":
-            x, y = x.T, y.T
+            x, y, i, j = x.T, y.T, i.T, j.T
         return {
             "add": lambda: x + y,
             "mul": lambda: x * y,
@@ -306,6 +314,9 @@ def torch_workload(torch, r):
             "round": lambda: torch.round(x),
             "leakyRelu": lambda: torch.nn.functional.leaky_relu(x),
             "where": lambda: torch.where(x > 0, x, y),
+            "addInt64": lambda: i + j,
+            "greater": lambda: x > y,
+            "castHalf": lambda: x.to(torch.float16),
         }[op]
     if suite == "reduce":
         flat, logits = torch.randn(SIDE * SIDE), torch.randn(1024, 4096)

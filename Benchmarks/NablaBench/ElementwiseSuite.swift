@@ -1,39 +1,61 @@
 import Nabla
 import NablaKernels
 
-/// The element-wise workloads: 4M float32 elements (a 2048 x 2048 matrix), contiguous and
-/// read through a transposed view, the same cases `Benchmarks/compare.py` runs in NumPy and
-/// PyTorch.
+/// The element-wise workloads: 4M elements (a 2048 x 2048 matrix), contiguous and read
+/// through a transposed view, the same cases `Benchmarks/compare.py` runs in NumPy and
+/// PyTorch. Most are float32; `addInt64`, `greater` and `castHalf` cover the other dtypes.
 enum ElementwiseWorkload {
     static let side = 2048
     static let count = side * side
 
-    /// (name, input count, body) for each operation; inputs are [2048, 2048] float32.
-    static let operations: [(name: String, inputs: Int, run: @Sendable (Tensor, Tensor) -> Tensor)] = [
-        ("add", 2, { $0 + $1 }), ("mul", 2, { $0 * $1 }), ("relu", 1, { a, _ in a.relu() }),
-        ("exp", 1, { a, _ in a.exp() }), ("tanh", 1, { a, _ in a.tanh() }), ("sigmoid", 1, { a, _ in a.sigmoid() }),
-        ("abs", 1, { a, _ in a.abs() }), ("round", 1, { a, _ in a.round() }), ("leakyRelu", 1, { a, _ in a.leakyRelu() }),
-        ("where", 2, { a, b in Tensor.where(a .> 0.0, a, b) }),
+    /// One element-wise operation: its name, the dtype of its inputs, the bytes it reads
+    /// and writes per element, and its body on two [2048, 2048] inputs of that dtype.
+    struct Operation: Sendable {
+        var name: String
+        var dtype: DType
+        var bytesPerElement: Int
+        var run: @Sendable (Tensor, Tensor) -> Tensor
+    }
+
+    /// Float32 operations on two inputs read `inputs` x 4 bytes and write 4.
+    static func float(_ name: String, inputs: Int, _ run: @escaping @Sendable (Tensor, Tensor) -> Tensor) -> Operation {
+        Operation(name: name, dtype: .float32, bytesPerElement: (inputs + 1) * 4, run: run)
+    }
+
+    static let operations: [Operation] = [
+        float("add", inputs: 2) { $0 + $1 }, float("mul", inputs: 2) { $0 * $1 }, float("relu", inputs: 1) { a, _ in a.relu() },
+        float("exp", inputs: 1) { a, _ in a.exp() }, float("tanh", inputs: 1) { a, _ in a.tanh() },
+        float("sigmoid", inputs: 1) { a, _ in a.sigmoid() }, float("abs", inputs: 1) { a, _ in a.abs() },
+        float("round", inputs: 1) { a, _ in a.round() }, float("leakyRelu", inputs: 1) { a, _ in a.leakyRelu() },
+        float("where", inputs: 2) { a, b in Tensor.where(a .> 0.0, a, b) },
+        // The other dtypes' paths: integer arithmetic, a comparison (two float32 in, one
+        // bool out) and a cast (float32 in, float16 out).
+        Operation(name: "addInt64", dtype: .int64, bytesPerElement: 24) { $0 + $1 },
+        Operation(name: "greater", dtype: .float32, bytesPerElement: 9) { $0 .> $1 },
+        Operation(name: "castHalf", dtype: .float32, bytesPerElement: 6) { a, _ in a.to(.float16) },
     ]
 }
 
 extension Suite {
-    /// GB/s of element-wise operations on 4M float32, contiguous and transposed.
+    /// GB/s of element-wise operations on 4M elements, contiguous and transposed.
     static let elementwise = Suite(
         name: "elementwise",
-        description: "add, mul, relu, exp, tanh, sigmoid, abs, round, leakyRelu, where on 4M float32, contiguous and transposed (GB/s)"
+        description: "add, mul, relu, exp, tanh, sigmoid, abs, round, leakyRelu, where on 4M float32; int64 add, float32 > and a float32 -> float16 cast; contiguous and transposed (GB/s)"
     ) { options, reporter in
         let generator = Generator(seed: 1)
         let a = Tensor.randn([ElementwiseWorkload.side, ElementwiseWorkload.side], generator: generator)
         let b = Tensor.randn([ElementwiseWorkload.side, ElementwiseWorkload.side], generator: generator)
+        // int64 inputs: the float inputs scaled and truncated, so values spread over +-3000.
+        let inputs: [DType: (Tensor, Tensor)] = [.float32: (a, b), .int64: ((a * 1000).to(.int64), (b * 1000).to(.int64))]
         for layout in ["contiguous", "transposed"] {
-            let (x, y) = layout == "contiguous" ? (a, b) : (a.T, b.T)
             for operation in ElementwiseWorkload.operations where options.wants("\(operation.name)-\(layout)") {
+                let (a, b) = inputs[operation.dtype]!
+                let (x, y) = layout == "contiguous" ? (a, b) : (a.T, b.T)
                 reporter.progress("elementwise \(operation.name) \(layout)")
                 let seconds = medianTime(repeats: options.repeats) { _ = operation.run(x, y) }
-                let bytes = Double((operation.inputs + 1) * 4 * ElementwiseWorkload.count)
+                let bytes = Double(operation.bytesPerElement * ElementwiseWorkload.count)
                 reporter.report(Measurement(
-                    suite: "elementwise", name: "\(operation.name)-\(layout)", dtype: "float32",
+                    suite: "elementwise", name: "\(operation.name)-\(layout)", dtype: operation.dtype.description,
                     m: ElementwiseWorkload.side, n: ElementwiseWorkload.side, threads: options.threads,
                     isa: NablaKernels.isa.description, medianSeconds: seconds, gflops: 0, gbps: bytes / seconds / 1e9))
             }
