@@ -31,27 +31,6 @@ enum AVX2Float: GEMMKernelConfig {
     }
 }
 
-/// ``GEMM`` for `Float` compiled for AVX2 with FMA (`-target-cpu haswell`); the dispatcher in `NablaKernels` calls it
-/// only on CPUs that have it. Not inlinable, so its instructions stay this target's.
-@inline(never)
-package func gemmAVX2(
-    m: Int, n: Int, k: Int, alpha: Float,
-    a: UnsafePointer<Float>, rsA: Int, csA: Int,
-    b: UnsafePointer<Float>, rsB: Int, csB: Int,
-    beta: Float, c: UnsafeMutablePointer<Float>, rsC: Int, csC: Int
-) {
-    GEMM<AVX2Float>.gemm(
-        m: m, n: n, k: k, alpha: alpha, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, csB: csB,
-        beta: beta, c: c, rsC: rsC, csC: csC)
-}
-
-/// ``FMAPeak`` for `Float` on AVX2 with FMA (`-target-cpu haswell`): runs the loop and returns its checksum and
-/// the floating-point operations it performed.
-@inline(never)
-package func fmaPeakAVX2(_: Float.Type, iterations: Int) -> (checksum: Float, flops: Int) {
-    (FMAPeak<AVX2Float>.run(iterations: iterations), FMAPeak<AVX2Float>.flopsPerIteration &* iterations)
-}
-
 /// Double GEMM on AVX2 with FMA (`-target-cpu haswell`): a 6 x 8: 12 ymm accumulators, two B vectors and a broadcast of 16 registers.
 enum AVX2Double: GEMMKernelConfig {
     typealias Scalar = Double
@@ -80,27 +59,6 @@ enum AVX2Double: GEMMKernelConfig {
     @inline(__always) static func evenLanes(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<Double> {
         SIMD8<Double>(lowHalf: a, highHalf: b).evenHalf
     }
-}
-
-/// ``GEMM`` for `Double` compiled for AVX2 with FMA (`-target-cpu haswell`); the dispatcher in `NablaKernels` calls it
-/// only on CPUs that have it. Not inlinable, so its instructions stay this target's.
-@inline(never)
-package func gemmAVX2(
-    m: Int, n: Int, k: Int, alpha: Double,
-    a: UnsafePointer<Double>, rsA: Int, csA: Int,
-    b: UnsafePointer<Double>, rsB: Int, csB: Int,
-    beta: Double, c: UnsafeMutablePointer<Double>, rsC: Int, csC: Int
-) {
-    GEMM<AVX2Double>.gemm(
-        m: m, n: n, k: k, alpha: alpha, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, csB: csB,
-        beta: beta, c: c, rsC: rsC, csC: csC)
-}
-
-/// ``FMAPeak`` for `Double` on AVX2 with FMA (`-target-cpu haswell`): runs the loop and returns its checksum and
-/// the floating-point operations it performed.
-@inline(never)
-package func fmaPeakAVX2(_: Double.Type, iterations: Int) -> (checksum: Double, flops: Int) {
-    (FMAPeak<AVX2Double>.run(iterations: iterations), FMAPeak<AVX2Double>.flopsPerIteration &* iterations)
 }
 
 #endif

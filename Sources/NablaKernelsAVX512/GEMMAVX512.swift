@@ -33,27 +33,6 @@ enum AVX512Float: GEMMKernelConfig {
     }
 }
 
-/// ``GEMM`` for `Float` compiled for AVX-512 (`-target-cpu skylake-avx512`); the dispatcher in `NablaKernels` calls it
-/// only on CPUs that have it. Not inlinable, so its instructions stay this target's.
-@inline(never)
-package func gemmAVX512(
-    m: Int, n: Int, k: Int, alpha: Float,
-    a: UnsafePointer<Float>, rsA: Int, csA: Int,
-    b: UnsafePointer<Float>, rsB: Int, csB: Int,
-    beta: Float, c: UnsafeMutablePointer<Float>, rsC: Int, csC: Int
-) {
-    GEMM<AVX512Float>.gemm(
-        m: m, n: n, k: k, alpha: alpha, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, csB: csB,
-        beta: beta, c: c, rsC: rsC, csC: csC)
-}
-
-/// ``FMAPeak`` for `Float` on AVX-512 (`-target-cpu skylake-avx512`): runs the loop and returns its checksum and
-/// the floating-point operations it performed.
-@inline(never)
-package func fmaPeakAVX512(_: Float.Type, iterations: Int) -> (checksum: Float, flops: Int) {
-    (FMAPeak<AVX512Float>.run(iterations: iterations), FMAPeak<AVX512Float>.flopsPerIteration &* iterations)
-}
-
 /// Double GEMM on AVX-512 (`-target-cpu skylake-avx512`): a 12 x 16: 24 zmm accumulators, two B vectors and a broadcast of 32 registers.
 enum AVX512Double: GEMMKernelConfig {
     typealias Scalar = Double
@@ -82,27 +61,6 @@ enum AVX512Double: GEMMKernelConfig {
     @inline(__always) static func evenLanes(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> {
         SIMD16<Double>(lowHalf: a, highHalf: b).evenHalf
     }
-}
-
-/// ``GEMM`` for `Double` compiled for AVX-512 (`-target-cpu skylake-avx512`); the dispatcher in `NablaKernels` calls it
-/// only on CPUs that have it. Not inlinable, so its instructions stay this target's.
-@inline(never)
-package func gemmAVX512(
-    m: Int, n: Int, k: Int, alpha: Double,
-    a: UnsafePointer<Double>, rsA: Int, csA: Int,
-    b: UnsafePointer<Double>, rsB: Int, csB: Int,
-    beta: Double, c: UnsafeMutablePointer<Double>, rsC: Int, csC: Int
-) {
-    GEMM<AVX512Double>.gemm(
-        m: m, n: n, k: k, alpha: alpha, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, csB: csB,
-        beta: beta, c: c, rsC: rsC, csC: csC)
-}
-
-/// ``FMAPeak`` for `Double` on AVX-512 (`-target-cpu skylake-avx512`): runs the loop and returns its checksum and
-/// the floating-point operations it performed.
-@inline(never)
-package func fmaPeakAVX512(_: Double.Type, iterations: Int) -> (checksum: Double, flops: Int) {
-    (FMAPeak<AVX512Double>.run(iterations: iterations), FMAPeak<AVX512Double>.flopsPerIteration &* iterations)
 }
 
 #endif

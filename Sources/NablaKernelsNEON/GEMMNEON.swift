@@ -31,27 +31,6 @@ enum NEONFloat: GEMMKernelConfig {
     }
 }
 
-/// ``GEMM`` for `Float` compiled for arm64 NEON; the dispatcher in `NablaKernels` calls it
-/// only on CPUs that have it. Not inlinable, so its instructions stay this target's.
-@inline(never)
-package func gemmNEON(
-    m: Int, n: Int, k: Int, alpha: Float,
-    a: UnsafePointer<Float>, rsA: Int, csA: Int,
-    b: UnsafePointer<Float>, rsB: Int, csB: Int,
-    beta: Float, c: UnsafeMutablePointer<Float>, rsC: Int, csC: Int
-) {
-    GEMM<NEONFloat>.gemm(
-        m: m, n: n, k: k, alpha: alpha, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, csB: csB,
-        beta: beta, c: c, rsC: rsC, csC: csC)
-}
-
-/// ``FMAPeak`` for `Float` on arm64 NEON: runs the loop and returns its checksum and
-/// the floating-point operations it performed.
-@inline(never)
-package func fmaPeakNEON(_: Float.Type, iterations: Int) -> (checksum: Float, flops: Int) {
-    (FMAPeak<NEONFloat>.run(iterations: iterations), FMAPeak<NEONFloat>.flopsPerIteration &* iterations)
-}
-
 /// Double GEMM on arm64 NEON: a 12 x 4: 24 q-register accumulators, two B vectors and a broadcast of 32 registers.
 enum NEONDouble: GEMMKernelConfig {
     typealias Scalar = Double
@@ -80,27 +59,6 @@ enum NEONDouble: GEMMKernelConfig {
     @inline(__always) static func evenLanes(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMD2<Double> {
         SIMD4<Double>(lowHalf: a, highHalf: b).evenHalf
     }
-}
-
-/// ``GEMM`` for `Double` compiled for arm64 NEON; the dispatcher in `NablaKernels` calls it
-/// only on CPUs that have it. Not inlinable, so its instructions stay this target's.
-@inline(never)
-package func gemmNEON(
-    m: Int, n: Int, k: Int, alpha: Double,
-    a: UnsafePointer<Double>, rsA: Int, csA: Int,
-    b: UnsafePointer<Double>, rsB: Int, csB: Int,
-    beta: Double, c: UnsafeMutablePointer<Double>, rsC: Int, csC: Int
-) {
-    GEMM<NEONDouble>.gemm(
-        m: m, n: n, k: k, alpha: alpha, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, csB: csB,
-        beta: beta, c: c, rsC: rsC, csC: csC)
-}
-
-/// ``FMAPeak`` for `Double` on arm64 NEON: runs the loop and returns its checksum and
-/// the floating-point operations it performed.
-@inline(never)
-package func fmaPeakNEON(_: Double.Type, iterations: Int) -> (checksum: Double, flops: Int) {
-    (FMAPeak<NEONDouble>.run(iterations: iterations), FMAPeak<NEONDouble>.flopsPerIteration &* iterations)
 }
 
 #endif

@@ -32,27 +32,6 @@ enum X86Float: GEMMKernelConfig {
     }
 }
 
-/// ``GEMM`` for `Float` compiled for baseline x86-64 (SSE2, no FMA); the dispatcher in `NablaKernels` calls it
-/// only on CPUs that have it. Not inlinable, so its instructions stay this target's.
-@inline(never)
-package func gemmX86(
-    m: Int, n: Int, k: Int, alpha: Float,
-    a: UnsafePointer<Float>, rsA: Int, csA: Int,
-    b: UnsafePointer<Float>, rsB: Int, csB: Int,
-    beta: Float, c: UnsafeMutablePointer<Float>, rsC: Int, csC: Int
-) {
-    GEMM<X86Float>.gemm(
-        m: m, n: n, k: k, alpha: alpha, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, csB: csB,
-        beta: beta, c: c, rsC: rsC, csC: csC)
-}
-
-/// ``FMAPeak`` for `Float` on baseline x86-64 (SSE2, no FMA): runs the loop and returns its checksum and
-/// the floating-point operations it performed.
-@inline(never)
-package func fmaPeakX86(_: Float.Type, iterations: Int) -> (checksum: Float, flops: Int) {
-    (FMAPeak<X86Float>.run(iterations: iterations), FMAPeak<X86Float>.flopsPerIteration &* iterations)
-}
-
 /// Double GEMM on baseline x86-64 (SSE2, no FMA): a 6 x 4: 12 xmm accumulators, two B vectors and a broadcast of 16 registers.
 enum X86Double: GEMMKernelConfig {
     typealias Scalar = Double
@@ -82,27 +61,6 @@ enum X86Double: GEMMKernelConfig {
     @inline(__always) static func evenLanes(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMD2<Double> {
         SIMD4<Double>(lowHalf: a, highHalf: b).evenHalf
     }
-}
-
-/// ``GEMM`` for `Double` compiled for baseline x86-64 (SSE2, no FMA); the dispatcher in `NablaKernels` calls it
-/// only on CPUs that have it. Not inlinable, so its instructions stay this target's.
-@inline(never)
-package func gemmX86(
-    m: Int, n: Int, k: Int, alpha: Double,
-    a: UnsafePointer<Double>, rsA: Int, csA: Int,
-    b: UnsafePointer<Double>, rsB: Int, csB: Int,
-    beta: Double, c: UnsafeMutablePointer<Double>, rsC: Int, csC: Int
-) {
-    GEMM<X86Double>.gemm(
-        m: m, n: n, k: k, alpha: alpha, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, csB: csB,
-        beta: beta, c: c, rsC: rsC, csC: csC)
-}
-
-/// ``FMAPeak`` for `Double` on baseline x86-64 (SSE2, no FMA): runs the loop and returns its checksum and
-/// the floating-point operations it performed.
-@inline(never)
-package func fmaPeakX86(_: Double.Type, iterations: Int) -> (checksum: Double, flops: Int) {
-    (FMAPeak<X86Double>.run(iterations: iterations), FMAPeak<X86Double>.flopsPerIteration &* iterations)
 }
 
 #endif

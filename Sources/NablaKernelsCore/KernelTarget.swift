@@ -1,0 +1,175 @@
+/// Every kernel entry point one instruction-set target compiles for one element type:
+/// what the public dispatchers in `NablaKernels` call through, once they have picked a
+/// target for the CPU. Each target fills its tables with one call of
+/// ``KernelTarget/kernelTables()``.
+///
+/// `@unchecked Sendable`: the entries are functions that capture nothing (their generic
+/// context is gone once a target specialises them), so sharing them between threads is
+/// safe; the compiler cannot see that through the generic metatypes they were formed with.
+@usableFromInline package struct KernelTable<Scalar>: @unchecked Sendable {
+    @usableFromInline package typealias GEMM = (
+        _ m: Int, _ n: Int, _ k: Int, _ alpha: Scalar,
+        _ a: UnsafePointer<Scalar>, _ rsA: Int, _ csA: Int,
+        _ b: UnsafePointer<Scalar>, _ rsB: Int, _ csB: Int,
+        _ beta: Scalar, _ c: UnsafeMutablePointer<Scalar>, _ rsC: Int, _ csC: Int
+    ) -> Void
+    @usableFromInline package typealias Unary = (
+        UnaryFloatOperation, _ shape: [Int],
+        _ output: UnsafeMutablePointer<Scalar>, _ outputStrides: [Int],
+        _ input: UnsafePointer<Scalar>, _ inputStrides: [Int]
+    ) -> Void
+    @usableFromInline package typealias Binary = (
+        BinaryFloatOperation, _ shape: [Int],
+        _ output: UnsafeMutablePointer<Scalar>, _ outputStrides: [Int],
+        _ lhs: UnsafePointer<Scalar>, _ lhsStrides: [Int],
+        _ rhs: UnsafePointer<Scalar>, _ rhsStrides: [Int]
+    ) -> Void
+    @usableFromInline package typealias Sum = (ReductionPlan, _ output: UnsafeMutablePointer<Scalar>, _ input: UnsafePointer<Scalar>) -> Void
+    @usableFromInline package typealias Extreme = (
+        ReductionPlan, _ largest: Bool,
+        _ values: UnsafeMutablePointer<Scalar>?, _ indices: UnsafeMutablePointer<Int64>?,
+        _ input: UnsafePointer<Scalar>
+    ) -> Void
+    @usableFromInline package typealias Rowwise = (
+        RowwiseOperation, _ shape: [Int], _ dim: Int,
+        _ output: UnsafeMutablePointer<Scalar>, _ outputStrides: [Int],
+        _ input: UnsafePointer<Scalar>, _ inputStrides: [Int]
+    ) -> Void
+
+    @usableFromInline package typealias DepthwiseForward = (
+        ConvolutionPlane, _ input: UnsafePointer<Scalar>, _ weight: UnsafePointer<Scalar>,
+        _ bias: Scalar, _ accumulate: Bool, _ output: UnsafeMutablePointer<Scalar>
+    ) -> Void
+    @usableFromInline package typealias DepthwiseWeightGradient = (
+        ConvolutionPlane, _ input: UnsafePointer<Scalar>, _ outputGradient: UnsafePointer<Scalar>,
+        _ weightGradient: UnsafeMutablePointer<Scalar>, _ mask: UnsafePointer<Scalar>
+    ) -> Void
+
+    @usableFromInline package typealias ImplicitGEMM = (
+        _ m: Int, _ n: Int, _ a: UnsafePointer<Scalar>, _ rsA: Int, _ geometry: ImplicitGEMMGeometry,
+        _ input: UnsafePointer<Scalar>, _ firstColumn: Int, _ c: UnsafeMutablePointer<Scalar>, _ rsC: Int
+    ) -> Void
+
+    @usableFromInline package var gemm: GEMM
+    @usableFromInline package var implicitGEMM: ImplicitGEMM
+    @usableFromInline package var fmaPeak: (_ iterations: Int) -> (checksum: Scalar, flops: Int)
+    @usableFromInline package var unary: Unary
+    @usableFromInline package var binary: Binary
+    @usableFromInline package var sum: Sum
+    @usableFromInline package var extreme: Extreme
+    @usableFromInline package var rowwise: Rowwise
+    @usableFromInline package var depthwiseForward: DepthwiseForward
+    @usableFromInline package var depthwiseWeightGradient: DepthwiseWeightGradient
+    /// PyTorch's normal sampling (`BoxMullerEngine`), always on `Float`: the same entry
+    /// in both of a target's tables.
+    @usableFromInline package var boxMuller: (_ data: UnsafeMutablePointer<Float>, _ count: Int, _ mean: Float, _ std: Float) -> Void
+
+    @inlinable
+    package init(
+        gemm: @escaping GEMM, implicitGEMM: @escaping ImplicitGEMM,
+        fmaPeak: @escaping (_ iterations: Int) -> (checksum: Scalar, flops: Int),
+        unary: @escaping Unary, binary: @escaping Binary,
+        sum: @escaping Sum, extreme: @escaping Extreme, rowwise: @escaping Rowwise,
+        depthwiseForward: @escaping DepthwiseForward, depthwiseWeightGradient: @escaping DepthwiseWeightGradient,
+        boxMuller: @escaping (_ data: UnsafeMutablePointer<Float>, _ count: Int, _ mean: Float, _ std: Float) -> Void
+    ) {
+        self.gemm = gemm
+        self.implicitGEMM = implicitGEMM
+        self.fmaPeak = fmaPeak
+        self.unary = unary
+        self.binary = binary
+        self.sum = sum
+        self.extreme = extreme
+        self.rowwise = rowwise
+        self.depthwiseForward = depthwiseForward
+        self.depthwiseWeightGradient = depthwiseWeightGradient
+        self.boxMuller = boxMuller
+    }
+}
+
+/// A target's tables for both element types.
+@usableFromInline package struct KernelTables: Sendable {
+    @usableFromInline package var float: KernelTable<Float>
+    @usableFromInline package var double: KernelTable<Double>
+
+    @inlinable
+    package init(float: KernelTable<Float>, double: KernelTable<Double>) {
+        self.float = float
+        self.double = double
+    }
+}
+
+/// An instruction-set target, as the one type it declares: its multiply-add strategy
+/// (the type conforming, which is also the tag that names the target's specialisations,
+/// DESIGN.md's ISA rule) and its GEMM configurations (blocking and vector type) for
+/// `Float` and `Double`, whose vectors the element-wise and reduction engines use too.
+///
+/// The target is then this conformance and one non-inlinable entry point that returns
+/// ``kernelTables()``: every engine is specialised there, under the target's
+/// `-target-cpu`, with the target's own types.
+@usableFromInline package protocol KernelTarget: MultiplyAddStrategy {
+    associatedtype FloatConfig: GEMMKernelConfig where FloatConfig.Scalar == Float, FloatConfig.Vector: FloatVector
+    associatedtype DoubleConfig: GEMMKernelConfig where DoubleConfig.Scalar == Double, DoubleConfig.Vector: FloatVector
+}
+
+extension KernelTarget {
+    /// This target's kernels for `Float` and `Double`. Call it from the target's own
+    /// non-inlinable entry point, never from baseline code.
+    @inlinable
+    package static func kernelTables() -> KernelTables {
+        KernelTables(float: table(FloatConfig.self), double: table(DoubleConfig.self))
+    }
+
+    /// The kernels for one element type: `Config` gives the GEMM blocking and the vector
+    /// type every engine runs on.
+    @inlinable
+    static func table<Config: GEMMKernelConfig>(_: Config.Type) -> KernelTable<Config.Scalar>
+    where Config.Vector: FloatVector {
+        typealias V = Config.Vector
+        return KernelTable(
+            gemm: { m, n, k, alpha, a, rsA, csA, b, rsB, csB, beta, c, rsC, csC in
+                GEMM<Config>.gemm(
+                    m: m, n: n, k: k, alpha: alpha, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, csB: csB,
+                    beta: beta, c: c, rsC: rsC, csC: csC)
+            },
+            implicitGEMM: { m, n, a, rsA, geometry, input, firstColumn, c, rsC in
+                GEMM<Config>.implicitGEMM(
+                    m: m, n: n, a: a, rsA: rsA, geometry: geometry, input: input, firstColumn: firstColumn, c: c, rsC: rsC)
+            },
+            fmaPeak: { iterations in
+                (FMAPeak<Config>.run(iterations: iterations), FMAPeak<Config>.flopsPerIteration &* iterations)
+            },
+            unary: { op, shape, output, outputStrides, input, inputStrides in
+                ElementwiseEngine<Self>.unary(
+                    op, shape: shape, output: output, outputStrides: outputStrides,
+                    input: input, inputStrides: inputStrides, vector: V.self, multiplyAdd: Self.self)
+            },
+            binary: { op, shape, output, outputStrides, lhs, lhsStrides, rhs, rhsStrides in
+                ElementwiseEngine<Self>.binary(
+                    op, shape: shape, output: output, outputStrides: outputStrides,
+                    lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides,
+                    vector: V.self, multiplyAdd: Self.self)
+            },
+            sum: { plan, output, input in
+                ReduceEngine<Self>.sum(plan, output: output, input: input, vector: V.self)
+            },
+            extreme: { plan, largest, values, indices, input in
+                ReduceEngine<Self>.extreme(plan, largest: largest, values: values, indices: indices, input: input, vector: V.self)
+            },
+            rowwise: { op, shape, dim, output, outputStrides, input, inputStrides in
+                ReduceEngine<Self>.rowwise(
+                    op, shape: shape, dim: dim, output: output, outputStrides: outputStrides,
+                    input: input, inputStrides: inputStrides, vector: V.self, multiplyAdd: Self.self)
+            },
+            depthwiseForward: { plane, input, weight, bias, accumulate, output in
+                DepthwiseKernel<Config>.forward(plane, input: input, weight: weight, bias: bias, accumulate: accumulate, output: output)
+            },
+            depthwiseWeightGradient: { plane, input, outputGradient, weightGradient, mask in
+                DepthwiseKernel<Config>.weightGradient(
+                    plane, input: input, outputGradient: outputGradient, weightGradient: weightGradient, mask: mask)
+            },
+            boxMuller: { data, count, mean, std in
+                BoxMullerEngine<Self>.transformBlocks(data, count: count, mean: mean, std: std)
+            })
+    }
+}
