@@ -509,8 +509,9 @@ class Peer:
 
 
 class Nabla:
-    def __init__(self, binary, threads):
-        self.binary, self.threads = binary, threads
+    def __init__(self, binary, threads, optional=False):
+        # optional: an older binary (--before) may lack a case; it then has no figure.
+        self.binary, self.threads, self.optional = binary, threads, optional
         self.env = dict(os.environ, NABLA_NUM_THREADS=str(threads))
         self.isa = None
 
@@ -527,6 +528,8 @@ class Nabla:
                 if case.suite == "peak":
                     case.shape["flops"] = row["gflops"] * 1e9 * row["median_s"]
                 return row["median_s"]
+        if self.optional:
+            return None
         sys.exit(f"compare.py: {' '.join(command)} printed no row for {case.key}")
 
 
@@ -602,33 +605,40 @@ def peak_shares(cases, results):
             "|---|---|---:|---|\n" + "\n".join(lines) + "\n")
 
 
-def table(cases, results, peers):
-    names = {"numpy": "NumPy", "torch": "PyTorch", "pillow": "Pillow"}
-    columns = ["nabla", "numpy", "torch"] + (["pillow"] if any("pillow" in c.libraries for c in cases) else [])
+def table(cases, results, peers, before=False):
+    names = {"before": "Nabla before", "numpy": "NumPy", "torch": "PyTorch", "pillow": "Pillow"}
+    columns = (["nabla"] + (["before"] if before else []) + ["numpy", "torch"]
+               + (["pillow"] if any("pillow" in c.libraries for c in cases) else []))
     lines = [
-        "| suite | case | dtype | unit | Nabla | " + " | ".join(names[c] for c in columns[1:]) + " | Nabla vs best peer |",
-        "|---|---|---|---|" + "---:|" * len(columns) + "---|",
+        "| suite | case | dtype | unit | Nabla | " + " | ".join(names[c] for c in columns[1:])
+        + " | Nabla vs best peer |" + (" Nabla vs before |" if before else ""),
+        "|---|---|---|---|" + "---:|" * len(columns) + "---|" + ("---:|" if before else ""),
     ]
     for case in cases:
         medians = {lib: statistics.median(ts) for lib, ts in results[case.key].items() if ts}
         rates = {lib: case.rate(t) for lib, t in medians.items()}
-        peer_times = {lib: t for lib, t in medians.items() if lib != "nabla"}
+        peer_times = {lib: t for lib, t in medians.items() if lib not in ("nabla", "before")}
         if "nabla" in medians and peer_times:
             best = min(peer_times, key=peer_times.get)
             speedup = peer_times[best] / medians["nabla"]
             verdict = f"{speedup:.2f}x vs {names[best]}" + (" (behind)" if speedup < 0.95 else "")
         else:
             verdict = "Nabla only" if case.libraries == ("nabla",) else "--"
-        cells = [fmt(rates[lib]) if lib in rates else "--" if lib in case.libraries else "n/a"
+        cells = [fmt(rates[lib]) if lib in rates else "--" if lib in case.libraries or lib == "before" else "n/a"
                  for lib in columns]
-        lines.append(f"| {case.suite} | {case.name} | {case.dtype} | {case.unit} | {' | '.join(cells)} | {verdict} |")
+        against = ""
+        if before:
+            against = (f" {medians['before'] / medians['nabla']:.2f}x |" if "before" in medians and "nabla" in medians
+                       else " -- |")
+        lines.append(f"| {case.suite} | {case.name} | {case.dtype} | {case.unit} | {' | '.join(cells)} | {verdict} |"
+                     + against)
     return "\n".join(lines)
 
 
 def svg_chart(cases, results, title):
     """GFLOP/s against n for square GEMM, one panel per dtype, the FMA peak dashed."""
-    colors = {"nabla": "#d62728", "numpy": "#1f77b4", "torch": "#ff7f0e", "peak": "#555555"}
-    labels = {"nabla": "Nabla", "numpy": "NumPy", "torch": "PyTorch", "peak": "Nabla FMA peak"}
+    colors = {"nabla": "#d62728", "before": "#e377c2", "numpy": "#1f77b4", "torch": "#ff7f0e", "peak": "#555555"}
+    labels = {"nabla": "Nabla", "before": "Nabla before", "numpy": "NumPy", "torch": "PyTorch", "peak": "Nabla FMA peak"}
     series = {}  # (dtype, library) -> [(n, GFLOP/s)]
     peaks = {}
     for case in cases:
@@ -636,7 +646,7 @@ def svg_chart(cases, results, title):
             if not times:
                 continue
             rate = case.rate(statistics.median(times))
-            if case.suite == "peak":
+            if case.suite == "peak" and lib == "nabla":
                 peaks[case.dtype] = rate
             elif case.suite == "gemm" and case.name.startswith("square-"):
                 series.setdefault((case.dtype, lib), []).append((case.shape["n"], rate))
@@ -723,6 +733,8 @@ def main():
     parser.add_argument("--filter", help="only cases whose name contains this text")
     parser.add_argument("--bench", default=os.path.join(ROOT, ".build", "release", "nabla-bench"),
                         help="the nabla-bench binary (default: .build/release/nabla-bench in the package)")
+    parser.add_argument("--before", help="an older nabla-bench binary, measured interleaved with the others as "
+                        "\"Nabla before\" (a before/after comparison of a change in one run)")
     parser.add_argument("--out", default=os.path.join(HERE, "results"), help="folder for the results")
     parser.add_argument("--quick", action="store_true", help="one round, GEMM up to n = 1024")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out")
@@ -755,6 +767,7 @@ def main():
         parser.error("no case selected")
 
     nabla = Nabla(args.bench, args.threads)
+    before = Nabla(args.before, args.threads, optional=True) if args.before else None
     if any(c.suite == "images" for c in cases) and not prepare_images(args.images, cases, nabla):
         message = f"no {os.path.join(args.images, 'china.jpg')} for the images suite (pass --images DIR)"
         if "images" in args.suites:
@@ -776,6 +789,9 @@ def main():
             print(f"compare.py: {library} skipped ({peer.error})", file=sys.stderr)
 
     results = {c.key: {lib: [] for lib in c.libraries if lib == "nabla" or lib in peers} for c in cases}
+    if before:
+        for c in cases:
+            results[c.key]["before"] = []
     started = time.time()
     # On a terminal the progress line overwrites itself; in a log every result keeps its line.
     erase, end = ("\r\x1b[2K", "") if sys.stderr.isatty() else ("", "\n")
@@ -787,7 +803,7 @@ def main():
             order = libraries[shift:] + libraries[:shift]
             figures = []
             for lib in order:
-                runner = nabla if lib == "nabla" else peers[lib]
+                runner = nabla if lib == "nabla" else before if lib == "before" else peers[lib]
                 seconds = runner.measure(case, args.repeats)
                 if seconds is None:
                     continue
@@ -808,7 +824,9 @@ def main():
               "Higher is better for GFLOP/s, GB/s and images/s, lower for us/op and ms/step. "
               "\"Nabla vs best peer\" is the best peer's time divided by Nabla's: above 1x Nabla is faster, "
               "\"(behind)\" marks cases under 0.95x. n/a: the library has no such workload here; --: not run.\n")
-    markdown = header + "\n" + table(cases, results, peers) + "\n" + peak_shares(cases, results)
+    if before:
+        header += f"Nabla before: {args.before}.\n"
+    markdown = header + "\n" + table(cases, results, peers, before=before is not None) + "\n" + peak_shares(cases, results)
     print(markdown)
 
     os.makedirs(args.out, exist_ok=True)
@@ -822,8 +840,8 @@ def main():
             "command": " ".join(["python3", "Benchmarks/compare.py"] + sys.argv[1:]),
             "cases": [{"suite": c.suite, "case": c.name, "dtype": c.dtype, "unit": c.unit, "shape": c.shape,
                        "seconds": results[c.key],
-                       "median_s": {lib: statistics.median(ts) for lib, ts in results[c.key].items()},
-                       "rate": {lib: c.rate(statistics.median(ts)) for lib, ts in results[c.key].items()}}
+                       "median_s": {lib: statistics.median(ts) for lib, ts in results[c.key].items() if ts},
+                       "rate": {lib: c.rate(statistics.median(ts)) for lib, ts in results[c.key].items() if ts}}
                       for c in cases],
         }, f, indent=1)
         f.write("\n")
