@@ -1,3 +1,4 @@
+import NablaKernels
 import NablaKernelsCore
 /// Copying between tensors of any layout and dtype: the engine behind `contiguous()`,
 /// `clone()`, `to(_:)`, `copy(from:)`, `cat` and conversion to Swift arrays.
@@ -56,8 +57,21 @@ enum StridedCopy {
             }
             return
         }
+        // float32 <-> float16 runs go through the vector kernels (the scalar conversion
+        // through Double is a few nanoseconds an element).
+        let halfKernel = (S.self == Float.self && D.self == HalfBits.self) || (S.self == HalfBits.self && D.self == Float.self)
         plan.parallelRuns(cost: 1) { o0, o1, _, _, n in
             if sd == 1 && ss == 1 {
+                if halfKernel {
+                    if S.self == Float.self {
+                        HalfConversion.floatToHalf((source + o1 * 4).assumingMemoryBound(to: Float.self),
+                                                   (destination + o0 * 2).assumingMemoryBound(to: UInt16.self), count: n)
+                    } else {
+                        HalfConversion.halfToFloat((source + o1 * 2).assumingMemoryBound(to: UInt16.self),
+                                                   (destination + o0 * 4).assumingMemoryBound(to: Float.self), count: n)
+                    }
+                    return
+                }
                 let d = dst + o0, x = src + o1
                 for t in 0..<n { d[t] = D(nablaDouble: x[t].nablaDouble) }
                 return

@@ -4,10 +4,14 @@ import NablaKernelsCore
 extension Tensor {
     /// A tensor with the elements converted to `dtype`, like PyTorch's `to(dtype)`:
     /// `self` when the dtype already matches. Conversions between floating-point types
-    /// keep the gradient flowing.
+    /// keep the gradient flowing. A dense non-contiguous tensor (a transpose, a
+    /// permutation) keeps its memory order, as with PyTorch's default `preserve_format`;
+    /// other views give a contiguous result.
     public func to(_ dtype: DType) -> Tensor {
         if dtype == self.dtype { return self }
-        let result = Tensor(uninitializedShape: shape, dtype: dtype, zeroed: false, operation: "to")
+        // PyTorch's preserve_format: a dense view (a transpose, a permutation) keeps its
+        // layout, so the conversion reads and writes memory in order.
+        let result = Tensor.elementwiseOutput(shape: shape, dtype: dtype, like: [self], operation: "to")
         StridedCopy.copy(self, into: result)
         guard dtype.isFloatingPoint, self.dtype.isFloatingPoint else { return result }
         let source = self.dtype

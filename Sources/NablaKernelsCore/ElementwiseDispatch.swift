@@ -2,16 +2,16 @@ extension ElementwiseEngine {
     /// Runs a ``UnaryFloatOperation``: one `switch` per call picks the specialised loop.
     /// The instruction-set targets call this from their non-inlinable entry points.
     @inlinable
-    package static func unary<V: FloatVector, M: MultiplyAddStrategy>(
+    package static func unary<V: FloatVector>(
         _ op: UnaryFloatOperation, shape: [Int],
         output: UnsafeMutablePointer<V.Scalar>, outputStrides: [Int],
         input: UnsafePointer<V.Scalar>, inputStrides: [Int],
-        vector: V.Type, multiplyAdd: M.Type
+        vector: V.Type
     ) {
         typealias T = V.Scalar
         @inline(__always) func run<Op: VectorUnaryOperation>(_ kernel: Op) where Op.Element == T {
             unary(kernel, shape: shape, output: output, outputStrides: outputStrides,
-                  input: input, inputStrides: inputStrides, vector: V.self, multiplyAdd: M.self)
+                  input: input, inputStrides: inputStrides, vector: V.self)
         }
         switch op {
         case .neg: run(FloatOps.Neg<T>())
@@ -41,18 +41,18 @@ extension ElementwiseEngine {
 
     /// Runs a ``BinaryFloatOperation``.
     @inlinable
-    package static func binary<V: FloatVector, M: MultiplyAddStrategy>(
+    package static func binary<V: FloatVector>(
         _ op: BinaryFloatOperation, shape: [Int],
         output: UnsafeMutablePointer<V.Scalar>, outputStrides: [Int],
         lhs: UnsafePointer<V.Scalar>, lhsStrides: [Int],
         rhs: UnsafePointer<V.Scalar>, rhsStrides: [Int],
-        vector: V.Type, multiplyAdd: M.Type
+        vector: V.Type
     ) {
         typealias T = V.Scalar
         @inline(__always) func run<Op: VectorBinaryOperation>(_ kernel: Op) where Op.Element == T {
             binary(kernel, shape: shape, output: output, outputStrides: outputStrides,
                    lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides,
-                   vector: V.self, multiplyAdd: M.self)
+                   vector: V.self)
         }
         switch op {
         case .add: run(FloatOps.Add<T>())

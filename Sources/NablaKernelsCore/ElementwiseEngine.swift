@@ -10,29 +10,29 @@
 /// Outputs must not partially overlap inputs (an output identical to an input, same
 /// pointer and strides, is fine: each element is read before it is written).
 ///
-/// `ISA` is the instruction-set target's own type (its multiply-add strategy, passed
-/// again as `multiplyAdd`): every specialisation of the engine, its closures and its
+/// `ISA` is the instruction-set target's own type, which is also its multiply-add
+/// strategy: every specialisation of the engine, its closures and its
 /// helpers is then named after that target, so no two targets' copies can be merged by
 /// the linker (DESIGN.md's ISA rule).
-@usableFromInline package enum ElementwiseEngine<ISA> {
+@usableFromInline package enum ElementwiseEngine<ISA: MultiplyAddStrategy> {
     // MARK: SIMD operations
 
     /// `output = op(input)` with a SIMD body over vectors `V`.
     @inlinable
-    package static func unary<Op: VectorUnaryOperation, V: FloatVector, M: MultiplyAddStrategy>(
+    package static func unary<Op: VectorUnaryOperation, V: FloatVector>(
         _ op: Op, shape: [Int],
         output: UnsafeMutablePointer<Op.Element>, outputStrides: [Int],
         input: UnsafePointer<Op.Element>, inputStrides: [Int],
-        vector: V.Type, multiplyAdd: M.Type
+        vector: V.Type
     ) where V.Scalar == Op.Element {
         let plan = ElementwisePlan(shape: shape, outputStrides, inputStrides)
         let so = plan.innerStride(0), sx = plan.innerStride(1)
         plan.parallelRuns(cost: Op.cost) { oo, ox, _, _, n in
-            unaryRun(op, n, output + oo, so, input + ox, sx, V.self, M.self)
+            unaryRun(op, n, output + oo, so, input + ox, sx, V.self, ISA.self)
         }
     }
 
-    /// One row of ``unary(_:shape:output:outputStrides:input:inputStrides:vector:multiplyAdd:)``.
+    /// One row of ``unary(_:shape:output:outputStrides:input:inputStrides:vector:)``.
     @inlinable @inline(__always)
     static func unaryRun<Op: VectorUnaryOperation, V: FloatVector, M: MultiplyAddStrategy>(
         _ op: Op, _ n: Int, _ out: UnsafeMutablePointer<Op.Element>, _ so: Int,
@@ -61,21 +61,21 @@
 
     /// `output = op(lhs, rhs)` with a SIMD body over vectors `V`.
     @inlinable
-    package static func binary<Op: VectorBinaryOperation, V: FloatVector, M: MultiplyAddStrategy>(
+    package static func binary<Op: VectorBinaryOperation, V: FloatVector>(
         _ op: Op, shape: [Int],
         output: UnsafeMutablePointer<Op.Element>, outputStrides: [Int],
         lhs: UnsafePointer<Op.Element>, lhsStrides: [Int],
         rhs: UnsafePointer<Op.Element>, rhsStrides: [Int],
-        vector: V.Type, multiplyAdd: M.Type
+        vector: V.Type
     ) where V.Scalar == Op.Element {
         let plan = ElementwisePlan(shape: shape, outputStrides, lhsStrides, rhsStrides)
         let so = plan.innerStride(0), sa = plan.innerStride(1), sb = plan.innerStride(2)
         plan.parallelRuns(cost: Op.cost) { oo, oa, ob, _, n in
-            binaryRun(op, n, output + oo, so, lhs + oa, sa, rhs + ob, sb, V.self, M.self)
+            binaryRun(op, n, output + oo, so, lhs + oa, sa, rhs + ob, sb, V.self, ISA.self)
         }
     }
 
-    /// One row of ``binary(_:shape:output:outputStrides:lhs:lhsStrides:rhs:rhsStrides:vector:multiplyAdd:)``.
+    /// One row of ``binary(_:shape:output:outputStrides:lhs:lhsStrides:rhs:rhsStrides:vector:)``.
     @inlinable @inline(__always)
     static func binaryRun<Op: VectorBinaryOperation, V: FloatVector, M: MultiplyAddStrategy>(
         _ op: Op, _ n: Int, _ out: UnsafeMutablePointer<Op.Element>, _ so: Int,

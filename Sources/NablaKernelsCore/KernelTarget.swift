@@ -63,6 +63,11 @@
     /// PyTorch's normal sampling (`BoxMullerEngine`), always on `Float`: the same entry
     /// in both of a target's tables.
     @usableFromInline package var boxMuller: (_ data: UnsafeMutablePointer<Float>, _ count: Int, _ mean: Float, _ std: Float) -> Void
+    /// float32 to float16 bit patterns over a contiguous run (`HalfConversionEngine`),
+    /// also the same entry in both tables.
+    @usableFromInline package var floatToHalf: (_ source: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<UInt16>, _ count: Int) -> Void
+    /// float16 bit patterns to float32 over a contiguous run.
+    @usableFromInline package var halfToFloat: (_ source: UnsafePointer<UInt16>, _ destination: UnsafeMutablePointer<Float>, _ count: Int) -> Void
 
     @inlinable
     package init(
@@ -71,7 +76,9 @@
         unary: @escaping Unary, binary: @escaping Binary,
         sum: @escaping Sum, extreme: @escaping Extreme, rowwise: @escaping Rowwise,
         depthwiseForward: @escaping DepthwiseForward, depthwiseWeightGradient: @escaping DepthwiseWeightGradient,
-        boxMuller: @escaping (_ data: UnsafeMutablePointer<Float>, _ count: Int, _ mean: Float, _ std: Float) -> Void
+        boxMuller: @escaping (_ data: UnsafeMutablePointer<Float>, _ count: Int, _ mean: Float, _ std: Float) -> Void,
+        floatToHalf: @escaping (_ source: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<UInt16>, _ count: Int) -> Void,
+        halfToFloat: @escaping (_ source: UnsafePointer<UInt16>, _ destination: UnsafeMutablePointer<Float>, _ count: Int) -> Void
     ) {
         self.gemm = gemm
         self.implicitGEMM = implicitGEMM
@@ -84,6 +91,8 @@
         self.depthwiseForward = depthwiseForward
         self.depthwiseWeightGradient = depthwiseWeightGradient
         self.boxMuller = boxMuller
+        self.floatToHalf = floatToHalf
+        self.halfToFloat = halfToFloat
     }
 }
 
@@ -142,13 +151,13 @@ extension KernelTarget {
             unary: { op, shape, output, outputStrides, input, inputStrides in
                 ElementwiseEngine<Self>.unary(
                     op, shape: shape, output: output, outputStrides: outputStrides,
-                    input: input, inputStrides: inputStrides, vector: V.self, multiplyAdd: Self.self)
+                    input: input, inputStrides: inputStrides, vector: V.self)
             },
             binary: { op, shape, output, outputStrides, lhs, lhsStrides, rhs, rhsStrides in
                 ElementwiseEngine<Self>.binary(
                     op, shape: shape, output: output, outputStrides: outputStrides,
                     lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides,
-                    vector: V.self, multiplyAdd: Self.self)
+                    vector: V.self)
             },
             sum: { plan, output, input in
                 ReduceEngine<Self>.sum(plan, output: output, input: input, vector: V.self)
@@ -159,7 +168,7 @@ extension KernelTarget {
             rowwise: { op, shape, dim, output, outputStrides, input, inputStrides in
                 ReduceEngine<Self>.rowwise(
                     op, shape: shape, dim: dim, output: output, outputStrides: outputStrides,
-                    input: input, inputStrides: inputStrides, vector: V.self, multiplyAdd: Self.self)
+                    input: input, inputStrides: inputStrides, vector: V.self)
             },
             depthwiseForward: { plane, input, weight, bias, accumulate, output in
                 DepthwiseKernel<Config>.forward(plane, input: input, weight: weight, bias: bias, accumulate: accumulate, output: output)
@@ -170,6 +179,12 @@ extension KernelTarget {
             },
             boxMuller: { data, count, mean, std in
                 BoxMullerEngine<Self>.transformBlocks(data, count: count, mean: mean, std: std)
+            },
+            floatToHalf: { source, destination, count in
+                HalfConversionEngine<Self>.floatToHalf(source, destination, count: count)
+            },
+            halfToFloat: { source, destination, count in
+                HalfConversionEngine<Self>.halfToFloat(source, destination, count: count)
             })
     }
 }

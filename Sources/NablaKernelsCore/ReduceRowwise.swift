@@ -1,4 +1,4 @@
-/// The operations along one dim that ``ReduceEngine/rowwise(_:shape:dim:output:outputStrides:input:inputStrides:vector:multiplyAdd:)``
+/// The operations along one dim that ``ReduceEngine/rowwise(_:shape:dim:output:outputStrides:input:inputStrides:vector:)``
 /// fuses into one kernel per row.
 public enum RowwiseOperation: Sendable, Equatable {
     /// `exp(x - max) / sum(exp(x - max))`: each row becomes a probability distribution.
@@ -28,13 +28,14 @@ extension ReduceEngine {
     ///   - outputStrides: the output's strides over `shape`; for ``RowwiseOperation/logSumExp``
     ///     the output has size 1 along `dim` and that entry is not read.
     @inlinable
-    package static func rowwise<V: FloatVector, M: MultiplyAddStrategy>(
+    package static func rowwise<V: FloatVector>(
         _ op: RowwiseOperation, shape: [Int], dim: Int,
         output: UnsafeMutablePointer<V.Scalar>, outputStrides: [Int],
         input: UnsafePointer<V.Scalar>, inputStrides: [Int],
-        vector: V.Type, multiplyAdd: M.Type
+        vector: V.Type
     ) {
         typealias T = V.Scalar
+        typealias M = ISA
         let outer = ReducePlanning.rowwiseOuterPlan(op, shape: shape, dim: dim, outputStrides: outputStrides, inputStrides: inputStrides)
         let rows = outer.count
         let n = shape[dim], sx = inputStrides[dim], sy = outputStrides[dim]
