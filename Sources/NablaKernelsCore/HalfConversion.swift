@@ -63,17 +63,17 @@
         // to nearest even (add 0xFFF plus the kept last bit, so a tie carries only when
         // that bit is odd). A carry out of the largest finite half gives infinity.
         let odd = (a &>> 13) & 1
-        var result = (a &+ 0xC800_0FFF &+ odd) &>> 13
+        let normal = (a &+ 0xC800_0FFF &+ odd) &>> 13
         // Below 2^-14: adding 0.5 (0x3F000000) shifts the value's bits so that the float
         // addition rounds exactly at the half's last subnormal bit.
         let magic = Bits(repeating: 0x3F00_0000)
         let aligned = unsafeBitCast(
             unsafeBitCast(a, to: SIMD16<Float>.self) + unsafeBitCast(magic, to: SIMD16<Float>.self), to: Bits.self)
-        result.replace(with: aligned &- magic, where: a .< 0x3880_0000)
+        var result = select(less(a, 0x3880_0000), aligned &- magic, normal)
         // 65536 and above (after rounding, 65520 and above) is infinity; NaN keeps the top
         // of its payload with the quiet bit set.
-        result.replace(with: Bits(repeating: 0x7C00), where: a .>= 0x4780_0000)
-        result.replace(with: 0x7E00 | ((a &>> 13) & 0x3FF), where: a .> 0x7F80_0000)
+        result = select(less(a, 0x4780_0000), result, Bits(repeating: 0x7C00))
+        result = select(less(Bits(repeating: 0x7F80_0000), a), 0x7E00 | ((a &>> 13) & 0x3FF), result)
         return result | (sign &>> 16)
     }
 
@@ -85,11 +85,31 @@
         // Normal halves: move exponent and mantissa into place and rebias (+112 << 23).
         var result = (magnitude &<< 13) &+ 0x3800_0000
         // Infinity and NaN: the float's all-ones exponent, payload kept.
-        result.replace(with: (magnitude &<< 13) | 0x7F80_0000, where: magnitude .>= 0x7C00)
+        result = select(less(magnitude, 0x7C00), result, (magnitude &<< 13) | 0x7F80_0000)
         // Zero and subnormals: the mantissa m is m * 2^-24, exact in float (m as a float
         // through 2^23 + m - 2^23, then an exact power-of-two scale).
         let m = unsafeBitCast(magnitude | 0x4B00_0000, to: SIMD16<Float>.self) - 8_388_608
-        result.replace(with: unsafeBitCast(m * 0x1p-24, to: Bits.self), where: magnitude .< 0x0400)
+        result = select(less(magnitude, 0x0400), unsafeBitCast(m * 0x1p-24, to: Bits.self), result)
         return result | sign
+    }
+
+    // Lane selection with integer operations only: the standard library's
+    // `replace(with:where:)` runs a loop over the lanes, with a branch for each.
+
+    /// All ones in the lanes where `a < b`, zero elsewhere; `a` and `b` below 2^31, so
+    /// the difference's sign bit is the comparison.
+    @inlinable @inline(__always)
+    static func less(_ a: Bits, _ b: Bits) -> Bits {
+        0 &- ((a &- b) &>> 31)
+    }
+
+    /// ``less(_:_:)`` against one value in every lane.
+    @inlinable @inline(__always)
+    static func less(_ a: Bits, _ b: UInt32) -> Bits { less(a, Bits(repeating: b)) }
+
+    /// The lanes of `whereTrue` where `mask` is all ones, of `whereFalse` where it is zero.
+    @inlinable @inline(__always)
+    static func select(_ mask: Bits, _ whereTrue: Bits, _ whereFalse: Bits) -> Bits {
+        whereFalse ^ ((whereTrue ^ whereFalse) & mask)
     }
 }

@@ -38,7 +38,9 @@ extension Tensor {
         let shape = broadcastShape(a.shape, b.shape, operation: operation)
         let compute = computeType(for: resultType(a, b))
         let ca = a.detach().to(compute), cb = b.detach().to(compute)
-        let out = Tensor(uninitializedShape: shape, dtype: .bool, zeroed: false, operation: operation)
+        // The output follows a dense input's memory order (a transpose stays transposed),
+        // as PyTorch's TensorIterator does, so the loop reads and writes in order.
+        let out = elementwiseOutput(shape: shape, dtype: .bool, like: [ca, cb], operation: operation)
         withNumericType(compute, operation: operation, ComparisonRun<Op>(a: ca, b: cb, out: out))
         return out
     }
@@ -93,7 +95,7 @@ extension Tensor {
         let dtype = resultType(a, b)
         let compute = computeType(for: dtype)
         let ca = a.detach().to(compute), cb = b.detach().to(compute)
-        let out = Tensor(uninitializedShape: shape, dtype: compute, zeroed: false, operation: "where")
+        let out = elementwiseOutput(shape: shape, dtype: compute, like: [ca, cb, condition], operation: "where")
         withNumericType(compute, operation: "where", WhereRun(condition: condition, a: ca, b: cb, out: out))
         let result = compute == dtype ? out : out.to(dtype)
         return result.recordingGradient("WhereBackward0", inputs: [a, b], saving: [condition]) { g in
