@@ -12,3 +12,9 @@ let testedISAs: [KernelISA] = {
     }
     return KernelISA.available
 }()
+
+/// Whether the kernel tests run a reduced sweep: `NABLA_TEST_QUICK=1`, which the
+/// emulated-CPU runs in `.ci/qemu-kernels` set. There the point is that every instruction
+/// of the path is legal on the emulated CPU, which every edge tile still shows; the full
+/// sweeps run natively with every path.
+let quickKernelTests = ProcessInfo.processInfo.environment["NABLA_TEST_QUICK"] == "1"
