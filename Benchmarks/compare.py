@@ -61,7 +61,8 @@ SIDE = 2048  # element-wise inputs are SIDE x SIDE float32
 ELEMENTWISE = [("add", "float32", 12), ("mul", "float32", 12), ("relu", "float32", 8), ("exp", "float32", 8),
                ("tanh", "float32", 8), ("sigmoid", "float32", 8), ("abs", "float32", 8), ("round", "float32", 8),
                ("leakyRelu", "float32", 8), ("where", "float32", 12),
-               ("addInt64", "int64", 24), ("greater", "float32", 9), ("castHalf", "float32", 6)]
+               ("addInt64", "int64", 24), ("greater", "float32", 9), ("castHalf", "float32", 6),
+               ("inPlace", "float32", 16)]
 MLP = [(256, 64), (512, 256)]  # (hidden, batch) of a 784-hidden-10 network
 # (name, channels, size, out channels, kernel, stride, padding, groups): nabla-bench's
 # ConvCase.all, ResNet-18's layer shapes and MobileNetV2's depthwise 3x3 at 144 x 56 x 56.
@@ -214,9 +215,9 @@ def numpy_workload(np, r):
         op, layout = name.split("-")
         x = rng.standard_normal((SIDE, SIDE), dtype=np.float32)
         y = rng.standard_normal((SIDE, SIDE), dtype=np.float32)
-        i, j = (x * 1000).astype(np.int64), (y * 1000).astype(np.int64)
+        i, j, z = (x * 1000).astype(np.int64), (y * 1000).astype(np.int64), x.copy()
         if layout == "transposed":
-            x, y, i, j = x.T, y.T, i.T, j.T
+            x, y, i, j, z = x.T, y.T, i.T, j.T, z.T
         # NumPy has no relu or sigmoid: the usual NumPy expressions stand in for them.
         return {
             "add": lambda: x + y,
@@ -232,6 +233,7 @@ def numpy_workload(np, r):
             "addInt64": lambda: i + j,
             "greater": lambda: x > y,
             "castHalf": lambda: x.astype(np.float16),
+            "inPlace": lambda: np.multiply(np.divide(z, 2, out=z), 2, out=z),
         }[op]
     if suite == "reduce":
         flat = rng.standard_normal(SIDE * SIDE, dtype=np.float32)
@@ -300,9 +302,9 @@ def torch_workload(torch, r):
     if suite == "elementwise":
         op, layout = name.split("-")
         x, y = torch.randn(SIDE, SIDE), torch.randn(SIDE, SIDE)
-        i, j = (x * 1000).to(torch.int64), (y * 1000).to(torch.int64)
+        i, j, z = (x * 1000).to(torch.int64), (y * 1000).to(torch.int64), x.clone()
         if layout == "transposed":
-            x, y, i, j = x.T, y.T, i.T, j.T
+            x, y, i, j, z = x.T, y.T, i.T, j.T, z.T
         return {
             "add": lambda: x + y,
             "mul": lambda: x * y,
@@ -317,6 +319,7 @@ def torch_workload(torch, r):
             "addInt64": lambda: i + j,
             "greater": lambda: x > y,
             "castHalf": lambda: x.to(torch.float16),
+            "inPlace": lambda: z.div_(2).mul_(2),
         }[op]
     if suite == "reduce":
         flat, logits = torch.randn(SIDE * SIDE), torch.randn(1024, 4096)

@@ -14,6 +14,8 @@ enum ElementwiseWorkload {
         var name: String
         var dtype: DType
         var bytesPerElement: Int
+        /// Whether `run` writes its first input (which then gets a private copy).
+        var inPlace = false
         var run: @Sendable (Tensor, Tensor) -> Tensor
     }
 
@@ -33,6 +35,13 @@ enum ElementwiseWorkload {
         Operation(name: "addInt64", dtype: .int64, bytesPerElement: 24) { $0 + $1 },
         Operation(name: "greater", dtype: .float32, bytesPerElement: 9) { $0 .> $1 },
         Operation(name: "castHalf", dtype: .float32, bytesPerElement: 6) { a, _ in a.to(.float16) },
+        // In place: `a /= 2` then `a *= 2` (exact, so the values never drift), two passes
+        // that each read and write every element, on a copy made once per layout.
+        Operation(name: "inPlace", dtype: .float32, bytesPerElement: 16, inPlace: true) { a, _ in
+            a /= 2
+            a *= 2
+            return a
+        },
     ]
 }
 
@@ -40,7 +49,7 @@ extension Suite {
     /// GB/s of element-wise operations on 4M elements, contiguous and transposed.
     static let elementwise = Suite(
         name: "elementwise",
-        description: "add, mul, relu, exp, tanh, sigmoid, abs, round, leakyRelu, where on 4M float32; int64 add, float32 > and a float32 -> float16 cast; contiguous and transposed (GB/s)"
+        description: "add, mul, relu, exp, tanh, sigmoid, abs, round, leakyRelu, where on 4M float32; int64 add, float32 >, a float32 -> float16 cast and in-place /= 2 then *= 2; contiguous and transposed (GB/s)"
     ) { options, reporter in
         let generator = Generator(seed: 1)
         let a = Tensor.randn([ElementwiseWorkload.side, ElementwiseWorkload.side], generator: generator)
@@ -50,7 +59,8 @@ extension Suite {
         for layout in ["contiguous", "transposed"] {
             for operation in ElementwiseWorkload.operations where options.wants("\(operation.name)-\(layout)") {
                 let (a, b) = inputs[operation.dtype]!
-                let (x, y) = layout == "contiguous" ? (a, b) : (a.T, b.T)
+                var (x, y) = layout == "contiguous" ? (a, b) : (a.T, b.T)
+                if operation.inPlace { x = layout == "contiguous" ? a.clone() : a.clone().T }
                 reporter.progress("elementwise \(operation.name) \(layout)")
                 let seconds = medianTime(repeats: options.repeats) { _ = operation.run(x, y) }
                 let bytes = Double(operation.bytesPerElement * ElementwiseWorkload.count)

@@ -83,6 +83,42 @@ func referenceBinary(_ a: Tensor, _ b: Tensor, _ f: @escaping (Double, Double) -
         #expect(x.toArray(Float.self) == [0, 0, 0, 2, 2, 2])
     }
 
+    @Test func inPlaceArithmeticMatchesTheOutOfPlaceResultOnEveryLayout() {
+        // The one-pass path (float self, other not sharing its storage) and the general
+        // one (aliasing, integer self, alpha) must give the out-of-place result.
+        let base = Tensor.arange(24, dtype: .float64).reshape([2, 3, 4]) - 7
+        let other = Tensor.arange(4, dtype: .float64) + 1
+        for dtype in [DType.float32, .float64] {
+            let views: [(String, (Tensor) -> Tensor)] = [
+                ("contiguous", { $0 }), ("transposed", { $0.transpose(0, 2) }), ("sliced", { $0.narrow(1, start: 1, length: 2) }),
+            ]
+            for (name, view) in views {
+                let rhs = name == "transposed" ? other.reshape([4, 1, 1]).to(dtype) : other.to(dtype)
+                let cases: [(String, (Tensor, Tensor) -> Void, (Tensor, Tensor) -> Tensor)] = [
+                    ("+=", { $0 += $1 }, { $0 + $1 }), ("-=", { $0 -= $1 }, { $0 - $1 }),
+                    ("*=", { $0 *= $1 }, { $0 * $1 }), ("/=", { $0 /= $1 }, { $0 / $1 }),
+                ]
+                for (symbol, inPlace, outOfPlace) in cases {
+                    let target = view(base.to(dtype).clone())
+                    let want = outOfPlace(target, rhs)
+                    inPlace(target, rhs)
+                    #expect(target.toArray(Double.self) == want.toArray(Double.self), "\(dtype) \(name) \(symbol)")
+                    #expect(target.strides == view(base.to(dtype).clone()).strides, "\(dtype) \(name) \(symbol) kept its layout")
+                }
+            }
+            // A number, an integer operand, and an operand that is a view of the target.
+            let t = base.to(dtype).clone()
+            t /= 2
+            #expect(t.toArray(Double.self) == (base / 2).toArray(Double.self))
+            t += Tensor([1, 2, 3, 4])
+            #expect(t.toArray(Double.self) == (base / 2 + Tensor([1.0, 2, 3, 4])).toArray(Double.self))
+            let square = Tensor.arange(9, dtype: dtype).reshape([3, 3]).clone()
+            let expected = (square + square.T).toArray(Double.self)
+            square += square.T
+            #expect(square.toArray(Double.self) == expected, "\(dtype): a += a.T reads the old values")
+        }
+    }
+
     @Test func unaryFunctionsMatchFoundation() {
         let values: [Double] = [-3, -1.5, -0.25, 0, 0.3, 1, 2.5, 7]
         let x = Tensor(values, dtype: .float64)

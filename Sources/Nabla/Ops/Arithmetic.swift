@@ -216,27 +216,55 @@ extension Tensor {
         copy(from: result)
     }
 
+    /// Computes `self = Op(self, other)` straight into the tensor's memory, one pass with
+    /// no temporary, when the float kernel can: a float32 or float64 tensor covering its
+    /// memory without overlap, a result of its own dtype, and `other` broadcasting to its
+    /// shape without sharing its storage (an element could otherwise be read after it
+    /// was written). Returns false when the caller must take the general path.
+    private func binaryInPlace<Op: BinaryNumericOperation>(_: Op.Type, _ other: Tensor, operation: String) -> Bool {
+        guard let kernel = Op.floatKernel, dtype == .float32 || dtype == .float64,
+              Tensor.resultType(self, other) == dtype, other.storage !== storage,
+              Tensor.broadcasts(other.shape, to: shape), isContiguous || denseDimensionOrder() != nil
+        else { return false }
+        let operand = other.detach().to(dtype).broadcastLayout(to: shape)
+        _ = mutableRawData(operation: operation)
+        if dtype == .float32 {
+            Elementwise.binary(kernel, shape: shape, output: pointer(as: Float.self), outputStrides: strides,
+                               lhs: pointer(as: Float.self), lhsStrides: strides,
+                               rhs: operand.pointer(as: Float.self), rhsStrides: operand.strides)
+        } else {
+            Elementwise.binary(kernel, shape: shape, output: pointer(as: Double.self), outputStrides: strides,
+                               lhs: pointer(as: Double.self), lhsStrides: strides,
+                               rhs: operand.pointer(as: Double.self), rhsStrides: operand.strides)
+        }
+        return true
+    }
+
     /// Adds `other * alpha` into this tensor (PyTorch's `add_`).
     public func addInPlace(_ other: Tensor, alpha: Double = 1) {
         checkInPlaceAllowed("addInPlace")
+        if alpha == 1, binaryInPlace(AddOperation.self, other, operation: "addInPlace") { return }
         assignInPlace(withNoGrad { add(other, alpha: alpha) }, operation: "addInPlace")
     }
 
     /// Subtracts `other` from this tensor in place (PyTorch's `sub_`).
     public func subInPlace(_ other: Tensor) {
         checkInPlaceAllowed("subInPlace")
+        if binaryInPlace(SubOperation.self, other, operation: "subInPlace") { return }
         assignInPlace(withNoGrad { self - other }, operation: "subInPlace")
     }
 
     /// Multiplies this tensor by `other` in place (PyTorch's `mul_`).
     public func mulInPlace(_ other: Tensor) {
         checkInPlaceAllowed("mulInPlace")
+        if binaryInPlace(MulOperation.self, other, operation: "mulInPlace") { return }
         assignInPlace(withNoGrad { self * other }, operation: "mulInPlace")
     }
 
     /// Divides this tensor by `other` in place (PyTorch's `div_`).
     public func divInPlace(_ other: Tensor) {
         checkInPlaceAllowed("divInPlace")
+        if binaryInPlace(DivOperation.self, other, operation: "divInPlace") { return }
         assignInPlace(withNoGrad { self / other }, operation: "divInPlace")
     }
 
