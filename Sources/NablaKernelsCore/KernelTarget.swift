@@ -116,6 +116,15 @@
 /// The target is then this conformance and one non-inlinable entry point that returns
 /// ``kernelTables()``: every engine is specialised there, under the target's
 /// `-target-cpu`, with the target's own types.
+///
+/// Why the type must be the target's own (DESIGN.md, "The performance core"): code
+/// compiled under a target's `-target-cpu` must never be reachable from another
+/// instruction set's path. The linker keeps one copy of each shared (`linkonce_odr`)
+/// symbol, so a specialisation that two targets both emit under the same name could run
+/// on the wrong CPU. Specialising every engine with a type only this target declares puts
+/// the target's module name into every specialisation, closure and helper it emits, so no
+/// other object defines them. `.ci/check-isa-symbols` checks the result on the built
+/// objects.
 @usableFromInline package protocol KernelTarget: MultiplyAddStrategy {
     associatedtype FloatConfig: GEMMKernelConfig where FloatConfig.Scalar == Float, FloatConfig.Vector: FloatVector
     associatedtype DoubleConfig: GEMMKernelConfig where DoubleConfig.Scalar == Double, DoubleConfig.Vector: FloatVector

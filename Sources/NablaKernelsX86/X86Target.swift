@@ -3,15 +3,7 @@ import NablaKernelsCore
 #if NABLA_X86_BASELINE
 /// The baseline x86-64 (SSE2) target: its GEMM configurations, its multiply-add (a multiply, then an add: the baseline has no FMA), and, as the
 /// one type this module declares for Core's engines, its name in every specialisation
-/// they emit here.
-///
-/// The rule (DESIGN.md, "The performance core"): code compiled under this target's
-/// `-target-cpu` must never be reachable from another instruction set's path. The linker
-/// keeps one copy of each shared (`linkonce_odr`) symbol, so a specialisation that two
-/// targets both emit under the same name could run on the wrong CPU. Every engine is
-/// specialised with this type (or one of its GEMM configurations in `GEMMX86.swift`, also this module's), which puts
-/// this module's name into every specialisation, closure and helper, so no other object
-/// defines them. `.ci/check-isa-symbols` checks the result on the built objects.
+/// they emit here (DESIGN.md's ISA rule, explained on `KernelTarget`).
 enum X86Target: KernelTarget {
     typealias FloatConfig = X86Float
     typealias DoubleConfig = X86Double
