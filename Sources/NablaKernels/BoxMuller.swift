@@ -1,7 +1,7 @@
 import NablaKernelsCore
 
 /// PyTorch's vectorised normal sampling for `Float`, on the instruction set of this
-/// process (see ``BoxMullerEngine`` for the algorithm). Every instruction set gives the
+/// process (the algorithm is documented on the package-internal `BoxMullerEngine`). Every instruction set gives the
 /// same bits: the kernel's fused multiply-adds are explicit.
 public enum BoxMuller {
     /// Turns each whole block of 16 uniforms in [0, 1) at `data` (`count / 16` blocks)

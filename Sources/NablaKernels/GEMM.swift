@@ -86,7 +86,7 @@ private func checkedGEMM<Scalar: KernelScalar>(
     Scalar.kernels(on: isa, for: "gemm").gemm(m, n, k, alpha, a, rsA, csA, b, rsB, csB, beta, c, rsC, csC)
 }
 
-/// Runs `iterations` rounds of ``FMAPeak``'s independent fused multiply-adds in `Float`
+/// Runs `iterations` rounds of `FMAPeak`'s independent fused multiply-adds in `Float`
 /// on `isa` and returns their checksum and floating-point operation count: the
 /// arithmetic peak that GEMM benchmarks are compared with.
 public func fmaPeak(

@@ -10,7 +10,7 @@ public enum UnaryFloatOperation: Sendable, Equatable {
     case sqrt
     /// `1 / √x`, correctly rounded division of a correctly rounded root.
     case rsqrt
-    /// `e^x` (see ``VectorMath``).
+    /// `e^x` (the algorithm and its error bound are on the package-internal `VectorMath`).
     case exp
     /// `ln x`.
     case log

@@ -9,13 +9,13 @@ import Darwin
 
 /// The one place where Nabla starts threads.
 ///
-/// Every parallel loop in the library goes through ``Parallel/run(_:_:)``, which hands
+/// Every parallel loop in the library goes through `Parallel.run(_:_:)`, which hands
 /// `tasks` static slices of work to `DispatchQueue.concurrentPerform`, the calling thread
 /// taking part. The number of threads is one setting for the whole process: the
 /// `NABLA_NUM_THREADS` environment variable, or ``Parallel/threadCount`` set from code.
 ///
 /// Nested calls run serially on the calling thread (libdispatch would do the same), so a
-/// kernel can call ``run(_:_:)`` without knowing whether it is already inside one.
+/// kernel can call `run(_:_:)` without knowing whether it is already inside one.
 public enum Parallel {
     /// 0 means "not set from code": fall back to the environment or the CPU count.
     private static let configured = Atomic<Int>(0)

@@ -1,5 +1,4 @@
-/// The operations along one dim that ``ReduceEngine/rowwise(_:shape:dim:output:outputStrides:input:inputStrides:vector:)``
-/// fuses into one kernel per row.
+/// The operations along one dim that ``Reduce``'s `rowwise` fuses into one kernel per row.
 public enum RowwiseOperation: Sendable, Equatable {
     /// `exp(x - max) / sum(exp(x - max))`: each row becomes a probability distribution.
     case softmax
