@@ -70,6 +70,25 @@ import Testing
         #expect(half.toArray(Float.self) == [1, -2.5, 65504, 0, .infinity, 0.099975586])
     }
 
+    @Test func float16CastsAgreeOnEveryPath() throws {
+        // Contiguous runs take the vector kernel, strided ones the scalar conversion: a
+        // result must not depend on the layout. Every 4099th float bit pattern, with NaN
+        // compared as NaN.
+        let floats = stride(from: UInt32(0), to: UInt32.max - 4099, by: 4099).map { Float(bitPattern: $0) }
+            + [65504, 65519.996, 65520, 0x1p-14, 0x1p-24, 0x1p-25, 0x1.8p-24, 1 + 0x1p-11, -0.0]
+        let x = try Tensor(floats, shape: [floats.count])
+        let strided = Tensor.stack([x, x], dim: 1).select(1, 0)
+        #expect(strided.strides == [2])
+        let fast = x.to(.float16), slow = strided.to(.float16)
+        let a = fast.to(.float32).toArray(Float.self), b = slow.to(.float32).toArray(Float.self)
+        let stridedBack = Tensor.stack([slow, slow], dim: 1).select(1, 0).to(.float32).toArray(Float.self)
+        var mismatches: [String] = []
+        for i in floats.indices where !(a[i] == b[i] || (a[i].isNaN && b[i].isNaN)) || !(b[i] == stridedBack[i] || (b[i].isNaN && stridedBack[i].isNaN)) {
+            if mismatches.count < 5 { mismatches.append("\(floats[i]): vector \(a[i]), scalar \(b[i]), scalar back \(stridedBack[i])") }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches)")
+    }
+
     @Test func propertiesDescribeTheLayout() {
         let t = Tensor.zeros([2, 3, 4])
         #expect(t.ndim == 3)
