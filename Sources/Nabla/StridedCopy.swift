@@ -63,12 +63,12 @@ enum StridedCopy {
         plan.parallelRuns(cost: 1) { o0, o1, _, _, n in
             if sd == 1 && ss == 1 {
                 if halfKernel {
+                    // HalfBits is one UInt16: its runs are the kernel's bit patterns.
+                    let x = UnsafeRawPointer(src + o1), d = UnsafeMutableRawPointer(dst + o0)
                     if S.self == Float.self {
-                        HalfConversion.floatToHalf((source + o1 * 4).assumingMemoryBound(to: Float.self),
-                                                   (destination + o0 * 2).assumingMemoryBound(to: UInt16.self), count: n)
+                        HalfConversion.floatToHalf(x.assumingMemoryBound(to: Float.self), d.assumingMemoryBound(to: UInt16.self), count: n)
                     } else {
-                        HalfConversion.halfToFloat((source + o1 * 2).assumingMemoryBound(to: UInt16.self),
-                                                   (destination + o0 * 4).assumingMemoryBound(to: Float.self), count: n)
+                        HalfConversion.halfToFloat(x.assumingMemoryBound(to: UInt16.self), d.assumingMemoryBound(to: Float.self), count: n)
                     }
                     return
                 }

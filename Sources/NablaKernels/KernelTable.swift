@@ -43,10 +43,12 @@ extension KernelScalar {
     /// The kernels on `isa`, trapping with a message naming `operation` when the CPU or
     /// this build has none.
     static func kernels(on isa: KernelISA, for operation: StaticString) -> KernelTable<Self> {
-        guard KernelISA.available.contains(isa) else {
-            fatalError("\(operation): no \(isa) kernels for this CPU (available: \(KernelISA.available))")
-        }
+        // The tables hold only the instruction sets the CPU has, so one lookup answers both
+        // questions; the reason is worked out only on the way to the trap.
         guard let table = kernelTable(isa) else {
+            guard KernelISA.available.contains(isa) else {
+                fatalError("\(operation): no \(isa) kernels for this CPU (available: \(KernelISA.available))")
+            }
             fatalError("\(operation): no \(isa) kernels in this build")
         }
         return table

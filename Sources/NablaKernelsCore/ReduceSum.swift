@@ -273,7 +273,7 @@ extension ReduceEngine {
         return bases
     }
 
-    /// The plan of the rows of ``ReduceEngine/rowwise(_:shape:dim:output:outputStrides:input:inputStrides:vector:multiplyAdd:)``:
+    /// The plan of the rows of ``ReduceEngine/rowwise(_:shape:dim:output:outputStrides:input:inputStrides:vector:)``:
     /// every dim but `dim`, over the output (operand 0) and the input (operand 1).
     @usableFromInline package static func rowwiseOuterPlan(
         _ op: RowwiseOperation, shape: [Int], dim: Int, outputStrides: [Int], inputStrides: [Int]

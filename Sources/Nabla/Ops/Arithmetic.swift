@@ -54,18 +54,25 @@ extension Tensor {
         let out = elementwiseOutput(shape: shape, dtype: compute, like: [a, b], operation: operation)
         let ca = a.detach().to(compute), cb = b.detach().to(compute)
         if let kernel = Op.floatKernel, compute == .float32 || compute == .float64 {
-            let pa = ca.broadcastLayout(to: shape), pb = cb.broadcastLayout(to: shape)
-            if compute == .float32 {
-                Elementwise.binary(kernel, shape: shape, output: out.pointer(as: Float.self), outputStrides: out.strides,
-                                   lhs: pa.pointer(as: Float.self), lhsStrides: pa.strides, rhs: pb.pointer(as: Float.self), rhsStrides: pb.strides)
-            } else {
-                Elementwise.binary(kernel, shape: shape, output: out.pointer(as: Double.self), outputStrides: out.strides,
-                                   lhs: pa.pointer(as: Double.self), lhsStrides: pa.strides, rhs: pb.pointer(as: Double.self), rhsStrides: pb.strides)
-            }
+            applyFloatKernel(kernel, ca.broadcastLayout(to: shape), cb.broadcastLayout(to: shape), into: out)
         } else {
             withNumericType(compute, operation: operation, BinaryRun<Op>(a: ca, b: cb, out: out))
         }
         return compute == dtype ? out : out.to(dtype)
+    }
+
+    /// `out = kernel(lhs, rhs)` for float32 or float64 operands already laid out over
+    /// `out`'s shape (broadcast dims as zero strides); `out` may be `lhs` itself.
+    static func applyFloatKernel(_ kernel: BinaryFloatOperation, _ lhs: Tensor, _ rhs: Tensor, into out: Tensor) {
+        if out.dtype == .float32 {
+            Elementwise.binary(kernel, shape: out.shape, output: out.pointer(as: Float.self), outputStrides: out.strides,
+                               lhs: lhs.pointer(as: Float.self), lhsStrides: lhs.strides,
+                               rhs: rhs.pointer(as: Float.self), rhsStrides: rhs.strides)
+        } else {
+            Elementwise.binary(kernel, shape: out.shape, output: out.pointer(as: Double.self), outputStrides: out.strides,
+                               lhs: lhs.pointer(as: Double.self), lhsStrides: lhs.strides,
+                               rhs: rhs.pointer(as: Double.self), rhsStrides: rhs.strides)
+        }
     }
 
     /// Below this many elements an operation's fixed costs dominate, so same-shape
@@ -226,17 +233,8 @@ extension Tensor {
               Tensor.resultType(self, other) == dtype, other.storage !== storage,
               Tensor.broadcasts(other.shape, to: shape), isContiguous || denseDimensionOrder() != nil
         else { return false }
-        let operand = other.detach().to(dtype).broadcastLayout(to: shape)
         _ = mutableRawData(operation: operation)
-        if dtype == .float32 {
-            Elementwise.binary(kernel, shape: shape, output: pointer(as: Float.self), outputStrides: strides,
-                               lhs: pointer(as: Float.self), lhsStrides: strides,
-                               rhs: operand.pointer(as: Float.self), rhsStrides: operand.strides)
-        } else {
-            Elementwise.binary(kernel, shape: shape, output: pointer(as: Double.self), outputStrides: strides,
-                               lhs: pointer(as: Double.self), lhsStrides: strides,
-                               rhs: operand.pointer(as: Double.self), rhsStrides: operand.strides)
-        }
+        Tensor.applyFloatKernel(kernel, self, other.detach().to(dtype).broadcastLayout(to: shape), into: self)
         return true
     }
 

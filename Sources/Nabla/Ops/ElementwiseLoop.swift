@@ -35,12 +35,9 @@ protocol TernaryElementFunction {
 }
 
 enum ElementwiseLoop {
-    /// Element-wise work per element below which a call stays on one thread, in the
-    /// plan's units (a plain load-operate-store is 1).
-    static let defaultCost = 1
-
-    /// out[i] = f(a[i]) over `out`'s shape, `a` broadcast to it, threaded by the plan.
-    static func map<F: UnaryElementFunction>(_ a: Tensor, into out: Tensor, cost: Int = defaultCost, _ f: F) {
+    /// out[i] = f(a[i]) over `out`'s shape, `a` broadcast to it, threaded by the plan;
+    /// `cost` is the work per element in the plan's units (a load-operate-store is 1).
+    static func map<F: UnaryElementFunction>(_ a: Tensor, into out: Tensor, cost: Int = 1, _ f: F) {
         let pa = a.broadcastLayout(to: out.shape)
         let src = UnsafePointer(pa.rawData.assumingMemoryBound(to: F.A.self))
         let dst = out.rawData.assumingMemoryBound(to: F.R.self)
@@ -62,7 +59,7 @@ enum ElementwiseLoop {
     }
 
     /// out[i] = f(a[i], b[i]) over `out`'s shape, `a` and `b` broadcast to it.
-    static func map<F: BinaryElementFunction>(_ a: Tensor, _ b: Tensor, into out: Tensor, cost: Int = defaultCost, _ f: F) {
+    static func map<F: BinaryElementFunction>(_ a: Tensor, _ b: Tensor, into out: Tensor, cost: Int = 1, _ f: F) {
         let pa = a.broadcastLayout(to: out.shape), pb = b.broadcastLayout(to: out.shape)
         let sa = UnsafePointer(pa.rawData.assumingMemoryBound(to: F.A.self))
         let sb = UnsafePointer(pb.rawData.assumingMemoryBound(to: F.B.self))
@@ -90,7 +87,7 @@ enum ElementwiseLoop {
     }
 
     /// out[i] = f(a[i], b[i], c[i]) over `out`'s shape, the inputs broadcast to it.
-    static func map<F: TernaryElementFunction>(_ a: Tensor, _ b: Tensor, _ c: Tensor, into out: Tensor, cost: Int = defaultCost, _ f: F) {
+    static func map<F: TernaryElementFunction>(_ a: Tensor, _ b: Tensor, _ c: Tensor, into out: Tensor, cost: Int = 1, _ f: F) {
         let pa = a.broadcastLayout(to: out.shape), pb = b.broadcastLayout(to: out.shape), pc = c.broadcastLayout(to: out.shape)
         let sa = UnsafePointer(pa.rawData.assumingMemoryBound(to: F.A.self))
         let sb = UnsafePointer(pb.rawData.assumingMemoryBound(to: F.B.self))
