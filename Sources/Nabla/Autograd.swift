@@ -14,45 +14,54 @@ import Musl
 final class Node {
     /// The name printed as the tensor's ``Tensor/gradFn``, such as `MulBackward0`.
     let name: String
-    /// The operation's inputs; `nil` where an input needs no gradient.
-    private(set) var inputs: [Tensor?]
+    /// The operation's inputs, as the operation listed them (the array is kept, not
+    /// copied: recording a node allocates as little as possible).
+    @exclusivity(unchecked) private(set) var inputs: [Tensor]
+    /// Which inputs required gradients when the operation ran; the others get none.
+    private let needsGradient: InputMask
     /// Tensors the backward reads, with the storage version each had when saved.
-    private var saved: [(tensor: Tensor, version: Int)]
+    @exclusivity(unchecked) private var saved: [Tensor]
+    private let savedVersions: SavedVersions
     /// Maps the output's gradient to one gradient per input (nil: no contribution).
     /// Released after a backward pass unless the graph is retained.
-    private var backwardFunction: ((Tensor) -> [Tensor?])?
+    @exclusivity(unchecked) private var backwardFunction: ((Tensor) -> [Tensor?])?
     /// Where the output's gradient goes when `retainGrad()` was called on it (shared with
     /// the output tensor, so the node needs no reference to the output itself).
-    var retainedGrad: GradHolder?
+    @exclusivity(unchecked) var retainedGrad: GradHolder?
 
-    init(name: String, inputs: [Tensor?], saved: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) {
+    init(name: String, inputs: [Tensor], saved: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) {
         self.name = name
         self.inputs = inputs
-        self.saved = saved.map { ($0, $0.storage.version) }
+        needsGradient = InputMask(inputs)
+        self.saved = saved
+        savedVersions = SavedVersions(saved)
         backwardFunction = backward
     }
 
+    /// Whether input `index` receives a gradient.
+    func needsGradient(_ index: Int) -> Bool { needsGradient[index] }
+
     /// Releases the graph behind this node iteratively: dropping the last reference to a
-    /// long chain would otherwise free it recursively, one stack frame per node.
+    /// long chain would otherwise free it recursively, one stack frame per node. Only
+    /// tensors that would take a node down with them are collected; the pending list is
+    /// one array for the whole chain.
     deinit {
-        var pending = takeEdges()
+        var pending: [Tensor] = []
+        takeEdges(into: &pending)
         while var tensor = pending.popLast() {
             guard isKnownUniquelyReferenced(&tensor), var node = tensor.gradFnNode else { continue }
             tensor.gradFnNode = nil
-            if isKnownUniquelyReferenced(&node) { pending += node.takeEdges() }
+            if isKnownUniquelyReferenced(&node) { node.takeEdges(into: &pending) }
         }
     }
 
-    /// Empties the node, handing over the tensors it held.
-    private func takeEdges() -> [Tensor] {
-        var tensors: [Tensor] = []
-        tensors.reserveCapacity(inputs.count + saved.count)
-        for input in inputs { if let input { tensors.append(input) } }
-        for entry in saved { tensors.append(entry.tensor) }
+    /// Empties the node, handing over the tensors whose release could free another node.
+    private func takeEdges(into pending: inout [Tensor]) {
+        for input in inputs where input.gradFnNode != nil { pending.append(input) }
+        for tensor in saved where tensor.gradFnNode != nil { pending.append(tensor) }
         inputs = []
         saved = []
         backwardFunction = nil
-        return tensors
     }
 
     /// Runs the backward closure, after checking that nothing it reads was modified.
@@ -60,11 +69,40 @@ final class Node {
         guard let backward = backwardFunction else {
             nablaPreconditionFailure("backward: trying to backward through \(name) a second time, after its saved tensors were freed; pass retainGraph: true to the first backward() call")
         }
-        for (tensor, version) in saved where tensor.storage.version != version {
-            nablaPreconditionFailure("backward: a tensor of shape \(tensor.shape) that \(name) needs for its gradient was modified by an in-place operation (its storage is at version \(tensor.storage.version), expected version \(version)); use an out-of-place operation or clone() it before modifying")
+        for (index, tensor) in saved.enumerated() where tensor.storage.version != savedVersions[index] {
+            nablaPreconditionFailure("backward: a tensor of shape \(tensor.shape) that \(name) needs for its gradient was modified by an in-place operation (its storage is at version \(tensor.storage.version), expected version \(savedVersions[index])); use an out-of-place operation or clone() it before modifying")
         }
         if !retainGraph { backwardFunction = nil }
         return backward(gradient)
+    }
+
+    /// One bit per input (the first 64 inline, so that recording allocates nothing).
+    private struct InputMask {
+        private let bits: UInt64
+        private let more: [Bool]
+
+        init(_ inputs: [Tensor]) {
+            var bits: UInt64 = 0
+            for (index, input) in inputs.prefix(64).enumerated() where input.requiresGrad { bits |= 1 << UInt64(index) }
+            self.bits = bits
+            more = inputs.count > 64 ? inputs.dropFirst(64).map(\.requiresGrad) : []
+        }
+
+        subscript(index: Int) -> Bool { index < 64 ? bits & (1 << UInt64(index)) != 0 : more[index - 64] }
+    }
+
+    /// The saved tensors' versions (the first two inline).
+    private struct SavedVersions {
+        private let first: Int, second: Int
+        private let more: [Int]
+
+        init(_ saved: [Tensor]) {
+            first = saved.count > 0 ? saved[0].storage.version : 0
+            second = saved.count > 1 ? saved[1].storage.version : 0
+            more = saved.count > 2 ? saved.dropFirst(2).map(\.storage.version) : []
+        }
+
+        subscript(index: Int) -> Int { index == 0 ? first : (index == 1 ? second : more[index - 2]) }
     }
 }
 
@@ -209,7 +247,7 @@ extension Tensor {
     func recordingGradient(_ name: String, inputs: [Tensor], saving: [Tensor] = [],
                            backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
         guard GradMode.enabled, inputs.contains(where: { $0.requiresGrad }) else { return self }
-        let node = Node(name: name, inputs: inputs.map { $0.requiresGrad ? $0 : nil }, saved: saving, backward: backward)
+        let node = Node(name: name, inputs: inputs, saved: saving, backward: backward)
         gradFnNode = node
         return self
     }
@@ -242,8 +280,8 @@ extension Tensor {
                 if let holder = node.retainedGrad { holder.grad = Tensor.accumulated(holder.grad, gradient, dtype: gradient.dtype) }
                 let inputGradients = node.apply(gradient, retainGraph: retainGraph)
                 assert(inputGradients.count == node.inputs.count, "\(node.name) returned \(inputGradients.count) gradients for \(node.inputs.count) inputs")
-                for (input, inputGradient) in zip(node.inputs, inputGradients) {
-                    guard let input, let inputGradient else { continue }
+                for (index, (input, inputGradient)) in zip(node.inputs, inputGradients).enumerated() {
+                    guard node.needsGradient(index), let inputGradient else { continue }
                     assert(inputGradient.shape == input.shape, "\(node.name) returned a gradient of shape \(inputGradient.shape) for an input of shape \(input.shape)")
                     if let next = input.gradFnNode {
                         let key = ObjectIdentifier(next)
@@ -285,7 +323,7 @@ extension Tensor {
             while index < node.inputs.count {
                 let input = node.inputs[index]
                 index += 1
-                if let child = input?.gradFnNode, visited.insert(ObjectIdentifier(child)).inserted {
+                if let child = input.gradFnNode, visited.insert(ObjectIdentifier(child)).inserted {
                     stack.append((node, index))
                     stack.append((child, 0))
                     pushed = true

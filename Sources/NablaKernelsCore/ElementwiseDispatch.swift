@@ -62,6 +62,8 @@ extension ElementwiseEngine {
         case .pow: run(FloatOps.Pow<T>())
         case .minimum: run(FloatOps.Minimum<T>())
         case .maximum: run(FloatOps.Maximum<T>())
+        case .tanhBackward: run(FloatOps.TanhBackward<T>())
+        case .sigmoidBackward: run(FloatOps.SigmoidBackward<T>())
         }
     }
 }

@@ -25,6 +25,12 @@
         input: UnsafePointer<Op.Element>, inputStrides: [Int],
         vector: V.Type
     ) where V.Scalar == Op.Element {
+        // A small 0-d or 1-d call is one run on this thread: no plan to build (autograd
+        // on tiny tensors is made of these calls).
+        if shape.count <= 1, case let n = shape.first ?? 1, n * Op.cost < ElementwisePlan.grain {
+            if n > 0 { unaryRun(op, n, output, outputStrides.first ?? 0, input, inputStrides.first ?? 0, V.self, ISA.self) }
+            return
+        }
         let plan = ElementwisePlan(shape: shape, outputStrides, inputStrides)
         let so = plan.innerStride(0), sx = plan.innerStride(1)
         plan.parallelRuns(cost: Op.cost) { oo, ox, _, _, n in
@@ -68,6 +74,13 @@
         rhs: UnsafePointer<Op.Element>, rhsStrides: [Int],
         vector: V.Type
     ) where V.Scalar == Op.Element {
+        if shape.count <= 1, case let n = shape.first ?? 1, n * Op.cost < ElementwisePlan.grain {
+            if n > 0 {
+                binaryRun(op, n, output, outputStrides.first ?? 0, lhs, lhsStrides.first ?? 0,
+                          rhs, rhsStrides.first ?? 0, V.self, ISA.self)
+            }
+            return
+        }
         let plan = ElementwisePlan(shape: shape, outputStrides, lhsStrides, rhsStrides)
         let so = plan.innerStride(0), sa = plan.innerStride(1), sb = plan.innerStride(2)
         plan.parallelRuns(cost: Op.cost) { oo, oa, ob, _, n in

@@ -64,6 +64,12 @@ public enum BinaryFloatOperation: Sendable, Equatable {
     case minimum
     /// The larger operand; NaN if either is NaN (as `torch.maximum`).
     case maximum
+    /// `a * (1 - b * b)`: the gradient of `tanh` from the output gradient `a` and the
+    /// output `b` (PyTorch's `tanh_backward`), in one pass instead of three.
+    case tanhBackward
+    /// `a * (1 - b) * b`: the gradient of `sigmoid` from the output gradient `a` and the
+    /// output `b` (PyTorch's `sigmoid_backward`).
+    case sigmoidBackward
 }
 
 /// Namespace for the SIMD operation bodies the instruction-set targets instantiate.
@@ -398,5 +404,28 @@ public enum BinaryFloatOperation: Sendable, Equatable {
         /// The result for vectors of elements.
         @inlinable @inline(__always)
         package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a.blended(with: b, where: V.lanesLess(a, b)).blended(with: a, where: V.lanesNotEqual(a, a)).blended(with: b, where: V.lanesNotEqual(b, b)) }
+    }
+
+    /// See ``BinaryFloatOperation/tanhBackward``.
+    @usableFromInline package struct TanhBackward<Element: VectorMathScalar>: VectorBinaryOperation {
+        /// Creates the operation.
+        @inlinable package init() {}
+        /// Relative cost per element.
+        @inlinable package static var cost: Int { 1 }
+        /// The result for vectors of elements (no fused multiply-add, so that the scalar
+        /// small-tensor path gives the same bits).
+        @inlinable @inline(__always)
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a * (V(repeating: 1) - b * b) }
+    }
+
+    /// See ``BinaryFloatOperation/sigmoidBackward``.
+    @usableFromInline package struct SigmoidBackward<Element: VectorMathScalar>: VectorBinaryOperation {
+        /// Creates the operation.
+        @inlinable package init() {}
+        /// Relative cost per element.
+        @inlinable package static var cost: Int { 1 }
+        /// The result for vectors of elements.
+        @inlinable @inline(__always)
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ a: V, _ b: V, _: M.Type) -> V where V.Scalar == Element { a * (V(repeating: 1) - b) * b }
     }
 }

@@ -120,13 +120,16 @@
         }
     }
 
+    /// The work (elements times cost) below which a call runs on one thread.
+    @inlinable package static var grain: Int { 1 << 18 }
+
     /// Splits the elements into tasks (one per `grain` units of work, where each element
     /// costs `cost`) and walks each task's contiguous range of elements on its own thread.
     /// Element-wise results do not depend on the split. Not inlinable, like ``forEachRun(in:_:)``.
     @usableFromInline package func parallelRuns(cost: Int, _ body: (Int, Int, Int, Int, Int) -> Void) {
         let total = count
         guard total > 0 else { return }
-        let tasks = Parallel.taskCount(work: total * cost, grain: 1 << 18)
+        let tasks = Parallel.taskCount(work: total * cost, grain: ElementwisePlan.grain)
         if tasks == 1 {
             forEachRun(in: 0..<total, body)
             return

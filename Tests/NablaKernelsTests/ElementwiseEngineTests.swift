@@ -48,7 +48,7 @@ func allIndices(_ shape: [Int]) -> [[Int]] {
             let b = StridedOperand.random(shape: shape, broadcast: true, using: &g)
             let av = (0..<a.storageCount).map { _ in Float.random(in: -3...3, using: &g) }
             let bv = (0..<b.storageCount).map { _ in Float.random(in: -3...3, using: &g) }
-            for op in [BinaryFloatOperation.add, .sub, .mul, .div, .maximum] {
+            for op in [BinaryFloatOperation.add, .sub, .mul, .div, .maximum, .tanhBackward, .sigmoidBackward] {
                 for isa in testedISAs {
                     var ov = [Float](repeating: .nan, count: out.storageCount)
                     ov.withUnsafeMutableBufferPointer { o in
@@ -68,6 +68,8 @@ func allIndices(_ shape: [Int]) -> [[Int]] {
                         case .sub: x - y
                         case .mul: x * y
                         case .div: x / y
+                        case .tanhBackward: x * (1 - y * y)
+                        case .sigmoidBackward: x * (1 - y) * y
                         default: Swift.max(x, y)
                         }
                         let got = ov[out.index(i)]

@@ -27,6 +27,14 @@ enum MulOperation: BinaryNumericOperation {
 enum DivOperation: BinaryNumericOperation {
     static var floatKernel: BinaryFloatOperation? { .div }
     @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { T.divide(a, b) } }
+/// `tanh`'s gradient from the output gradient `a` and the output `b`: `a * (1 - b * b)`.
+enum TanhBackwardOperation: BinaryNumericOperation {
+    static var floatKernel: BinaryFloatOperation? { .tanhBackward }
+    @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { a * (1 - b * b) } }
+/// `sigmoid`'s gradient from the output gradient `a` and the output `b`: `a * (1 - b) * b`.
+enum SigmoidBackwardOperation: BinaryNumericOperation {
+    static var floatKernel: BinaryFloatOperation? { .sigmoidBackward }
+    @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { a * (1 - b) * b } }
 /// NaN-propagating, like `torch.maximum`.
 enum MaximumOperation: BinaryNumericOperation {
     static var floatKernel: BinaryFloatOperation? { .maximum }
@@ -77,13 +85,13 @@ extension Tensor {
 
     /// Below this many elements an operation's fixed costs dominate, so same-shape
     /// contiguous operands skip the broadcasting engine (autograd on tiny tensors lives
-    /// here). Only for correctly rounded operations (+ - * /, min, max), whose results are
-    /// the same bits on either path.
+    /// here). Only for operations made of correctly rounded steps without fused
+    /// multiply-adds (+ - * /, min, max, the tanh and sigmoid gradients), whose results
+    /// are the same bits on either path.
     static let smallTensorLimit = 256
 
     private static func smallBinary<Op: BinaryNumericOperation, T: NumericElement>(_: Op.Type, _ a: Tensor, _ b: Tensor, _: T.Type) -> Tensor {
-        let shape = a.ndim == 0 ? b.shape : a.shape
-        let out = Tensor(uninitializedShape: shape, dtype: T.dtype, zeroed: false)
+        let out = Tensor(uninitializedLike: a.ndim == 0 ? b : a, dtype: T.dtype, operation: "binary")
         let x = a.pointer(as: T.self), y = b.pointer(as: T.self), z = out.pointer(as: T.self)
         // A 0-d operand is read at offset 0 for every element (stride 0).
         let strideA = a.ndim == 0 ? 0 : 1, strideB = b.ndim == 0 ? 0 : 1

@@ -35,7 +35,11 @@ extension Tensor {
     /// dense (a permutation of a contiguous layout, like a transpose), as PyTorch does, so
     /// that `x.T + y.T` walks memory sequentially; row-major otherwise.
     static func elementwiseOutput(shape: [Int], dtype: DType, like inputs: [Tensor], operation: String) -> Tensor {
-        if let model = inputs.first(where: { $0.shape == shape }), !model.isContiguous, let order = model.denseDimensionOrder() {
+        let model = inputs.first(where: { $0.shape == shape })
+        if let model, model.hasRowMajorStrides {
+            return Tensor(uninitializedLike: model, dtype: dtype, operation: operation)
+        }
+        if let model, !model.isContiguous, let order = model.denseDimensionOrder() {
             let permutedShape = order.map { shape[$0] }
             let storage = Tensor(uninitializedShape: permutedShape, dtype: dtype, zeroed: false, operation: operation)
             var strides = [Int](repeating: 0, count: shape.count)

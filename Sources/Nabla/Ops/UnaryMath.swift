@@ -192,14 +192,18 @@ extension Tensor {
     public func tanh() -> Tensor {
         let out = unaryFloat(TanhOperation.self, operation: "tanh")
         let savedOut = out.detach()
-        return out.recordingGradient("TanhBackward0", inputs: [self], saving: [savedOut]) { g in [g * (1.0 - savedOut * savedOut)] }
+        return out.recordingGradient("TanhBackward0", inputs: [self], saving: [savedOut]) { g in
+            [Tensor.binary(TanhBackwardOperation.self, g, savedOut, dtype: g.dtype, operation: "tanh_backward")]
+        }
     }
 
     /// Element-wise logistic sigmoid, `1 / (1 + exp(-x))`.
     public func sigmoid() -> Tensor {
         let out = unaryFloat(SigmoidOperation.self, operation: "sigmoid")
         let savedOut = out.detach()
-        return out.recordingGradient("SigmoidBackward0", inputs: [self], saving: [savedOut]) { g in [g * savedOut * (1.0 - savedOut)] }
+        return out.recordingGradient("SigmoidBackward0", inputs: [self], saving: [savedOut]) { g in
+            [Tensor.binary(SigmoidBackwardOperation.self, g, savedOut, dtype: g.dtype, operation: "sigmoid_backward")]
+        }
     }
 
     /// Element-wise GELU, exact (PyTorch's default) or with the tanh approximation.
