@@ -2,6 +2,13 @@ import NablaKernelsCore
 // Conversions between tensors and Swift values, and between dtypes.
 
 extension Tensor {
+    /// The values in `dtype`, for an operation's kernel to read, never part of the graph:
+    /// the tensor itself when it already has that dtype (no new object), else a
+    /// converted copy made without recording a gradient.
+    func values(as dtype: DType) -> Tensor {
+        dtype == self.dtype ? self : detach().to(dtype)
+    }
+
     /// A tensor with the elements converted to `dtype`, like PyTorch's `to(dtype)`:
     /// `self` when the dtype already matches. Conversions between floating-point types
     /// keep the gradient flowing. A dense non-contiguous tensor (a transpose, a

@@ -60,7 +60,7 @@ extension Tensor {
         let shape = broadcastShape(a.shape, b.shape, operation: operation)
         let compute = computeType(for: dtype)
         let out = elementwiseOutput(shape: shape, dtype: compute, like: [a, b], operation: operation)
-        let ca = a.detach().to(compute), cb = b.detach().to(compute)
+        let ca = a.values(as: compute), cb = b.values(as: compute)
         if let kernel = Op.floatKernel, compute == .float32 || compute == .float64 {
             applyFloatKernel(kernel, ca.broadcastLayout(to: shape), cb.broadcastLayout(to: shape), into: out)
         } else {
@@ -242,7 +242,7 @@ extension Tensor {
               Tensor.broadcasts(other.shape, to: shape), isContiguous || denseDimensionOrder() != nil
         else { return false }
         _ = mutableRawData(operation: operation)
-        Tensor.applyFloatKernel(kernel, self, other.detach().to(dtype).broadcastLayout(to: shape), into: self)
+        Tensor.applyFloatKernel(kernel, self, other.values(as: dtype).broadcastLayout(to: shape), into: self)
         return true
     }
 

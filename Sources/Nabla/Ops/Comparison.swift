@@ -37,7 +37,7 @@ extension Tensor {
     static func compare<Op: ComparisonOperation>(_: Op.Type, _ a: Tensor, _ b: Tensor, operation: String) -> Tensor {
         let shape = broadcastShape(a.shape, b.shape, operation: operation)
         let compute = computeType(for: resultType(a, b))
-        let ca = a.detach().to(compute), cb = b.detach().to(compute)
+        let ca = a.values(as: compute), cb = b.values(as: compute)
         // The output follows a dense input's memory order (a transpose stays transposed),
         // as PyTorch's TensorIterator does, so the loop reads and writes in order.
         let out = elementwiseOutput(shape: shape, dtype: .bool, like: [ca, cb], operation: operation)
@@ -94,7 +94,7 @@ extension Tensor {
         let shape = broadcastShape(broadcastShape(condition.shape, a.shape, operation: "where"), b.shape, operation: "where")
         let dtype = resultType(a, b)
         let compute = computeType(for: dtype)
-        let ca = a.detach().to(compute), cb = b.detach().to(compute)
+        let ca = a.values(as: compute), cb = b.values(as: compute)
         let out = elementwiseOutput(shape: shape, dtype: compute, like: [ca, cb, condition], operation: "where")
         withNumericType(compute, operation: "where", WhereRun(condition: condition, a: ca, b: cb, out: out))
         let result = compute == dtype ? out : out.to(dtype)

@@ -62,7 +62,7 @@ extension Tensor {
     private static func addmm(_ input: Tensor?, _ a: Tensor, _ b: Tensor, beta: Double, alpha: Double, operation: String) -> Tensor {
         // The operands (and `input`, checked by the public addmm) share one dtype.
         let (result, compute) = productTypes(a, b, operation: operation)
-        let ca = a.detach().to(compute), cb = b.detach().to(compute)
+        let ca = a.values(as: compute), cb = b.values(as: compute)
         let out = Tensor(uninitializedShape: [a.shape[0], b.shape[1]], dtype: compute, zeroed: false, operation: operation)
         if let input, beta != 0 {
             StridedCopy.copy(input.detach(), into: out)
@@ -96,7 +96,7 @@ extension Tensor {
         let (result, compute) = productTypes(a, b, operation: operation)
         let batchShape = Array(a.shape.dropLast(2))
         let n = a.shape[a.ndim - 2], m = b.shape[b.ndim - 1]
-        let ca = a.detach().to(compute), cb = b.detach().to(compute)
+        let ca = a.values(as: compute), cb = b.values(as: compute)
         let out = Tensor(uninitializedShape: batchShape + [n, m], dtype: compute, zeroed: false, operation: operation)
         let batches = batchShape.reduce(1, *)
         let batchStridesA = Tensor.contiguousStrides(for: batchShape)
