@@ -11,16 +11,21 @@
 /// Small and skinny products (the MLP shapes) skip packing: the micro-kernel reads A
 /// through its strides, and B directly when its rows are contiguous; only B's ragged last
 /// strip, or a B whose rows are not contiguous, is packed. Threads split the columns (jc)
-/// or, for tall products, the rows (ic) into one static slice per thread.
+/// or, for tall products, the rows (ic) into one static slice per thread; how many
+/// threads is decided by measured cost (``ThreadingCost``).
 @usableFromInline package enum GEMM<K: GEMMKernelConfig> {
     /// The element type.
     @usableFromInline package typealias Scalar = K.Scalar
 
     /// Products with at most this many multiply-adds skip packing.
     @usableFromInline static var directWorkLimit: Double { 16_777_216 }
-    /// Multiply-adds worth about 100 microseconds of one core: the work per thread below
-    /// which a second thread costs more than it brings.
-    @usableFromInline static var workPerThread: Double { 6_000_000 }
+    /// The seconds per multiply-add assumed before this kernel has timed itself (about
+    /// 50 GFLOP/s on one core), see ``ThreadingCost``.
+    @usableFromInline static var assumedSecondsPerMultiplyAdd: Double { 1 / 25e9 }
+    /// Products of at most this many multiply-adds (64 x 64 x 64: a few microseconds,
+    /// less than any dispatch) neither split nor time themselves, so the decision's
+    /// bookkeeping stays off the smallest calls.
+    @usableFromInline static var smallestTimedWork: Double { 262_144 }
 
     /// The operands of one product (or of one thread's slice of it).
     @usableFromInline
@@ -98,9 +103,18 @@
             ops = ops.transposed
         }
 
-        let tasks = Parallel.taskCount(work: Int(min(work, 1e15)), grain: Int(workPerThread))
+        // Threads by measured cost (``ThreadingCost``): the kernel's own speed on this
+        // machine against the measured price of a dispatch.
+        let tasks = work <= smallestTimedWork ? 1 : ThreadingCost.taskCount(
+            work: work, secondsPerWork: ThreadingCost.secondsPerWork(K.self, fallback: assumedSecondsPerMultiplyAdd))
         if tasks <= 1 {
+            if work <= smallestTimedWork {
+                block(ops, alpha: alpha, beta: beta, direct: direct)
+                return
+            }
+            let start = ThreadingCost.now()
             block(ops, alpha: alpha, beta: beta, direct: direct)
+            ThreadingCost.record(K.self, work: work, seconds: ThreadingCost.now() - start)
             return
         }
         let splitColumns = ops.n >= ops.m
@@ -110,13 +124,13 @@
         Parallel.run(slices) { task in
             let part = Parallel.slice(units, tasks: slices, task: task)
             let lower = part.lowerBound &* unit
-            if splitColumns {
-                let upper = min(ops.n, part.upperBound &* unit)
-                block(ops.slice(rows: 0..<ops.m, cols: lower..<upper), alpha: alpha, beta: beta, direct: direct)
-            } else {
-                let upper = min(ops.m, part.upperBound &* unit)
-                block(ops.slice(rows: lower..<upper, cols: 0..<ops.n), alpha: alpha, beta: beta, direct: direct)
-            }
+            let slice = splitColumns
+                ? ops.slice(rows: 0..<ops.m, cols: lower..<min(ops.n, part.upperBound &* unit))
+                : ops.slice(rows: lower..<min(ops.m, part.upperBound &* unit), cols: 0..<ops.n)
+            let start = ThreadingCost.now()
+            block(slice, alpha: alpha, beta: beta, direct: direct)
+            ThreadingCost.record(
+                K.self, work: Double(slice.m) * Double(slice.n) * Double(slice.k), seconds: ThreadingCost.now() - start)
         }
     }
 

@@ -76,6 +76,10 @@ public enum Parallel {
         }
     }
 
+    /// False inside a parallel region, where `run(_:_:)` runs its tasks serially, so
+    /// splitting work only costs.
+    @usableFromInline package static var canSplit: Bool { !insideParallelRegion }
+
     /// Splits `0..<count` into `tasks` contiguous ranges of nearly equal size.
     @inlinable @inline(__always)
     package static func slice(_ count: Int, tasks: Int, task: Int) -> Range<Int> {

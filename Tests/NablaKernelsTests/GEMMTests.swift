@@ -1,4 +1,5 @@
 import NablaKernels
+import NablaKernelsCore
 import Testing
 
 #if canImport(Glibc)
@@ -341,6 +342,27 @@ struct GEMMTests {
              beta: 0, c: &two, rsC: n, csC: 1)
         Parallel.threadCount = saved
         #expect(one == two)
+    }
+
+    @Test("threads are chosen by measured cost: the dispatch round trip against the work")
+    func threadingFollowsMeasuredCost() {
+        let saved = Parallel.threadCount
+        defer { Parallel.threadCount = saved }
+        Parallel.threadCount = 2
+        let overhead = ThreadingCost.dispatch(tasks: 2)
+        #expect(overhead > 0 && overhead < 0.1)
+        // Work worth one round trip stays on one thread; work worth a thousand splits.
+        #expect(ThreadingCost.taskCount(work: 1, secondsPerWork: overhead) == 1)
+        #expect(ThreadingCost.taskCount(work: 1000, secondsPerWork: overhead) == 2)
+        Parallel.threadCount = 1
+        #expect(ThreadingCost.taskCount(work: 1000, secondsPerWork: overhead) == 1)
+        // A kernel's rate is the fastest it has been seen to run.
+        enum Probe {}
+        #expect(ThreadingCost.secondsPerWork(Probe.self, fallback: 7) == 7)
+        ThreadingCost.record(Probe.self, work: 100, seconds: 2)
+        ThreadingCost.record(Probe.self, work: 100, seconds: 1)
+        ThreadingCost.record(Probe.self, work: 100, seconds: 3)
+        #expect(ThreadingCost.secondsPerWork(Probe.self, fallback: 7) == 0.01)
     }
 
     @Test("the ISA in use is available and named as NABLA_ISA spells it")
