@@ -39,7 +39,10 @@
     }
 
     /// One row of ``unary(_:shape:output:outputStrides:input:inputStrides:vector:)``.
-    @inlinable @inline(__always)
+    // Not inlined: `unary`/`binary` call it from two places (the small-call path and
+    // the plan's runs), and two inlined copies of a large body (tanh) made the compiler
+    // stop inlining the math into the loop (tanh ran at a third of its speed).
+    @inlinable @inline(never)
     static func unaryRun<Op: VectorUnaryOperation, V: FloatVector, M: MultiplyAddStrategy>(
         _ op: Op, _ n: Int, _ out: UnsafeMutablePointer<Op.Element>, _ so: Int,
         _ x: UnsafePointer<Op.Element>, _ sx: Int, _: V.Type, _: M.Type
@@ -89,7 +92,10 @@
     }
 
     /// One row of ``binary(_:shape:output:outputStrides:lhs:lhsStrides:rhs:rhsStrides:vector:)``.
-    @inlinable @inline(__always)
+    // Not inlined: `unary`/`binary` call it from two places (the small-call path and
+    // the plan's runs), and two inlined copies of a large body (tanh) made the compiler
+    // stop inlining the math into the loop (tanh ran at a third of its speed).
+    @inlinable @inline(never)
     static func binaryRun<Op: VectorBinaryOperation, V: FloatVector, M: MultiplyAddStrategy>(
         _ op: Op, _ n: Int, _ out: UnsafeMutablePointer<Op.Element>, _ so: Int,
         _ a: UnsafePointer<Op.Element>, _ sa: Int, _ b: UnsafePointer<Op.Element>, _ sb: Int,
