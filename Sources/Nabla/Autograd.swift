@@ -128,7 +128,7 @@ enum GradientLocks {
 
     /// Runs `body` holding the lock of `tensor`'s stripe.
     static func withLock<R>(for tensor: Tensor, _ body: () throws -> R) rethrows -> R {
-        let address = UInt(bitPattern: ObjectIdentifier(tensor).hashValue)
+        let address = UInt(bitPattern: ObjectIdentifier(tensor))
         let mutex = mutexes + Int((address >> 4) % UInt(count))
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
@@ -274,9 +274,15 @@ extension Tensor {
                 accumulateGrad(seed)
                 return
             }
-            var gradients: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seed]
-            for node in Tensor.reverseTopologicalOrder(from: root) {
-                guard let gradient = gradients.removeValue(forKey: ObjectIdentifier(node)) else { continue }
+            // Nodes in post-order (every node after the nodes it feeds a gradient to come
+            // later), walked from the end: the root first, each node after all its users.
+            let (order, positions) = Tensor.postOrder(from: root)
+            var gradients = [Tensor?](repeating: nil, count: order.count)
+            gradients[order.count - 1] = seed
+            for position in order.indices.reversed() {
+                guard let gradient = gradients[position] else { continue }
+                gradients[position] = nil
+                let node = order[position]
                 if let holder = node.retainedGrad { holder.grad = Tensor.accumulated(holder.grad, gradient, dtype: gradient.dtype) }
                 let inputGradients = node.apply(gradient, retainGraph: retainGraph)
                 assert(inputGradients.count == node.inputs.count, "\(node.name) returned \(inputGradients.count) gradients for \(node.inputs.count) inputs")
@@ -284,12 +290,8 @@ extension Tensor {
                     guard node.needsGradient(index), let inputGradient else { continue }
                     assert(inputGradient.shape == input.shape, "\(node.name) returned a gradient of shape \(inputGradient.shape) for an input of shape \(input.shape)")
                     if let next = input.gradFnNode {
-                        let key = ObjectIdentifier(next)
-                        if let existing = gradients[key] {
-                            gradients[key] = existing + inputGradient
-                        } else {
-                            gradients[key] = inputGradient
-                        }
+                        let slot = positions[next]
+                        gradients[slot] = gradients[slot].map { $0 + inputGradient } ?? inputGradient
                     } else if input.requiresGradStorage {
                         input.accumulateGrad(inputGradient)
                     }
@@ -311,27 +313,87 @@ extension Tensor {
         return existing.map { $0 + converted } ?? converted.clone()
     }
 
-    /// The nodes reachable from `root`, each after every node that feeds it a gradient.
-    private static func reverseTopologicalOrder(from root: Node) -> [Node] {
+    /// The nodes reachable from `root` in post-order (each node before every node that
+    /// uses its output, `root` last), and each node's position in that order.
+    private static func postOrder(from root: Node) -> (order: [Node], positions: NodePositions) {
         var order: [Node] = []
-        var visited: Set<ObjectIdentifier> = [ObjectIdentifier(root)]
+        var positions = NodePositions()
+        _ = positions.insert(root)
         // Iterative depth-first search, so that long chains do not overflow the stack.
         var stack: [(node: Node, nextInput: Int)] = [(root, 0)]
         while let (node, nextInput) = stack.popLast() {
             var index = nextInput
             var pushed = false
-            while index < node.inputs.count {
-                let input = node.inputs[index]
+            let inputs = node.inputs
+            while index < inputs.count {
+                let child = inputs[index].gradFnNode
                 index += 1
-                if let child = input.gradFnNode, visited.insert(ObjectIdentifier(child)).inserted {
+                if let child, positions.insert(child) {
                     stack.append((node, index))
                     stack.append((child, 0))
                     pushed = true
                     break
                 }
             }
-            if !pushed { order.append(node) }
+            if !pushed {
+                positions[node] = order.count
+                order.append(node)
+            }
         }
-        return order.reversed()
+        return (order, positions)
+    }
+}
+
+/// Graph nodes by identity, for one backward pass: open addressing over the nodes'
+/// addresses with a multiplicative hash. (`Set` and `Dictionary` hash with SipHash, which
+/// cost about a tenth of a tiny operation's backward pass.) The table holds no reference:
+/// the nodes are kept alive by the graph for the whole pass.
+struct NodePositions {
+    private var keys: [UInt]
+    private var values: [Int]
+    private var count = 0
+
+    init() {
+        keys = Array(repeating: 0, count: 64)
+        values = Array(repeating: -1, count: 64)
+    }
+
+    private func slot(of key: UInt) -> Int {
+        let mask = keys.count - 1
+        var slot = Int(truncatingIfNeeded: ((key >> 4) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+        while keys[slot] != 0 && keys[slot] != key { slot = (slot + 1) & mask }
+        return slot
+    }
+
+    /// Adds `node` (with no position yet); false if it was there already.
+    mutating func insert(_ node: Node) -> Bool {
+        let key = UInt(bitPattern: ObjectIdentifier(node))
+        let slot = slot(of: key)
+        if keys[slot] == key { return false }
+        keys[slot] = key
+        count += 1
+        if count * 2 > keys.count { grow() }
+        return true
+    }
+
+    /// The position of a node that was inserted.
+    subscript(node: Node) -> Int {
+        get {
+            let slot = slot(of: UInt(bitPattern: ObjectIdentifier(node)))
+            assert(keys[slot] != 0, "backward: a node missing from the traversal")
+            return values[slot]
+        }
+        set { values[slot(of: UInt(bitPattern: ObjectIdentifier(node)))] = newValue }
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys, oldValues = values
+        keys = Array(repeating: 0, count: oldKeys.count * 2)
+        values = Array(repeating: -1, count: oldKeys.count * 2)
+        for (key, value) in zip(oldKeys, oldValues) where key != 0 {
+            let slot = slot(of: key)
+            keys[slot] = key
+            values[slot] = value
+        }
     }
 }

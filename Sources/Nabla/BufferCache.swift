@@ -1,4 +1,9 @@
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Keeps freed large buffers for reuse by the next allocation of the same size class.
 ///
@@ -69,6 +74,9 @@ final class BufferPool: Sendable {
     /// of the same size class is free.
     func allocate(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer {
         guard byteCount >= BufferCache.minimumSize else {
+            // The system allocator's own alignment (16) needs no aligned allocation,
+            // which costs several times a plain `malloc`.
+            if alignment <= 16, let pointer = malloc(Swift.max(byteCount, 1)) { return pointer }
             return .allocate(byteCount: Swift.max(byteCount, 1), alignment: alignment)
         }
         let size = BufferCache.roundedSize(byteCount)
@@ -85,7 +93,7 @@ final class BufferPool: Sendable {
     /// `byteCount` bytes: kept for reuse while the cache has room, freed otherwise.
     func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
         guard byteCount >= BufferCache.minimumSize else {
-            pointer.deallocate()
+            free(pointer)
             return
         }
         let size = BufferCache.roundedSize(byteCount)

@@ -8,8 +8,8 @@ import Synchronization
 
 /// The memory behind one or more tensors: a byte buffer shared by every view of it.
 ///
-/// Storage owns its bytes (64-byte aligned, so SIMD kernels and packing start on cache
-/// lines) or wraps memory that someone else owns (a memory-mapped file, a caller's
+/// Storage owns its bytes (64-byte aligned from 1 KiB up, so SIMD kernels and packing
+/// start on cache lines) or wraps memory that someone else owns (a memory-mapped file, a caller's
 /// buffer) and releases it through the given deallocator or by dropping the owner.
 ///
 /// `version` counts in-place writes: autograd records it when it saves a tensor for the
@@ -58,10 +58,18 @@ final class Storage: @unchecked Sendable {
 
     static let alignment = 64
 
+    /// The alignment of a buffer of `byteCount` bytes: ``alignment`` (a cache line) from
+    /// 1 KiB up; below, the system allocator's own 16 bytes, since an over-aligned
+    /// allocation costs several times a plain one and a tiny tensor's cache lines do not
+    /// matter (the kernels load and store unaligned).
+    static func alignment(forByteCount byteCount: Int) -> Int {
+        byteCount >= 1024 ? alignment : 16
+    }
+
     /// Allocates `byteCount` bytes, zero-filled when `zeroed`.
     init(byteCount: Int, zeroed: Bool = true) {
         nablaPrecondition(byteCount >= 0, "Storage: negative size \(byteCount)")
-        data = BufferCache.allocate(byteCount: byteCount, alignment: Storage.alignment)
+        data = BufferCache.allocate(byteCount: byteCount, alignment: Storage.alignment(forByteCount: byteCount))
         if zeroed { memset(data, 0, byteCount) }
         self.byteCount = byteCount
         isWritable = true
@@ -91,7 +99,7 @@ final class Storage: @unchecked Sendable {
         guard case .owned = release else {
             nablaPreconditionFailure("\(operation): cannot grow storage that Nabla does not own (a mapped file or a caller's buffer) from \(byteCount) to \(newByteCount) bytes")
         }
-        let grown = BufferCache.allocate(byteCount: newByteCount, alignment: Storage.alignment)
+        let grown = BufferCache.allocate(byteCount: newByteCount, alignment: Storage.alignment(forByteCount: newByteCount))
         grown.copyMemory(from: data, byteCount: byteCount)
         memset(grown + byteCount, 0, newByteCount - byteCount)
         BufferCache.deallocate(data, byteCount: byteCount)

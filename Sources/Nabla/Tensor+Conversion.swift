@@ -18,7 +18,7 @@ extension Tensor {
         if dtype == self.dtype { return self }
         // PyTorch's preserve_format: a dense view (a transpose, a permutation) keeps its
         // layout, so the conversion reads and writes memory in order.
-        let result = Tensor.elementwiseOutput(shape: shape, dtype: dtype, like: [self], operation: "to")
+        let result = Tensor.elementwiseOutput(shape: shape, dtype: dtype, like: self, operation: "to")
         StridedCopy.copy(self, into: result)
         guard dtype.isFloatingPoint, self.dtype.isFloatingPoint else { return result }
         let source = self.dtype

@@ -59,7 +59,7 @@ extension Tensor {
         }
         let shape = broadcastShape(a.shape, b.shape, operation: operation)
         let compute = computeType(for: dtype)
-        let out = elementwiseOutput(shape: shape, dtype: compute, like: [a, b], operation: operation)
+        let out = elementwiseOutput(shape: shape, dtype: compute, like: a, b, operation: operation)
         let ca = a.values(as: compute), cb = b.values(as: compute)
         if let kernel = Op.floatKernel, compute == .float32 || compute == .float64 {
             applyFloatKernel(kernel, ca.broadcastLayout(to: shape), cb.broadcastLayout(to: shape), into: out)
@@ -132,8 +132,9 @@ extension Tensor {
 
     /// Element-wise product with broadcasting and type promotion.
     public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
-        binary(MulOperation.self, lhs, rhs, dtype: resultType(lhs, rhs), operation: "mul")
-            .recordingGradient("MulBackward0", inputs: [lhs, rhs], saving: [lhs, rhs]) { g in
+        let operands = [lhs, rhs]  // inputs and saved tensors: one array
+        return binary(MulOperation.self, lhs, rhs, dtype: resultType(lhs, rhs), operation: "mul")
+            .recordingGradient("MulBackward0", inputs: operands, saving: operands) { g in
                 [lhs.requiresGrad ? (g * rhs).sumToShape(lhs.shape).to(lhs.dtype) : nil,
                  rhs.requiresGrad ? (g * lhs).sumToShape(rhs.shape).to(rhs.dtype) : nil]
             }
@@ -144,8 +145,9 @@ extension Tensor {
     public static func / (lhs: Tensor, rhs: Tensor) -> Tensor {
         var dtype = resultType(lhs, rhs)
         if !dtype.isFloatingPoint { dtype = .float32 }
+        let operands = [lhs, rhs]
         return binary(DivOperation.self, lhs, rhs, dtype: dtype, operation: "div")
-            .recordingGradient("DivBackward0", inputs: [lhs, rhs], saving: [lhs, rhs]) { g in
+            .recordingGradient("DivBackward0", inputs: operands, saving: operands) { g in
                 [lhs.requiresGrad ? (g / rhs).sumToShape(lhs.shape).to(lhs.dtype) : nil,
                  rhs.requiresGrad ? (-g * lhs / (rhs * rhs)).sumToShape(rhs.shape).to(rhs.dtype) : nil]
             }

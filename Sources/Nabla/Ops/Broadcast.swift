@@ -34,8 +34,11 @@ extension Tensor {
     /// dimension order as the first input that has the output's shape, when that input is
     /// dense (a permutation of a contiguous layout, like a transpose), as PyTorch does, so
     /// that `x.T + y.T` walks memory sequentially; row-major otherwise.
-    static func elementwiseOutput(shape: [Int], dtype: DType, like inputs: [Tensor], operation: String) -> Tensor {
-        let model = inputs.first(where: { $0.shape == shape })
+    /// The inputs are listed one by one rather than in an array: this runs once per
+    /// operation, and tiny operations notice an array's allocation.
+    static func elementwiseOutput(shape: [Int], dtype: DType, like a: Tensor, _ b: Tensor? = nil, _ c: Tensor? = nil,
+                                  operation: String) -> Tensor {
+        let model = a.shape == shape ? a : (b?.shape == shape ? b : (c?.shape == shape ? c : nil))
         if let model, model.hasRowMajorStrides {
             return Tensor(uninitializedLike: model, dtype: dtype, operation: operation)
         }

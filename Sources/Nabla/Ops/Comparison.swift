@@ -40,7 +40,7 @@ extension Tensor {
         let ca = a.values(as: compute), cb = b.values(as: compute)
         // The output follows a dense input's memory order (a transpose stays transposed),
         // as PyTorch's TensorIterator does, so the loop reads and writes in order.
-        let out = elementwiseOutput(shape: shape, dtype: .bool, like: [ca, cb], operation: operation)
+        let out = elementwiseOutput(shape: shape, dtype: .bool, like: ca, cb, operation: operation)
         withNumericType(compute, operation: operation, ComparisonRun<Op>(a: ca, b: cb, out: out))
         return out
     }
@@ -95,7 +95,7 @@ extension Tensor {
         let dtype = resultType(a, b)
         let compute = computeType(for: dtype)
         let ca = a.values(as: compute), cb = b.values(as: compute)
-        let out = elementwiseOutput(shape: shape, dtype: compute, like: [ca, cb, condition], operation: "where")
+        let out = elementwiseOutput(shape: shape, dtype: compute, like: ca, cb, condition, operation: "where")
         withNumericType(compute, operation: "where", WhereRun(condition: condition, a: ca, b: cb, out: out))
         let result = compute == dtype ? out : out.to(dtype)
         return result.recordingGradient("WhereBackward0", inputs: [a, b], saving: [condition]) { g in
@@ -177,7 +177,7 @@ extension Tensor {
         var out = self.detach()
         if dtype == .float32 || dtype == .float64 {
             // One vector pass (NaN stays NaN).
-            out = Tensor.elementwiseOutput(shape: shape, dtype: dtype, like: [self], operation: "clamp")
+            out = Tensor.elementwiseOutput(shape: shape, dtype: dtype, like: self, operation: "clamp")
             Tensor.applyFloatKernel(.clamp(min: min ?? -.infinity, max: max ?? .infinity), detach(), into: out)
         } else {
             withNoGrad {
@@ -215,7 +215,7 @@ extension Tensor {
     func floatVectorKernel(_ kernel: UnaryFloatOperation, operation: String) -> Tensor? {
         guard dtype == .float32 || dtype == .float64 else { return nil }
         let input = detach()
-        let out = Tensor.elementwiseOutput(shape: shape, dtype: dtype, like: [input], operation: operation)
+        let out = Tensor.elementwiseOutput(shape: shape, dtype: dtype, like: input, operation: operation)
         Tensor.applyFloatKernel(kernel, input, into: out)
         return out
     }

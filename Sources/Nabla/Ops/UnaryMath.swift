@@ -107,7 +107,7 @@ extension Tensor {
         let dtype: DType = self.dtype.isFloatingPoint ? self.dtype : .float32
         let compute = Tensor.computeType(for: dtype)
         let input = values(as: compute)
-        let out = Tensor.elementwiseOutput(shape: shape, dtype: compute, like: [input], operation: operation)
+        let out = Tensor.elementwiseOutput(shape: shape, dtype: compute, like: input, operation: operation)
         // Functions with a vector kernel always use it, even for tiny tensors, so that a
         // value does not depend on the size or layout of the tensor it is in.
         if let kernel = Op.floatKernel {
