@@ -58,7 +58,7 @@ GEMM = [(f"square-{n}", n, n, n, False, False) for n in SQUARE] + [
 ]
 SIDE = 2048  # element-wise inputs are SIDE x SIDE float32
 # (name, input dtype, bytes read and written per element), as in nabla-bench's ElementwiseWorkload.
-ELEMENTWISE = [("add", "float32", 12), ("mul", "float32", 12), ("relu", "float32", 8), ("exp", "float32", 8),
+ELEMENTWISE = [("copy", "float32", 8), ("add", "float32", 12), ("mul", "float32", 12), ("relu", "float32", 8), ("exp", "float32", 8),
                ("tanh", "float32", 8), ("sigmoid", "float32", 8), ("abs", "float32", 8), ("round", "float32", 8),
                ("leakyRelu", "float32", 8), ("where", "float32", 12),
                ("addInt64", "int64", 24), ("greater", "float32", 9), ("castHalf", "float32", 6),
@@ -220,6 +220,8 @@ def numpy_workload(np, r):
             x, y, i, j, z = x.T, y.T, i.T, j.T, z.T
         # NumPy has no relu or sigmoid: the usual NumPy expressions stand in for them.
         return {
+            # np.copy keeps the memory order (order="K"), as clone() does in Nabla and PyTorch.
+            "copy": lambda: np.copy(x),
             "add": lambda: x + y,
             "mul": lambda: x * y,
             "relu": lambda: np.maximum(x, 0),
@@ -306,6 +308,7 @@ def torch_workload(torch, r):
         if layout == "transposed":
             x, y, i, j, z = x.T, y.T, i.T, j.T, z.T
         return {
+            "copy": lambda: x.clone(),
             "add": lambda: x + y,
             "mul": lambda: x * y,
             "relu": lambda: torch.relu(x),

@@ -25,6 +25,8 @@ enum ElementwiseWorkload {
     }
 
     static let operations: [Operation] = [
+        // The yardstick: a copy reads and writes each element once, at memory speed.
+        float("copy", inputs: 1) { a, _ in a.clone() },
         float("add", inputs: 2) { $0 + $1 }, float("mul", inputs: 2) { $0 * $1 }, float("relu", inputs: 1) { a, _ in a.relu() },
         float("exp", inputs: 1) { a, _ in a.exp() }, float("tanh", inputs: 1) { a, _ in a.tanh() },
         float("sigmoid", inputs: 1) { a, _ in a.sigmoid() }, float("abs", inputs: 1) { a, _ in a.abs() },
@@ -49,7 +51,7 @@ extension Suite {
     /// GB/s of element-wise operations on 4M elements, contiguous and transposed.
     static let elementwise = Suite(
         name: "elementwise",
-        description: "add, mul, relu, exp, tanh, sigmoid, abs, round, leakyRelu, where on 4M float32; int64 add, float32 >, a float32 -> float16 cast and in-place /= 2 then *= 2; contiguous and transposed (GB/s)"
+        description: "copy (the memory-speed yardstick), add, mul, relu, exp, tanh, sigmoid, abs, round, leakyRelu, where on 4M float32; int64 add, float32 >, a float32 -> float16 cast and in-place /= 2 then *= 2; contiguous and transposed (GB/s)"
     ) { options, reporter in
         let generator = Generator(seed: 1)
         let a = Tensor.randn([ElementwiseWorkload.side, ElementwiseWorkload.side], generator: generator)

@@ -283,7 +283,7 @@ extension Tensor {
                 guard let gradient = gradients[position] else { continue }
                 gradients[position] = nil
                 let node = order[position]
-                if let holder = node.retainedGrad { holder.grad = Tensor.accumulated(holder.grad, gradient, dtype: gradient.dtype) }
+                if let holder = node.retainedGrad { holder.grad = Tensor.accumulated(holder.grad, gradient, dtype: gradient.dtype, layoutOf: gradient) }
                 let inputGradients = node.apply(gradient, retainGraph: retainGraph)
                 assert(inputGradients.count == node.inputs.count, "\(node.name) returned \(inputGradients.count) gradients for \(node.inputs.count) inputs")
                 for (index, (input, inputGradient)) in zip(node.inputs, inputGradients).enumerated() {
@@ -304,13 +304,18 @@ extension Tensor {
     /// Serialised per tensor: concurrent `backward()` calls through a shared leaf each add
     /// their contribution exactly once, as PyTorch's AccumulateGrad does under its mutex.
     private func accumulateGrad(_ gradient: Tensor) {
-        GradientLocks.withLock(for: self) { gradStorage = Tensor.accumulated(gradStorage, gradient, dtype: dtype) }
+        GradientLocks.withLock(for: self) { gradStorage = Tensor.accumulated(gradStorage, gradient, dtype: dtype, layoutOf: self) }
     }
 
-    /// `existing + gradient` in `dtype`, or a copy of `gradient` when there is none yet.
-    static func accumulated(_ existing: Tensor?, _ gradient: Tensor, dtype: DType) -> Tensor {
+    /// `existing + gradient` in `dtype`, or, when there is none yet, a copy of `gradient`
+    /// laid out like `model` (PyTorch's gradient layout contract: a leaf's gradient is
+    /// strided like the leaf when the leaf is dense, row-major otherwise).
+    static func accumulated(_ existing: Tensor?, _ gradient: Tensor, dtype: DType, layoutOf model: Tensor) -> Tensor {
         let converted = gradient.dtype == dtype ? gradient : gradient.to(dtype)
-        return existing.map { $0 + converted } ?? converted.clone()
+        if let existing { return existing + converted }
+        let copy = elementwiseOutput(shape: converted.shape, dtype: dtype, like: model, operation: "backward")
+        StridedCopy.copy(converted, into: copy)
+        return copy
     }
 
     /// The nodes reachable from `root` in post-order (each node before every node that

@@ -223,15 +223,19 @@ extension Tensor {
     /// otherwise a copy (PyTorch's `contiguous()`).
     public func contiguous() -> Tensor {
         if isContiguous { return self }
-        return copied("CloneBackward0")
+        return copied("CloneBackward0", keepingLayout: false)
     }
 
-    /// A copy with its own storage, laid out contiguously (PyTorch's `clone()`; the copy
-    /// stays in the graph).
-    public func clone() -> Tensor { copied("CloneBackward0") }
+    /// A copy with its own storage (PyTorch's `clone()`; the copy stays in the graph). A
+    /// dense view keeps its memory order, as with PyTorch's default `preserve_format`
+    /// (`x.T.clone()` is transposed, and the copy reads and writes memory in order); other
+    /// views give a row-major copy. Call ``contiguous()`` on the result for row-major.
+    public func clone() -> Tensor { copied("CloneBackward0", keepingLayout: true) }
 
-    private func copied(_ name: String) -> Tensor {
-        let result = Tensor(uninitializedShape: shape, dtype: dtype, zeroed: false, operation: "clone")
+    private func copied(_ name: String, keepingLayout: Bool) -> Tensor {
+        let result = keepingLayout
+            ? Tensor.elementwiseOutput(shape: shape, dtype: dtype, like: self, operation: "clone")
+            : Tensor(uninitializedShape: shape, dtype: dtype, zeroed: false, operation: "contiguous")
         StridedCopy.copy(self, into: result)
         return result.recordingGradient(name, inputs: [self]) { g in [g] }
     }

@@ -5,6 +5,23 @@ import Testing
     /// m = arange(24).view(2, 3, 4) as float32, the tensor of the PyTorch `views` fixture.
     func m() -> Tensor { Tensor.arange(24, dtype: .float32).view(2, 3, 4) }
 
+    @Test func cloneKeepsADenseLayoutLikePyTorch() {
+        let base = Tensor.arange(12, dtype: .float64).view(3, 4)
+        // A transpose is dense: its clone is transposed too (preserve_format).
+        let transposed = base.T.clone()
+        #expect(transposed.strides == [1, 4])
+        #expect(transposed.toArray(Double.self) == base.T.contiguous().toArray(Double.self))
+        #expect(transposed.contiguous().strides == [3, 1])
+        // A strided slice is not dense: its clone is row-major.
+        let sliced = base[TensorIndex.all, TensorIndex.every(2)].clone()
+        #expect(sliced.strides == [2, 1])
+        #expect(sliced.toArray(Double.self) == [0, 2, 4, 6, 8, 10])
+        // A leaf's gradient follows the leaf's layout, whatever the incoming gradient's.
+        let leaf = Tensor.randn([3, 4]).requiringGrad()
+        (leaf.T * Tensor.randn([4, 3])).sum().backward()
+        #expect(leaf.grad!.strides == [4, 1])
+    }
+
     @Test func viewSharesStorageWithBase() {
         let base = m()
         let v = base.view(4, 6)
