@@ -74,7 +74,23 @@ extension Float: VectorMathScalar {
         p = M.multiplyAdd(p, z, V(repeating: 1.33314422036e-1))
         p = M.multiplyAdd(p, z, V(repeating: -3.33332819422e-1))
         let small = M.multiplyAdd(p * z, x, x)
-        let e = _exp(a + a, m)
+        // e^{2a} by `_exp`'s reduction and polynomial, without its range handling: from
+        // |x| = 9.1 on, tanh rounds to 1 in Float, so clamping there keeps 2^n a plain
+        // normal number (one scale, no split) and the result exact. NaN stays NaN.
+        let twoA = lanesMin(a, V(repeating: 9.1)) * 2
+        let shifter = V(repeating: 12582912)
+        let t = M.multiplyAdd(twoA, V(repeating: 1.44269504088896341), shifter)
+        let n = t - shifter
+        var r = M.multiplyAdd(n, V(repeating: -0.693359375), twoA)
+        r = M.multiplyAdd(n, V(repeating: 2.12194440e-4), r)
+        var q = V(repeating: 1.9875691500e-4)
+        q = M.multiplyAdd(q, r, V(repeating: 1.3981999507e-3))
+        q = M.multiplyAdd(q, r, V(repeating: 8.3334519073e-3))
+        q = M.multiplyAdd(q, r, V(repeating: 4.1665795894e-2))
+        q = M.multiplyAdd(q, r, V(repeating: 1.6666665459e-1))
+        q = M.multiplyAdd(q, r, V(repeating: 5.0000001201e-1))
+        q = M.multiplyAdd(q, r * r, r) + 1
+        let e = q * fromBits((bits(t) &- bits(shifter) &+ splat(127, V.self)) &<< 23, V.self)
         let large = VectorMath.copySign(1 - 2 / (e + 1), x)
         return large.blended(with: small, where: V.lanesLess(a, V(repeating: 0.625)))
     }
