@@ -10,7 +10,15 @@ enum StridedCopy {
         let sourceStrides = broadcastStrides(of: source, to: shape)
         if destination.numel == 0 { return }
         if source.dtype == destination.dtype, source.isContiguous, destination.isContiguous, source.shape == shape {
-            destination.rawData.copyMemory(from: source.rawData, byteCount: destination.numel * destination.itemSize)
+            // One flat copy, split across threads when large, like the element-wise
+            // kernels: one thread alone does not reach the memory bandwidth of two.
+            let bytes = destination.numel * destination.itemSize
+            let target = destination.rawData, origin = UnsafeRawPointer(source.rawData)
+            let tasks = Parallel.taskCount(work: bytes / 4, grain: ElementwisePlan.grain)
+            Parallel.run(tasks) { task in
+                let part = Parallel.slice(bytes, tasks: tasks, task: task)
+                (target + part.lowerBound).copyMemory(from: origin + part.lowerBound, byteCount: part.count)
+            }
             return
         }
         let plan = ElementwisePlan(shape: shape, destination.strides, sourceStrides)

@@ -1,5 +1,6 @@
 import Testing
 @testable import Nabla
+import NablaKernels
 
 @Suite struct TensorViewTests {
     /// m = arange(24).view(2, 3, 4) as float32, the tensor of the PyTorch `views` fixture.
@@ -20,6 +21,19 @@ import Testing
         let leaf = Tensor.randn([3, 4]).requiringGrad()
         (leaf.T * Tensor.randn([4, 3])).sum().backward()
         #expect(leaf.grad!.strides == [4, 1])
+    }
+
+    @Test func largeContiguousCopiesSplitAcrossThreadsExactly() {
+        let saved = Parallel.threadCount
+        defer { Parallel.threadCount = saved }
+        Parallel.threadCount = 2
+        // An odd byte count, so that the two slices meet mid-element.
+        let x = Tensor.arange(1_000_003, dtype: .float64)
+        let y = x.clone()
+        #expect(y.storage !== x.storage)
+        #expect(y.toArray(Double.self) == x.toArray(Double.self))
+        let halves = Tensor.arange(1_000_003, dtype: .float16)
+        #expect(halves.clone().toArray(Float.self) == halves.toArray(Float.self))
     }
 
     @Test func viewSharesStorageWithBase() {
