@@ -73,7 +73,7 @@ import Darwin
     /// How many threads a piece of `work` should use: as many as keep every thread's
     /// share above `rounds` dispatch round trips' worth of time, at most
     /// ``Parallel/threadCount``.
-    @usableFromInline package static func taskCount(work: Double, secondsPerWork: Double, rounds: Double = 2) -> Int {
+    @usableFromInline package static func taskCount(work: Double, secondsPerWork: Double, rounds: Double = 4) -> Int {
         let threads = Parallel.threadCount
         guard threads > 1, Parallel.canSplit else { return 1 }
         let serial = work * secondsPerWork
