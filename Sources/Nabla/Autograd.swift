@@ -15,7 +15,8 @@ final class Node {
     /// The name printed as the tensor's ``Tensor/gradFn``, such as `MulBackward0`.
     let name: String
     /// The operation's inputs, as the operation listed them (the array is kept, not
-    /// copied: recording a node allocates as little as possible).
+    /// copied: recording a node allocates as little as possible). Inputs that need no
+    /// gradient are held too, until the graph is freed.
     @exclusivity(unchecked) private(set) var inputs: [Tensor]
     /// Which inputs required gradients when the operation ran; the others get none.
     private let needsGradient: InputMask
@@ -274,8 +275,9 @@ extension Tensor {
                 accumulateGrad(seed)
                 return
             }
-            // Nodes in post-order (every node after the nodes it feeds a gradient to come
-            // later), walked from the end: the root first, each node after all its users.
+            // Nodes in post-order (each node before the nodes that use its output, the
+            // root last), walked from the end: the root first, and every node only after
+            // all the nodes that feed it a gradient.
             let (order, positions) = Tensor.postOrder(from: root)
             var gradients = [Tensor?](repeating: nil, count: order.count)
             gradients[order.count - 1] = seed
