@@ -12,11 +12,12 @@ import Darwin
 /// thread, is well above what handing it work costs. Both sides are measured on the
 /// machine the process runs on, not assumed:
 ///
-/// - the dispatch cost: the median round trip of ``Parallel/run(_:_:)`` with empty
-///   tasks, measured once per thread count (about a hundred microseconds, once);
-/// - the kernel's speed: every single-threaded product of a useful size times itself
-///   and keeps the fastest rate seen per kernel, since on a shared machine slow
-///   samples are interference.
+/// - the dispatch cost: the median round trip of ``Parallel/run(_:_:)`` with tasks that
+///   wait until all of them run, measured once per thread count (a fraction of a
+///   millisecond, once);
+/// - the kernel's speed: every product above the smallest times itself (each thread its
+///   own slice when split), and the fastest rate seen per kernel is kept, since on a
+///   shared machine slow samples are interference.
 ///
 /// The decision changes which thread computes which tile of C, never how a tile is
 /// computed, so results are the same whatever it decides.
