@@ -5,18 +5,16 @@ import Darwin
 #endif
 
 extension Float: VectorMathScalar {
-    /// Cody-Waite reduction `x = n ln2 + r`, `|r| <= ln2 / 2`, then Cephes' degree-6
-    /// polynomial for `e^r`; `2^n` is applied in two halves so that results in the
-    /// subnormal range and up to the overflow threshold come out with one rounding.
+    /// `e^x = 2^n p` for `x` in `_exp`'s clamped range: returns `p` (Cephes' `expf`
+    /// polynomial on the reduced argument, in [√½, √2]) and `n` as integer lanes.
     @inlinable @inline(__always)
-    package static func _exp<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Float {
-        // Beyond these bounds the result is 0 or inf anyway; clamping keeps n in range.
-        let xc = lanesMin(lanesMax(x, V(repeating: -104)), V(repeating: 89))
+    static func _expReduced<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> (p: V, n: V.MaskStorage)
+    where V.Scalar == Float {
         // Adding 1.5 * 2^23 rounds x / ln2 to an integer that lands in the low mantissa bits.
         let shifter = V(repeating: 12582912)
-        let t = M.multiplyAdd(xc, V(repeating: 1.44269504088896341), shifter)
+        let t = M.multiplyAdd(x, V(repeating: 1.44269504088896341), shifter)
         let n = t - shifter
-        var r = M.multiplyAdd(n, V(repeating: -0.693359375), xc)
+        var r = M.multiplyAdd(n, V(repeating: -0.693359375), x)
         r = M.multiplyAdd(n, V(repeating: 2.12194440e-4), r)
         var p = V(repeating: 1.9875691500e-4)
         p = M.multiplyAdd(p, r, V(repeating: 1.3981999507e-3))
@@ -25,7 +23,17 @@ extension Float: VectorMathScalar {
         p = M.multiplyAdd(p, r, V(repeating: 1.6666665459e-1))
         p = M.multiplyAdd(p, r, V(repeating: 5.0000001201e-1))
         p = M.multiplyAdd(p, r * r, r) + 1
-        let ni = bits(t) &- bits(shifter)
+        return (p, bits(t) &- bits(shifter))
+    }
+
+    /// Cody-Waite reduction `x = n ln2 + r`, `|r| <= ln2 / 2`, then Cephes' degree-6
+    /// polynomial for `e^r`; `2^n` is applied in two halves so that results in the
+    /// subnormal range and up to the overflow threshold come out with one rounding.
+    @inlinable @inline(__always)
+    package static func _exp<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V where V.Scalar == Float {
+        // Beyond these bounds the result is 0 or inf anyway; clamping keeps n in range.
+        let xc = lanesMin(lanesMax(x, V(repeating: -104)), V(repeating: 89))
+        let (p, ni) = _expReduced(xc, M.self)
         let n1 = ni &>> 1
         let n2 = ni &- n1
         let bias = splat(127, V.self)
@@ -77,20 +85,8 @@ extension Float: VectorMathScalar {
         // e^{2a} by `_exp`'s reduction and polynomial, without its range handling: from
         // |x| = 9.1 on, tanh rounds to 1 in Float, so clamping there keeps 2^n a plain
         // normal number (one scale, no split) and the result exact. NaN stays NaN.
-        let twoA = lanesMin(a, V(repeating: 9.1)) * 2
-        let shifter = V(repeating: 12582912)
-        let t = M.multiplyAdd(twoA, V(repeating: 1.44269504088896341), shifter)
-        let n = t - shifter
-        var r = M.multiplyAdd(n, V(repeating: -0.693359375), twoA)
-        r = M.multiplyAdd(n, V(repeating: 2.12194440e-4), r)
-        var q = V(repeating: 1.9875691500e-4)
-        q = M.multiplyAdd(q, r, V(repeating: 1.3981999507e-3))
-        q = M.multiplyAdd(q, r, V(repeating: 8.3334519073e-3))
-        q = M.multiplyAdd(q, r, V(repeating: 4.1665795894e-2))
-        q = M.multiplyAdd(q, r, V(repeating: 1.6666665459e-1))
-        q = M.multiplyAdd(q, r, V(repeating: 5.0000001201e-1))
-        q = M.multiplyAdd(q, r * r, r) + 1
-        let e = q * fromBits((bits(t) &- bits(shifter) &+ splat(127, V.self)) &<< 23, V.self)
+        let (q, n) = _expReduced(lanesMin(a, V(repeating: 9.1)) * 2, M.self)
+        let e = q * fromBits((n &+ splat(127, V.self)) &<< 23, V.self)
         let large = VectorMath.copySign(1 - 2 / (e + 1), x)
         return large.blended(with: small, where: V.lanesLess(a, V(repeating: 0.625)))
     }
