@@ -62,29 +62,20 @@ public final class Tensor: @unchecked Sendable {
     }
 
     /// A new contiguous tensor of `shape` over fresh storage (zero-filled when `zeroed`).
-    init(uninitializedShape shape: [Int], dtype: DType, zeroed: Bool = true, operation: String = "Tensor") {
-        let count = Tensor.elementCount(of: shape, operation: operation)
+    /// `rowMajorStrides`, when given, must be `shape`'s row-major strides: passing another
+    /// tensor's array shares it instead of building a new one (an allocation fewer per
+    /// tiny operation).
+    init(uninitializedShape shape: [Int], rowMajorStrides: [Int]? = nil, dtype: DType, zeroed: Bool = true,
+         operation: String = "Tensor") {
+        // A shape that comes with its strides is an existing tensor's, already checked.
+        let count = rowMajorStrides == nil ? Tensor.elementCount(of: shape, operation: operation) : shape.reduce(1, *)
         let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.itemSize)
         nablaPrecondition(!overflow, "\(operation): shape \(shape) is too large")
         storage = Storage(byteCount: bytes, zeroed: zeroed)
         self.shape = shape
-        strides = Tensor.contiguousStrides(for: shape)
+        strides = rowMajorStrides ?? Tensor.contiguousStrides(for: shape)
         storageOffset = 0
         self.dtype = dtype
-    }
-
-    /// A new contiguous tensor of `model`'s shape over fresh, uninitialised storage. When
-    /// `model`'s strides are already row-major, its shape and stride arrays are shared
-    /// rather than rebuilt (two array allocations fewer per tiny operation).
-    convenience init(uninitializedLike model: Tensor, dtype: DType, operation: String) {
-        guard model.hasRowMajorStrides else {
-            self.init(uninitializedShape: model.shape, dtype: dtype, zeroed: false, operation: operation)
-            return
-        }
-        let (bytes, overflow) = model.numel.multipliedReportingOverflow(by: dtype.itemSize)
-        nablaPrecondition(!overflow, "\(operation): shape \(model.shape) is too large")
-        self.init(storage: Storage(byteCount: bytes, zeroed: false), shape: model.shape, strides: model.strides,
-                  storageOffset: 0, dtype: dtype)
     }
 
     /// Whether ``strides`` are exactly ``contiguousStrides(for:)`` of ``shape``.

@@ -25,9 +25,7 @@
         input: UnsafePointer<Op.Element>, inputStrides: [Int],
         vector: V.Type
     ) where V.Scalar == Op.Element {
-        // A small 0-d or 1-d call is one run on this thread: no plan to build (autograd
-        // on tiny tensors is made of these calls).
-        if shape.count <= 1, case let n = shape.first ?? 1, n * Op.cost < ElementwisePlan.grain {
+        if let n = ElementwisePlan.singleRow(shape: shape, cost: Op.cost) {
             if n > 0 { unaryRun(op, n, output, outputStrides.first ?? 0, input, inputStrides.first ?? 0, V.self, ISA.self) }
             return
         }
@@ -77,7 +75,7 @@
         rhs: UnsafePointer<Op.Element>, rhsStrides: [Int],
         vector: V.Type
     ) where V.Scalar == Op.Element {
-        if shape.count <= 1, case let n = shape.first ?? 1, n * Op.cost < ElementwisePlan.grain {
+        if let n = ElementwisePlan.singleRow(shape: shape, cost: Op.cost) {
             if n > 0 {
                 binaryRun(op, n, output, outputStrides.first ?? 0, lhs, lhsStrides.first ?? 0,
                           rhs, rhsStrides.first ?? 0, V.self, ISA.self)
@@ -92,9 +90,7 @@
     }
 
     /// One row of ``binary(_:shape:output:outputStrides:lhs:lhsStrides:rhs:rhsStrides:vector:)``.
-    // Not inlined: `unary`/`binary` call it from two places (the small-call path and
-    // the plan's runs), and two inlined copies of a large body (tanh) made the compiler
-    // stop inlining the math into the loop (tanh ran at a third of its speed).
+    // Not inlined, for the reason given on `unaryRun`.
     @inlinable @inline(never)
     static func binaryRun<Op: VectorBinaryOperation, V: FloatVector, M: MultiplyAddStrategy>(
         _ op: Op, _ n: Int, _ out: UnsafeMutablePointer<Op.Element>, _ so: Int,

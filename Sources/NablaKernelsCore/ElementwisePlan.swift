@@ -123,6 +123,15 @@
     /// The work (elements times cost) below which a call runs on one thread.
     @inlinable package static var grain: Int { 1 << 18 }
 
+    /// The length of the single row that a 0-d or 1-d call over `shape` is, when it is
+    /// small enough to run on the calling thread without building a plan (autograd on
+    /// tiny tensors is made of such calls); nil otherwise.
+    @inlinable package static func singleRow(shape: [Int], cost: Int) -> Int? {
+        guard shape.count <= 1 else { return nil }
+        let n = shape.first ?? 1
+        return n * cost < grain ? n : nil
+    }
+
     /// Splits the elements into tasks (one per `grain` units of work, where each element
     /// costs `cost`) and walks each task's contiguous range of elements on its own thread.
     /// Element-wise results do not depend on the split. Not inlinable, like ``forEachRun(in:_:)``.

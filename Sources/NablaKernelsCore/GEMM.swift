@@ -103,18 +103,16 @@
             ops = ops.transposed
         }
 
+        guard work > smallestTimedWork else {
+            block(ops, alpha: alpha, beta: beta, direct: direct)
+            return
+        }
         // Threads by measured cost (``ThreadingCost``): the kernel's own speed on this
         // machine against the measured price of a dispatch.
-        let tasks = work <= smallestTimedWork ? 1 : ThreadingCost.taskCount(
+        let tasks = ThreadingCost.taskCount(
             work: work, secondsPerWork: ThreadingCost.secondsPerWork(K.self, fallback: assumedSecondsPerMultiplyAdd))
         if tasks <= 1 {
-            if work <= smallestTimedWork {
-                block(ops, alpha: alpha, beta: beta, direct: direct)
-                return
-            }
-            let start = ThreadingCost.now()
-            block(ops, alpha: alpha, beta: beta, direct: direct)
-            ThreadingCost.record(K.self, work: work, seconds: ThreadingCost.now() - start)
+            timedBlock(ops, alpha: alpha, beta: beta, direct: direct)
             return
         }
         let splitColumns = ops.n >= ops.m
@@ -127,11 +125,16 @@
             let slice = splitColumns
                 ? ops.slice(rows: 0..<ops.m, cols: lower..<min(ops.n, part.upperBound &* unit))
                 : ops.slice(rows: lower..<min(ops.m, part.upperBound &* unit), cols: 0..<ops.n)
-            let start = ThreadingCost.now()
-            block(slice, alpha: alpha, beta: beta, direct: direct)
-            ThreadingCost.record(
-                K.self, work: Double(slice.m) * Double(slice.n) * Double(slice.k), seconds: ThreadingCost.now() - start)
+            timedBlock(slice, alpha: alpha, beta: beta, direct: direct)
         }
+    }
+
+    /// ``block(_:alpha:beta:direct:)``, timed: the kernel's rate goes to ``ThreadingCost``.
+    @inlinable
+    static func timedBlock(_ ops: Operands, alpha: Scalar, beta: Scalar, direct: Bool) {
+        let start = ThreadingCost.now()
+        block(ops, alpha: alpha, beta: beta, direct: direct)
+        ThreadingCost.record(K.self, work: Double(ops.m) * Double(ops.n) * Double(ops.k), seconds: ThreadingCost.now() - start)
     }
 
     /// The serial BLIS loops over one slice of the product, with this thread's buffers.

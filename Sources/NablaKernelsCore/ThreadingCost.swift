@@ -73,11 +73,14 @@ import Darwin
 
     /// How many threads a piece of `work` should use: as many as keep every thread's
     /// share above `rounds` dispatch round trips' worth of time, at most
-    /// ``Parallel/threadCount``.
-    @usableFromInline package static func taskCount(work: Double, secondsPerWork: Double, rounds: Double = 4) -> Int {
+    /// ``Parallel/threadCount``. `secondsPerWork` is looked up only when there is more
+    /// than one thread to choose from.
+    @usableFromInline package static func taskCount(
+        work: Double, secondsPerWork: @autoclosure () -> Double, rounds: Double = 4
+    ) -> Int {
         let threads = Parallel.threadCount
         guard threads > 1, Parallel.canSplit else { return 1 }
-        let serial = work * secondsPerWork
+        let serial = work * secondsPerWork()
         let overhead = dispatch(tasks: threads)
         return max(1, min(threads, Int(serial / (rounds * overhead))))
     }

@@ -91,7 +91,8 @@ extension Tensor {
     static let smallTensorLimit = 256
 
     private static func smallBinary<Op: BinaryNumericOperation, T: NumericElement>(_: Op.Type, _ a: Tensor, _ b: Tensor, _: T.Type) -> Tensor {
-        let out = Tensor(uninitializedLike: a.ndim == 0 ? b : a, dtype: T.dtype, operation: "binary")
+        let model = a.ndim == 0 ? b : a
+        let out = elementwiseOutput(shape: model.shape, dtype: T.dtype, like: model, operation: "binary")
         let x = a.pointer(as: T.self), y = b.pointer(as: T.self), z = out.pointer(as: T.self)
         // A 0-d operand is read at offset 0 for every element (stride 0).
         let strideA = a.ndim == 0 ? 0 : 1, strideB = b.ndim == 0 ? 0 : 1

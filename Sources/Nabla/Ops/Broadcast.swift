@@ -40,7 +40,9 @@ extension Tensor {
                                   operation: String) -> Tensor {
         let model = a.shape == shape ? a : (b?.shape == shape ? b : (c?.shape == shape ? c : nil))
         if let model, model.hasRowMajorStrides {
-            return Tensor(uninitializedLike: model, dtype: dtype, operation: operation)
+            // The model's shape and stride arrays are shared, not rebuilt.
+            return Tensor(uninitializedShape: model.shape, rowMajorStrides: model.strides, dtype: dtype, zeroed: false,
+                          operation: operation)
         }
         if let model, !model.isContiguous, let order = model.denseDimensionOrder() {
             let permutedShape = order.map { shape[$0] }

@@ -174,12 +174,13 @@ extension Tensor {
     /// `torch.clamp`. NaN stays NaN.
     public func clamp(min: Double? = nil, max: Double? = nil) -> Tensor {
         nablaPrecondition(min != nil || max != nil, "clamp: at least one of min and max must be given")
-        var out = self.detach()
+        var out = self
         if dtype == .float32 || dtype == .float64 {
             // One vector pass (NaN stays NaN).
             out = Tensor.elementwiseOutput(shape: shape, dtype: dtype, like: self, operation: "clamp")
-            Tensor.applyFloatKernel(.clamp(min: min ?? -.infinity, max: max ?? .infinity), detach(), into: out)
+            Tensor.applyFloatKernel(.clamp(min: min ?? -.infinity, max: max ?? .infinity), self, into: out)
         } else {
+            // At least one bound is given, so `out` is always a new tensor below.
             withNoGrad {
                 if let min {
                     let bound = scalarOperand(min, isFloatingPoint: min.rounded() != min)
@@ -214,9 +215,8 @@ extension Tensor {
     /// the same dtype (without gradient); nil for other dtypes.
     func floatVectorKernel(_ kernel: UnaryFloatOperation, operation: String) -> Tensor? {
         guard dtype == .float32 || dtype == .float64 else { return nil }
-        let input = detach()
-        let out = Tensor.elementwiseOutput(shape: shape, dtype: dtype, like: input, operation: operation)
-        Tensor.applyFloatKernel(kernel, input, into: out)
+        let out = Tensor.elementwiseOutput(shape: shape, dtype: dtype, like: self, operation: operation)
+        Tensor.applyFloatKernel(kernel, self, into: out)
         return out
     }
 }
