@@ -39,6 +39,12 @@ final class Node {
         backwardFunction = backward
     }
 
+    /// Runs `body` over the inputs in place (reading the array through the node, rather
+    /// than copying it out, saves a retain and a release per visit).
+    func withInputs<R>(_ body: (UnsafeBufferPointer<Tensor>) throws -> R) rethrows -> R {
+        try withUnsafeMutablePointer(to: &inputs) { try $0.pointee.withUnsafeBufferPointer(body) }
+    }
+
     /// Whether input `index` receives a gradient.
     func needsGradient(_ index: Int) -> Bool { needsGradient[index] }
 
@@ -67,13 +73,16 @@ final class Node {
 
     /// Runs the backward closure, after checking that nothing it reads was modified.
     func apply(_ gradient: Tensor, retainGraph: Bool) -> [Tensor?] {
-        guard let backward = backwardFunction else {
+        // Moved out of the node when the graph is not retained: no reference-count round trip.
+        guard let backward = retainGraph ? backwardFunction : backwardFunction.take() else {
             nablaPreconditionFailure("backward: trying to backward through \(name) a second time, after its saved tensors were freed; pass retainGraph: true to the first backward() call")
         }
-        for (index, tensor) in saved.enumerated() where tensor.storage.version != savedVersions[index] {
-            nablaPreconditionFailure("backward: a tensor of shape \(tensor.shape) that \(name) needs for its gradient was modified by an in-place operation (its storage is at version \(tensor.storage.version), expected version \(savedVersions[index])); use an out-of-place operation or clone() it before modifying")
+        saved.withUnsafeBufferPointer { saved in
+            for index in saved.indices where saved[index].storage.version != savedVersions[index] {
+                let tensor = saved[index]
+                nablaPreconditionFailure("backward: a tensor of shape \(tensor.shape) that \(name) needs for its gradient was modified by an in-place operation (its storage is at version \(tensor.storage.version), expected version \(savedVersions[index])); use an out-of-place operation or clone() it before modifying")
+            }
         }
-        if !retainGraph { backwardFunction = nil }
         return backward(gradient)
     }
 
@@ -247,10 +256,21 @@ extension Tensor {
     @discardableResult
     func recordingGradient(_ name: String, inputs: [Tensor], saving: [Tensor] = [],
                            backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
-        guard GradMode.enabled, inputs.contains(where: { $0.requiresGrad }) else { return self }
+        // The inputs first: reading them is cheaper than the task-local grad mode.
+        guard inputs.contains(where: { $0.requiresGrad }), GradMode.enabled else { return self }
         let node = Node(name: name, inputs: inputs, saved: saving, backward: backward)
         gradFnNode = node
         return self
+    }
+
+    /// Whether an operation on these operands records a graph node (grad mode on and an
+    /// operand requires gradients). Hot operations check it before building the arrays
+    /// and closure that ``recordingGradient(_:inputs:saving:backward:)`` takes, which
+    /// otherwise are allocated, and freed, for every call that records nothing (every
+    /// operation of a backward pass, every inference step).
+    @inline(__always)
+    static func recordsGradient(_ a: Tensor, _ b: Tensor? = nil) -> Bool {
+        (a.requiresGrad || (b?.requiresGrad ?? false)) && GradMode.enabled
     }
 
     /// Computes the gradients of this tensor with respect to every leaf that requires
@@ -278,24 +298,34 @@ extension Tensor {
             // Nodes in post-order (each node before the nodes that use its output, the
             // root last), walked from the end: the root first, and every node only after
             // all the nodes that feed it a gradient.
+            // The nodes are unretained references: `self` holds the root, and every node
+            // holds its inputs (a pass frees only the backward closures), so the whole
+            // graph outlives the loop. Reference counting on every visit would be a
+            // large part of a tiny operation's cost.
             let (order, positions) = Tensor.postOrder(from: root)
             var gradients = [Tensor?](repeating: nil, count: order.count)
             gradients[order.count - 1] = seed
             for position in order.indices.reversed() {
-                guard let gradient = gradients[position] else { continue }
-                gradients[position] = nil
-                let node = order[position]
-                if let holder = node.retainedGrad { holder.grad = Tensor.accumulated(holder.grad, gradient, dtype: gradient.dtype, layoutOf: gradient) }
-                let inputGradients = node.apply(gradient, retainGraph: retainGraph)
-                assert(inputGradients.count == node.inputs.count, "\(node.name) returned \(inputGradients.count) gradients for \(node.inputs.count) inputs")
-                for (index, (input, inputGradient)) in zip(node.inputs, inputGradients).enumerated() {
-                    guard node.needsGradient(index), let inputGradient else { continue }
-                    assert(inputGradient.shape == input.shape, "\(node.name) returned a gradient of shape \(inputGradient.shape) for an input of shape \(input.shape)")
-                    if let next = input.gradFnNode {
-                        let slot = positions[next]
-                        gradients[slot] = gradients[slot].map { $0 + inputGradient } ?? inputGradient
-                    } else if input.requiresGradStorage {
-                        input.accumulateGrad(inputGradient)
+                guard let gradient = gradients[position].take() else { continue }
+                order[position]._withUnsafeGuaranteedRef { node in
+                    if let holder = node.retainedGrad { holder.grad = Tensor.accumulated(holder.grad, gradient, dtype: gradient.dtype, layoutOf: gradient) }
+                    let inputGradients = node.apply(gradient, retainGraph: retainGraph)
+                    node.withInputs { inputs in
+                        assert(inputGradients.count == inputs.count, "\(node.name) returned \(inputGradients.count) gradients for \(inputs.count) inputs")
+                        for index in inputs.indices {
+                            guard node.needsGradient(index), let inputGradient = inputGradients[index] else { continue }
+                            let input = inputs[index]
+                            assert(inputGradient.shape == input.shape, "\(node.name) returned a gradient of shape \(inputGradient.shape) for an input of shape \(input.shape)")
+                            if let slot = positions.position(ofGradientSourceOf: input) {
+                                if let existing = gradients[slot].take() {
+                                    gradients[slot] = existing + inputGradient
+                                } else {
+                                    gradients[slot] = inputGradient
+                                }
+                            } else if input.requiresGradStorage {
+                                input.accumulateGrad(inputGradient)
+                            }
+                        }
                     }
                 }
             }
@@ -322,29 +352,33 @@ extension Tensor {
 
     /// The nodes reachable from `root` in post-order (each node before every node that
     /// uses its output, `root` last), and each node's position in that order.
-    private static func postOrder(from root: Node) -> (order: [Node], positions: NodePositions) {
-        var order: [Node] = []
+    /// The nodes are unretained (see `backward`): the graph behind `root` outlives the pass.
+    private static func postOrder(from root: Node) -> (order: [Unmanaged<Node>], positions: NodePositions) {
+        var order: [Unmanaged<Node>] = []
         var positions = NodePositions()
         _ = positions.insert(root)
         // Iterative depth-first search, so that long chains do not overflow the stack.
-        var stack: [(node: Node, nextInput: Int)] = [(root, 0)]
-        while let (node, nextInput) = stack.popLast() {
-            var index = nextInput
-            var pushed = false
-            let inputs = node.inputs
-            while index < inputs.count {
-                let child = inputs[index].gradFnNode
-                index += 1
-                if let child, positions.insert(child) {
-                    stack.append((node, index))
-                    stack.append((child, 0))
-                    pushed = true
-                    break
+        var stack: [(node: Unmanaged<Node>, nextInput: Int)] = [(Unmanaged.passUnretained(root), 0)]
+        while let (entry, nextInput) = stack.popLast() {
+            let child: Unmanaged<Node>? = entry._withUnsafeGuaranteedRef { node in
+                node.withInputs { inputs in
+                    var index = nextInput
+                    while index < inputs.count {
+                        let child = inputs[index].unmanagedGradFn
+                        index += 1
+                        if let child, positions.insert(child) {
+                            stack.append((entry, index))
+                            return child
+                        }
+                    }
+                    return nil
                 }
             }
-            if !pushed {
-                positions[node] = order.count
-                order.append(node)
+            if let child {
+                stack.append((child, 0))
+            } else {
+                positions[entry] = order.count
+                order.append(entry)
             }
         }
         return (order, positions)
@@ -373,8 +407,11 @@ struct NodePositions {
     }
 
     /// Adds `node` (with no position yet); false if it was there already.
-    mutating func insert(_ node: Node) -> Bool {
-        let key = UInt(bitPattern: ObjectIdentifier(node))
+    mutating func insert(_ node: Node) -> Bool { insert(Unmanaged.passUnretained(node)) }
+
+    /// Adds `node` (with no position yet); false if it was there already.
+    mutating func insert(_ node: Unmanaged<Node>) -> Bool {
+        let key = UInt(bitPattern: node.toOpaque())
         let slot = slot(of: key)
         if keys[slot] == key { return false }
         keys[slot] = key
@@ -384,13 +421,19 @@ struct NodePositions {
     }
 
     /// The position of a node that was inserted.
-    subscript(node: Node) -> Int {
+    subscript(node: Unmanaged<Node>) -> Int {
         get {
-            let slot = slot(of: UInt(bitPattern: ObjectIdentifier(node)))
+            let slot = slot(of: UInt(bitPattern: node.toOpaque()))
             assert(keys[slot] != 0, "backward: a node missing from the traversal")
             return values[slot]
         }
-        set { values[slot(of: UInt(bitPattern: ObjectIdentifier(node)))] = newValue }
+        set { values[slot(of: UInt(bitPattern: node.toOpaque()))] = newValue }
+    }
+
+    /// The position of the node that produced `tensor`, or nil for a leaf.
+    func position(ofGradientSourceOf tensor: Tensor) -> Int? {
+        guard let node = tensor.unmanagedGradFn else { return nil }
+        return self[node]
     }
 
     private mutating func grow() {

@@ -51,6 +51,15 @@ public final class Tensor: @unchecked Sendable {
     /// this leaf (one model's parameters) add into it concurrently.
     @exclusivity(unchecked) var gradStorage: Tensor?
     @exclusivity(unchecked) var gradFnNode: Node?
+    /// ``gradFnNode`` without taking a reference, for the backward pass's traversal (the
+    /// graph is kept alive by its root for the whole pass).
+    var unmanagedGradFn: Unmanaged<Node>? {
+        // The reference's bits, read in place: loading it as a strong reference would
+        // retain and release it.
+        withUnsafeMutablePointer(to: &gradFnNode) { field in
+            field.withMemoryRebound(to: UnsafeRawPointer?.self, capacity: 1) { $0.pointee }
+        }.map { Unmanaged<Node>.fromOpaque($0) }
+    }
     @exclusivity(unchecked) var retainedGradHolder: GradHolder?
 
     init(storage: Storage, shape: [Int], strides: [Int], storageOffset: Int, dtype: DType) {
@@ -71,7 +80,7 @@ public final class Tensor: @unchecked Sendable {
         let count = rowMajorStrides == nil ? Tensor.elementCount(of: shape, operation: operation) : shape.reduce(1, *)
         let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.itemSize)
         nablaPrecondition(!overflow, "\(operation): shape \(shape) is too large")
-        storage = Storage(byteCount: bytes, zeroed: zeroed)
+        storage = Storage.allocate(byteCount: bytes, zeroed: zeroed)
         self.shape = shape
         strides = rowMajorStrides ?? Tensor.contiguousStrides(for: shape)
         storageOffset = 0

@@ -94,7 +94,7 @@ extension Tensor {
     /// the data after the header in place. Data that needs conversion (big-endian, or a
     /// type a tensor does not hold) is converted into a second buffer.
     static func decodeDeflatedNPY(_ entry: ZipEntry, in bytes: UnsafeRawBufferPointer) throws(NumPyFormatError) -> Tensor {
-        let storage = Storage(byteCount: entry.uncompressedSize, zeroed: false)
+        let storage = Storage.allocate(byteCount: entry.uncompressedSize, zeroed: false)
         let member = UnsafeMutableRawBufferPointer(start: storage.data, count: entry.uncompressedSize)
         try ZipReader.decode(entry, in: bytes, into: member)
         let image = UnsafeRawBufferPointer(member)

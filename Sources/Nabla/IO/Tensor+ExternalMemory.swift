@@ -16,7 +16,7 @@ extension Tensor {
     public convenience init(wrapping buffer: UnsafeMutableRawBufferPointer, shape: [Int], dtype: DType,
                             deallocator: @escaping @Sendable (UnsafeMutableRawBufferPointer) -> Void) throws(TensorError) {
         let base = try Tensor.checkedBase(of: UnsafeRawBufferPointer(buffer), shape: shape, dtype: dtype)
-        let storage = Storage(wrapping: UnsafeMutableRawPointer(mutating: base), byteCount: buffer.count, isWritable: true,
+        let storage = Storage.wrapping(UnsafeMutableRawPointer(mutating: base), byteCount: buffer.count, isWritable: true,
                               release: .deallocator { pointer, count in deallocator(UnsafeMutableRawBufferPointer(start: pointer, count: count)) })
         self.init(storage: storage, shape: shape, strides: Tensor.contiguousStrides(for: shape), storageOffset: 0, dtype: dtype)
     }
@@ -37,7 +37,7 @@ extension Tensor {
     public convenience init(wrapping buffer: UnsafeRawBufferPointer, shape: [Int], dtype: DType,
                             owner: AnyObject, isWritable: Bool = true) throws(TensorError) {
         let base = try Tensor.checkedBase(of: buffer, shape: shape, dtype: dtype)
-        let storage = Storage(wrapping: UnsafeMutableRawPointer(mutating: base), byteCount: buffer.count,
+        let storage = Storage.wrapping(UnsafeMutableRawPointer(mutating: base), byteCount: buffer.count,
                               isWritable: isWritable, release: .owner(owner))
         self.init(storage: storage, shape: shape, strides: Tensor.contiguousStrides(for: shape), storageOffset: 0, dtype: dtype)
     }

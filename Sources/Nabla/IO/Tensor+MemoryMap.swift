@@ -48,7 +48,7 @@ extension Tensor {
                 throw .cannotMap(reason: "the bool array holds the byte \(data.load(fromByteOffset: index, as: UInt8.self)) at flat index \(index)")
             }
         }
-        let storage = Storage(wrapping: data, byteCount: header.byteCount, isWritable: mode != .readOnly, release: .owner(file))
+        let storage = Storage.wrapping(data, byteCount: header.byteCount, isWritable: mode != .readOnly, release: .owner(file))
         self.init(storage: storage, shape: header.shape, strides: header.tensorStrides, storageOffset: 0,
                   dtype: header.descriptor.scalarType.tensorDType)
     }

@@ -102,7 +102,7 @@ extension Tensor {
     /// A tensor with fresh, uninitialised storage laid out as the header describes.
     private convenience init(npyHeader header: NPYHeader) {
         let dtype = header.descriptor.scalarType.tensorDType
-        self.init(storage: Storage(byteCount: header.elementCount * dtype.itemSize, zeroed: false),
+        self.init(storage: Storage.allocate(byteCount: header.elementCount * dtype.itemSize, zeroed: false),
                   shape: header.shape, strides: header.tensorStrides, storageOffset: 0, dtype: dtype)
     }
 

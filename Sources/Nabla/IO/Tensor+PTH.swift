@@ -231,9 +231,9 @@ extension Tensor {
             // inflated copy) can be wrapped.
             if native, inFile, let mappedFile, let base = raw.baseAddress, Int(bitPattern: base) % Storage.alignment == 0 {
                 let start = UnsafeMutableRawPointer(mutating: base)
-                return Storage(wrapping: start, byteCount: byteCount, isWritable: true, release: .owner(mappedFile))
+                return Storage.wrapping(start, byteCount: byteCount, isWritable: true, release: .owner(mappedFile))
             }
-            let storage = Storage(byteCount: record.count * dtype.itemSize, zeroed: false)
+            let storage = Storage.allocate(byteCount: record.count * dtype.itemSize, zeroed: false)
             convert(raw, type: record.type, count: record.count, bigEndian: bigEndian, into: storage.data)
             return storage
         }

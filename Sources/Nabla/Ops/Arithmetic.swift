@@ -116,8 +116,9 @@ extension Tensor {
 
     /// Element-wise sum with broadcasting and type promotion.
     public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
-        binary(AddOperation.self, lhs, rhs, dtype: resultType(lhs, rhs), operation: "add")
-            .recordingGradient("AddBackward0", inputs: [lhs, rhs]) { g in
+        let out = binary(AddOperation.self, lhs, rhs, dtype: resultType(lhs, rhs), operation: "add")
+        guard recordsGradient(lhs, rhs) else { return out }
+        return out.recordingGradient("AddBackward0", inputs: [lhs, rhs]) { g in
                 [g.sumToShape(lhs.shape).to(lhs.dtype), g.sumToShape(rhs.shape).to(rhs.dtype)]
             }
     }
@@ -125,17 +126,19 @@ extension Tensor {
     /// Element-wise difference with broadcasting and type promotion.
     public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {
         nablaPrecondition(lhs.dtype != .bool || rhs.dtype != .bool, "sub: subtracting two bool tensors is not supported; use logical operations")
-        return binary(SubOperation.self, lhs, rhs, dtype: resultType(lhs, rhs), operation: "sub")
-            .recordingGradient("SubBackward0", inputs: [lhs, rhs]) { g in
+        let out = binary(SubOperation.self, lhs, rhs, dtype: resultType(lhs, rhs), operation: "sub")
+        guard recordsGradient(lhs, rhs) else { return out }
+        return out.recordingGradient("SubBackward0", inputs: [lhs, rhs]) { g in
                 [g.sumToShape(lhs.shape).to(lhs.dtype), (-g).sumToShape(rhs.shape).to(rhs.dtype)]
             }
     }
 
     /// Element-wise product with broadcasting and type promotion.
     public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
+        let out = binary(MulOperation.self, lhs, rhs, dtype: resultType(lhs, rhs), operation: "mul")
+        guard recordsGradient(lhs, rhs) else { return out }
         let operands = [lhs, rhs]  // inputs and saved tensors: one array
-        return binary(MulOperation.self, lhs, rhs, dtype: resultType(lhs, rhs), operation: "mul")
-            .recordingGradient("MulBackward0", inputs: operands, saving: operands) { g in
+        return out.recordingGradient("MulBackward0", inputs: operands, saving: operands) { g in
                 [lhs.requiresGrad ? (g * rhs).sumToShape(lhs.shape).to(lhs.dtype) : nil,
                  rhs.requiresGrad ? (g * lhs).sumToShape(rhs.shape).to(rhs.dtype) : nil]
             }
@@ -146,9 +149,10 @@ extension Tensor {
     public static func / (lhs: Tensor, rhs: Tensor) -> Tensor {
         var dtype = resultType(lhs, rhs)
         if !dtype.isFloatingPoint { dtype = .float32 }
+        let out = binary(DivOperation.self, lhs, rhs, dtype: dtype, operation: "div")
+        guard recordsGradient(lhs, rhs) else { return out }
         let operands = [lhs, rhs]
-        return binary(DivOperation.self, lhs, rhs, dtype: dtype, operation: "div")
-            .recordingGradient("DivBackward0", inputs: operands, saving: operands) { g in
+        return out.recordingGradient("DivBackward0", inputs: operands, saving: operands) { g in
                 [lhs.requiresGrad ? (g / rhs).sumToShape(lhs.shape).to(lhs.dtype) : nil,
                  rhs.requiresGrad ? (-g * lhs / (rhs * rhs)).sumToShape(rhs.shape).to(rhs.dtype) : nil]
             }

@@ -38,13 +38,23 @@ extension Tensor {
     /// operation, and tiny operations notice an array's allocation.
     static func elementwiseOutput(shape: [Int], dtype: DType, like a: Tensor, _ b: Tensor? = nil, _ c: Tensor? = nil,
                                   operation: String) -> Tensor {
-        let model = a.shape == shape ? a : (b?.shape == shape ? b : (c?.shape == shape ? c : nil))
-        if let model, model.hasRowMajorStrides {
-            // The model's shape and stride arrays are shared, not rebuilt.
-            return Tensor(uninitializedShape: model.shape, rowMajorStrides: model.strides, dtype: dtype, zeroed: false,
+        // Each candidate is passed on as a parameter rather than picked into a local, which
+        // saves a retain and a release per call.
+        if a.shape == shape { return elementwiseOutput(shape: shape, dtype: dtype, model: a, operation: operation) }
+        if let b, b.shape == shape { return elementwiseOutput(shape: shape, dtype: dtype, model: b, operation: operation) }
+        if let c, c.shape == shape { return elementwiseOutput(shape: shape, dtype: dtype, model: c, operation: operation) }
+        return Tensor(uninitializedShape: shape, dtype: dtype, zeroed: false, operation: operation)
+    }
+
+    /// The output laid out like `model`, which has the output's shape.
+    @inline(__always)
+    private static func elementwiseOutput(shape: [Int], dtype: DType, model: Tensor, operation: String) -> Tensor {
+        if model.hasRowMajorStrides {
+            // The shape and the model's stride arrays are shared, not rebuilt.
+            return Tensor(uninitializedShape: shape, rowMajorStrides: model.strides, dtype: dtype, zeroed: false,
                           operation: operation)
         }
-        if let model, !model.isContiguous, let order = model.denseDimensionOrder() {
+        if !model.isContiguous, let order = model.denseDimensionOrder() {
             let permutedShape = order.map { shape[$0] }
             let storage = Tensor(uninitializedShape: permutedShape, dtype: dtype, zeroed: false, operation: operation)
             var strides = [Int](repeating: 0, count: shape.count)

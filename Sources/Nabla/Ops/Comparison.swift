@@ -155,6 +155,7 @@ extension Tensor {
         let out = dtype == .float32 || dtype == .float64
             ? unaryFloat(ReluOperation.self, operation: "relu")
             : Tensor.binary(MaximumOperation.self, self, Tensor.scalar(0, dtype: dtype), dtype: dtype, operation: "relu")
+        guard Tensor.recordsGradient(self) else { return out }
         let savedOut = out.detach()
         return out.recordingGradient("ReluBackward0", inputs: [self], saving: [savedOut]) { g in
             [Tensor.binary(ReluBackwardOperation.self, g, savedOut, dtype: g.dtype, operation: "relu backward")]

@@ -139,6 +139,7 @@ extension Tensor {
     /// Element-wise square root.
     public func sqrt() -> Tensor {
         let out = unaryFloat(SqrtOperation.self, operation: "sqrt")
+        guard Tensor.recordsGradient(self) else { return out }
         let savedOut = out.detach()
         return out.recordingGradient("SqrtBackward0", inputs: [self], saving: [savedOut]) { g in [g / (savedOut * 2)] }
     }
@@ -146,6 +147,7 @@ extension Tensor {
     /// Element-wise reciprocal square root, `1 / sqrt(x)`.
     public func rsqrt() -> Tensor {
         let out = unaryFloat(RsqrtOperation.self, operation: "rsqrt")
+        guard Tensor.recordsGradient(self) else { return out }
         let savedOut = out.detach()
         return out.recordingGradient("RsqrtBackward0", inputs: [self], saving: [savedOut]) { g in [g * savedOut * savedOut * savedOut * -0.5] }
     }
@@ -153,6 +155,7 @@ extension Tensor {
     /// Element-wise exponential.
     public func exp() -> Tensor {
         let out = unaryFloat(ExpOperation.self, operation: "exp")
+        guard Tensor.recordsGradient(self) else { return out }
         let savedOut = out.detach()
         return out.recordingGradient("ExpBackward0", inputs: [self], saving: [savedOut]) { g in [g * savedOut] }
     }
@@ -191,6 +194,7 @@ extension Tensor {
     /// Element-wise hyperbolic tangent.
     public func tanh() -> Tensor {
         let out = unaryFloat(TanhOperation.self, operation: "tanh")
+        guard Tensor.recordsGradient(self) else { return out }
         let savedOut = out.detach()
         return out.recordingGradient("TanhBackward0", inputs: [self], saving: [savedOut]) { g in
             [Tensor.binary(TanhBackwardOperation.self, g, savedOut, dtype: g.dtype, operation: "tanh_backward")]
@@ -200,6 +204,7 @@ extension Tensor {
     /// Element-wise logistic sigmoid, `1 / (1 + exp(-x))`.
     public func sigmoid() -> Tensor {
         let out = unaryFloat(SigmoidOperation.self, operation: "sigmoid")
+        guard Tensor.recordsGradient(self) else { return out }
         let savedOut = out.detach()
         return out.recordingGradient("SigmoidBackward0", inputs: [self], saving: [savedOut]) { g in
             [Tensor.binary(SigmoidBackwardOperation.self, g, savedOut, dtype: g.dtype, operation: "sigmoid_backward")]
