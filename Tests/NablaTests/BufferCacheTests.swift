@@ -22,6 +22,34 @@ import Testing
         #expect(pool.heldBytes == 2 * BufferCache.roundedSize(Self.largeByteCount))
     }
 
+    /// Storages up to the inline limit keep their bytes in the object; either way the
+    /// bytes are zeroed, aligned for every dtype, and the version counter works; growing an
+    /// inline storage moves its bytes out and keeps them.
+    @Test func inlineAndAllocatedStoragesBehaveAlike() {
+        for byteCount in [0, 1, 8, 100, Storage.inlineLimit - 1, Storage.inlineLimit, Storage.inlineLimit + 1, 1024, 4096] {
+            let storage = Storage.allocate(byteCount: byteCount)
+            let isInline: Bool
+            if case .inline = storage.release { isInline = true } else { isInline = false }
+            #expect(isInline == (byteCount <= Storage.inlineLimit), "\(byteCount) bytes")
+            #expect(Int(bitPattern: storage.data) % (byteCount >= 1024 ? 64 : 16) == 0, "\(byteCount) bytes")
+            #expect(UnsafeRawBufferPointer(start: storage.data, count: byteCount).allSatisfy { $0 == 0 })
+            #expect(storage.version == 0)
+            storage.bumpVersion()
+            storage.bumpVersion()
+            #expect(storage.version == 2)
+            storage.restoreVersion(7)
+            #expect(storage.version == 7)
+        }
+        let tensor = Tensor.arange(100, dtype: .float32)  // 400 bytes: inline
+        let view = tensor.view(10, 10)
+        tensor.resize(300)  // 1,200 bytes: moved out
+        #expect(Array(tensor.toArray(Float.self).prefix(100)) == (0..<100).map(Float.init))
+        #expect(tensor.toArray(Float.self).dropFirst(100).allSatisfy { $0 == 0 })
+        #expect(view.toArray(Float.self) == (0..<100).map(Float.init), "a view sees the moved bytes")
+        view[0, 0] = Tensor(Float(-1))
+        #expect(tensor[0].item(Float.self) == -1)
+    }
+
     @Test func smallBuffersBypassThePool() {
         let pool = BufferPool(capacity: 1 << 30)
         let small = pool.allocate(byteCount: 4096, alignment: 64)
