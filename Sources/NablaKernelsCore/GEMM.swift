@@ -236,29 +236,29 @@
     ) {
         switch rows {
         case 1 where K.mr >= 1:
-            microKernel(rows: 1, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            packedKernel(MicroTileRows1.self, depth: depth, a: a, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 2 where K.mr >= 2:
-            microKernel(rows: 2, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            packedKernel(MicroTileRows2.self, depth: depth, a: a, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 3 where K.mr >= 3:
-            microKernel(rows: 3, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            packedKernel(MicroTileRows3.self, depth: depth, a: a, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 4 where K.mr >= 4:
-            microKernel(rows: 4, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            packedKernel(MicroTileRows4.self, depth: depth, a: a, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 5 where K.mr >= 5:
-            microKernel(rows: 5, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            packedKernel(MicroTileRows5.self, depth: depth, a: a, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 6 where K.mr >= 6:
-            microKernel(rows: 6, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            packedKernel(MicroTileRows6.self, depth: depth, a: a, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 7 where K.mr >= 7:
-            microKernel(rows: 7, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            packedKernel(MicroTileRows7.self, depth: depth, a: a, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 8 where K.mr >= 8:
-            microKernel(rows: 8, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            packedKernel(MicroTileRows8.self, depth: depth, a: a, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 9 where K.mr >= 9:
-            microKernel(rows: 9, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            packedKernel(MicroTileRows9.self, depth: depth, a: a, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 10 where K.mr >= 10:
-            microKernel(rows: 10, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            packedKernel(MicroTileRows10.self, depth: depth, a: a, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 11 where K.mr >= 11:
-            microKernel(rows: 11, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            packedKernel(MicroTileRows11.self, depth: depth, a: a, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 12 where K.mr >= 12:
-            microKernel(rows: 12, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            packedKernel(MicroTileRows12.self, depth: depth, a: a, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         default: nablaPreconditionFailure("GEMM micro-tile with \(rows) rows, more than mr = \(K.mr)")
         }
     }
@@ -273,31 +273,61 @@
     ) {
         switch rows {
         case 1 where K.mr >= 1:
-            microKernel(rows: 1, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            stridedKernel(MicroTileRows1.self, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 2 where K.mr >= 2:
-            microKernel(rows: 2, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            stridedKernel(MicroTileRows2.self, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 3 where K.mr >= 3:
-            microKernel(rows: 3, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            stridedKernel(MicroTileRows3.self, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 4 where K.mr >= 4:
-            microKernel(rows: 4, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            stridedKernel(MicroTileRows4.self, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 5 where K.mr >= 5:
-            microKernel(rows: 5, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            stridedKernel(MicroTileRows5.self, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 6 where K.mr >= 6:
-            microKernel(rows: 6, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            stridedKernel(MicroTileRows6.self, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 7 where K.mr >= 7:
-            microKernel(rows: 7, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            stridedKernel(MicroTileRows7.self, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 8 where K.mr >= 8:
-            microKernel(rows: 8, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            stridedKernel(MicroTileRows8.self, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 9 where K.mr >= 9:
-            microKernel(rows: 9, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            stridedKernel(MicroTileRows9.self, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 10 where K.mr >= 10:
-            microKernel(rows: 10, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            stridedKernel(MicroTileRows10.self, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 11 where K.mr >= 11:
-            microKernel(rows: 11, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            stridedKernel(MicroTileRows11.self, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         case 12 where K.mr >= 12:
-            microKernel(rows: 12, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+            stridedKernel(MicroTileRows12.self, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta, c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
         default: nablaPreconditionFailure("GEMM micro-tile with \(rows) rows, more than mr = \(K.mr)")
         }
+    }
+
+    /// The micro-kernel for `R.count` rows of a packed A micro-panel (element `(i, p)` at
+    /// `i + p * mr`). Its own function per row count, so that the row count and A's strides
+    /// are constants in its loop whether or not the compiler inlines it: the twelve tile
+    /// sizes inlined into one function exceed the optimiser's size budget, and the copies
+    /// it then left out of line took the row count as a run-time argument, with a compare
+    /// and branch per row in every step of the depth loop.
+    @inlinable @inline(never)
+    static func packedKernel<R: MicroTileRows>(
+        _: R.Type, depth: Int, a: UnsafePointer<Scalar>,
+        b: UnsafePointer<Scalar>, rsB: Int, alpha: Scalar, beta: Scalar,
+        c: UnsafeMutablePointer<Scalar>, rsC: Int, csC: Int, cols: Int,
+        tile: UnsafeMutablePointer<Scalar>
+    ) {
+        microKernel(rows: R.count, depth: depth, a: a, rsA: 1, csA: K.mr, b: b, rsB: rsB, alpha: alpha, beta: beta,
+                    c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
+    }
+
+    /// The micro-kernel for `R.count` rows of A read through its strides (see
+    /// ``packedKernel(_:depth:a:b:rsB:alpha:beta:c:rsC:csC:cols:tile:)``).
+    @inlinable @inline(never)
+    static func stridedKernel<R: MicroTileRows>(
+        _: R.Type, depth: Int, a: UnsafePointer<Scalar>, rsA: Int, csA: Int,
+        b: UnsafePointer<Scalar>, rsB: Int, alpha: Scalar, beta: Scalar,
+        c: UnsafeMutablePointer<Scalar>, rsC: Int, csC: Int, cols: Int,
+        tile: UnsafeMutablePointer<Scalar>
+    ) {
+        microKernel(rows: R.count, depth: depth, a: a, rsA: rsA, csA: csA, b: b, rsB: rsB, alpha: alpha, beta: beta,
+                    c: c, rsC: rsC, csC: csC, cols: cols, tile: tile)
     }
 
     /// `C = beta * C` (zero-filled when `beta == 0`, so NaN there does not survive).

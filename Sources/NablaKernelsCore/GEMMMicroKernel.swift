@@ -1,3 +1,21 @@
+/// A micro-tile's row count as a type: GEMM specialises its micro-kernel per row count
+/// (and per ISA config), so that the count is a constant in each copy's loop.
+@usableFromInline package protocol MicroTileRows {
+    static var count: Int { get }
+}
+@usableFromInline package enum MicroTileRows1: MicroTileRows { @inlinable package static var count: Int { 1 } }
+@usableFromInline package enum MicroTileRows2: MicroTileRows { @inlinable package static var count: Int { 2 } }
+@usableFromInline package enum MicroTileRows3: MicroTileRows { @inlinable package static var count: Int { 3 } }
+@usableFromInline package enum MicroTileRows4: MicroTileRows { @inlinable package static var count: Int { 4 } }
+@usableFromInline package enum MicroTileRows5: MicroTileRows { @inlinable package static var count: Int { 5 } }
+@usableFromInline package enum MicroTileRows6: MicroTileRows { @inlinable package static var count: Int { 6 } }
+@usableFromInline package enum MicroTileRows7: MicroTileRows { @inlinable package static var count: Int { 7 } }
+@usableFromInline package enum MicroTileRows8: MicroTileRows { @inlinable package static var count: Int { 8 } }
+@usableFromInline package enum MicroTileRows9: MicroTileRows { @inlinable package static var count: Int { 9 } }
+@usableFromInline package enum MicroTileRows10: MicroTileRows { @inlinable package static var count: Int { 10 } }
+@usableFromInline package enum MicroTileRows11: MicroTileRows { @inlinable package static var count: Int { 11 } }
+@usableFromInline package enum MicroTileRows12: MicroTileRows { @inlinable package static var count: Int { 12 } }
+
 extension GEMM {
     /// One micro-tile: `C[0..<rows, 0..<cols] = alpha * A * B + beta * C` over `depth`.
     ///
