@@ -14,14 +14,16 @@ import Musl
 final class Node {
     /// The name printed as the tensor's ``Tensor/gradFn``, such as `MulBackward0`.
     let name: String
-    /// The operation's inputs, as the operation listed them (the array is kept, not
-    /// copied: recording a node allocates as little as possible). Inputs that need no
+    /// The operation's inputs, as the operation listed them (the first two inline:
+    /// recording a one- or two-operand operation allocates no array). Inputs that need no
     /// gradient are held too, until the graph is freed.
-    @exclusivity(unchecked) private(set) var inputs: [Tensor]
+    @exclusivity(unchecked) private var inputs: SmallTensorList
     /// Which inputs required gradients when the operation ran; the others get none.
     private let needsGradient: InputMask
-    /// Tensors the backward reads, with the storage version each had when saved.
-    @exclusivity(unchecked) private var saved: [Tensor]
+    /// Tensors the backward reads, with the storage version each had when saved; when
+    /// `savesInputs`, the inputs themselves (a product's operands) and `saved` is empty.
+    @exclusivity(unchecked) private var saved: SmallTensorList
+    private let savesInputs: Bool
     private let savedVersions: SavedVersions
     /// Maps the output's gradient to one gradient per input (nil: no contribution).
     /// Released after a backward pass unless the graph is retained.
@@ -30,19 +32,28 @@ final class Node {
     /// the output tensor, so the node needs no reference to the output itself).
     @exclusivity(unchecked) var retainedGrad: GradHolder?
 
-    init(name: String, inputs: [Tensor], saved: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) {
+    init(name: String, inputs: SmallTensorList, needsGradient: InputMask, saved: SmallTensorList, savesInputs: Bool,
+         savedVersions: SavedVersions, backward: @escaping (Tensor) -> [Tensor?]) {
         self.name = name
+        self.needsGradient = needsGradient
+        self.savedVersions = savedVersions
         self.inputs = inputs
-        needsGradient = InputMask(inputs)
         self.saved = saved
-        savedVersions = SavedVersions(saved)
+        self.savesInputs = savesInputs
         backwardFunction = backward
     }
 
-    /// Runs `body` over the inputs in place (reading the array through the node, rather
-    /// than copying it out, saves a retain and a release per visit).
-    func withInputs<R>(_ body: (UnsafeBufferPointer<Tensor>) throws -> R) rethrows -> R {
-        try withUnsafeMutablePointer(to: &inputs) { try $0.pointee.withUnsafeBufferPointer(body) }
+    /// The number of inputs.
+    var inputCount: Int { inputs.count }
+
+    /// Input `index` (retained: for the rare uses that keep it).
+    func input(_ index: Int) -> Tensor { inputs[index] }
+
+    /// The node that produced input `index`, nil for a leaf, read without reference
+    /// counting (the backward pass's traversal; the graph outlives it).
+    func inputGradFn(_ index: Int) -> Unmanaged<Node>? {
+        withUnsafeMutablePointer(to: &inputs) { $0.pointee.unmanagedTensor(index) }?
+            ._withUnsafeGuaranteedRef { $0.unmanagedGradFn }
     }
 
     /// Whether input `index` receives a gradient.
@@ -64,10 +75,13 @@ final class Node {
 
     /// Empties the node, handing over the tensors whose release could free another node.
     private func takeEdges(into pending: inout [Tensor]) {
-        for input in inputs where input.gradFnNode != nil { pending.append(input) }
-        for tensor in saved where tensor.gradFnNode != nil { pending.append(tensor) }
-        inputs = []
-        saved = []
+        // The lists are moved out, and their tensors moved on: no reference-count traffic
+        // beyond dropping the ones that hold no node.
+        var taken = SmallTensorList()
+        swap(&taken, &inputs)
+        taken.drain(into: &pending)
+        swap(&taken, &saved)
+        taken.drain(into: &pending)
         backwardFunction = nil
     }
 
@@ -77,17 +91,25 @@ final class Node {
         guard let backward = retainGraph ? backwardFunction : backwardFunction.take() else {
             nablaPreconditionFailure("backward: trying to backward through \(name) a second time, after its saved tensors were freed; pass retainGraph: true to the first backward() call")
         }
-        saved.withUnsafeBufferPointer { saved in
-            for index in saved.indices where saved[index].storage.version != savedVersions[index] {
-                let tensor = saved[index]
-                nablaPreconditionFailure("backward: a tensor of shape \(tensor.shape) that \(name) needs for its gradient was modified by an in-place operation (its storage is at version \(tensor.storage.version), expected version \(savedVersions[index])); use an out-of-place operation or clone() it before modifying")
-            }
+        if savesInputs {
+            withUnsafeMutablePointer(to: &inputs) { checkVersions($0) }
+        } else {
+            withUnsafeMutablePointer(to: &saved) { checkVersions($0) }
         }
         return backward(gradient)
     }
 
+    /// Traps if a saved tensor was modified in place since it was saved. The list is read
+    /// through a pointer to the node's field: a copy would retain every tensor in it.
+    private func checkVersions(_ list: UnsafeMutablePointer<SmallTensorList>) {
+        for index in 0..<list.pointee.count where list.pointee.withUnretained(index, { $0.storage.version }) != savedVersions[index] {
+            let tensor = list.pointee[index]
+            nablaPreconditionFailure("backward: a tensor of shape \(tensor.shape) that \(name) needs for its gradient was modified by an in-place operation (its storage is at version \(tensor.storage.version), expected version \(savedVersions[index])); use an out-of-place operation or clone() it before modifying")
+        }
+    }
+
     /// One bit per input (the first 64 inline, so that recording allocates nothing).
-    private struct InputMask {
+    struct InputMask {
         private let bits: UInt64
         private let more: [Bool]
 
@@ -98,11 +120,16 @@ final class Node {
             more = inputs.count > 64 ? inputs.dropFirst(64).map(\.requiresGrad) : []
         }
 
+        init(_ a: Tensor, _ b: Tensor?) {
+            bits = (a.requiresGrad ? 1 : 0) | (b?.requiresGrad == true ? 2 : 0)
+            more = []
+        }
+
         subscript(index: Int) -> Bool { index < 64 ? bits & (1 << UInt64(index)) != 0 : more[index - 64] }
     }
 
     /// The saved tensors' versions (the first two inline).
-    private struct SavedVersions {
+    struct SavedVersions {
         private let first: Int, second: Int
         private let more: [Int]
 
@@ -112,7 +139,87 @@ final class Node {
             more = saved.count > 2 ? saved.dropFirst(2).map(\.storage.version) : []
         }
 
+        init(_ a: Tensor?, _ b: Tensor?) {
+            first = a?.storage.version ?? 0
+            second = b?.storage.version ?? 0
+            more = []
+        }
+
         subscript(index: Int) -> Int { index == 0 ? first : (index == 1 ? second : more[index - 2]) }
+    }
+}
+
+/// A node's inputs or saved tensors: the first two inline, the rest in an array, so that
+/// the common one- and two-operand operations record without allocating one.
+struct SmallTensorList {
+    private(set) var count: Int
+    private var first: Tensor?
+    private var second: Tensor?
+    private var rest: [Tensor]
+
+    init() {
+        count = 0
+        rest = []
+    }
+
+    init(_ a: Tensor, _ b: Tensor? = nil) {
+        count = b == nil ? 1 : 2
+        first = a
+        second = b
+        rest = []
+    }
+
+    init(_ tensors: [Tensor]) {
+        count = tensors.count
+        first = tensors.first
+        second = tensors.count > 1 ? tensors[1] : nil
+        rest = tensors.count > 2 ? Array(tensors[2...]) : []
+    }
+
+    subscript(index: Int) -> Tensor {
+        switch index {
+        case 0: first!
+        case 1: second!
+        default: rest[index - 2]
+        }
+    }
+
+    /// `body` applied to tensor `index` without retaining it (the list keeps it alive).
+    func withUnretained<R>(_ index: Int, _ body: (Tensor) -> R) -> R {
+        switch index {
+        case 0: body(first.unsafelyUnwrapped)
+        case 1: body(second.unsafelyUnwrapped)
+        default: rest.withUnsafeBufferPointer { body($0[index - 2]) }
+        }
+    }
+
+    /// Tensor `index` as an unretained reference, read in place (`self` must be a stable
+    /// location, such as a class's stored property reached through a pointer).
+    mutating func unmanagedTensor(_ index: Int) -> Unmanaged<Tensor>? {
+        func bits(_ field: UnsafeMutablePointer<Tensor?>) -> UnsafeRawPointer? {
+            field.withMemoryRebound(to: UnsafeRawPointer?.self, capacity: 1) { $0.pointee }
+        }
+        let raw: UnsafeRawPointer?
+        switch index {
+        case 0: raw = bits(&first)
+        case 1: raw = bits(&second)
+        default: raw = rest.withUnsafeMutableBufferPointer { buffer in
+            withUnsafeMutablePointer(to: &buffer[index - 2]) { element in
+                element.withMemoryRebound(to: UnsafeRawPointer.self, capacity: 1) { $0.pointee }
+            }
+        }
+        }
+        return raw.map { Unmanaged<Tensor>.fromOpaque($0) }
+    }
+
+    /// Empties the list, moving the tensors that hold a node into `pending` and dropping
+    /// the others.
+    mutating func drain(into pending: inout [Tensor]) {
+        if let tensor = first.take(), tensor.unmanagedGradFn != nil { pending.append(tensor) }
+        if let tensor = second.take(), tensor.unmanagedGradFn != nil { pending.append(tensor) }
+        while let tensor = rest.popLast() { if tensor.unmanagedGradFn != nil { pending.append(tensor) } }
+        rest = []
+        count = 0
     }
 }
 
@@ -258,8 +365,23 @@ extension Tensor {
                            backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
         // The inputs first: reading them is cheaper than the task-local grad mode.
         guard inputs.contains(where: { $0.requiresGrad }), GradMode.enabled else { return self }
-        let node = Node(name: name, inputs: inputs, saved: saving, backward: backward)
-        gradFnNode = node
+        gradFnNode = Node(name: name, inputs: SmallTensorList(inputs), needsGradient: Node.InputMask(inputs),
+                          saved: SmallTensorList(saving), savesInputs: false, savedVersions: Node.SavedVersions(saving),
+                          backward: backward)
+        return self
+    }
+
+    /// ``recordingGradient(_:inputs:saving:backward:)`` for one or two operands, without
+    /// arrays: `savingInputs` saves the operands themselves (a product's backward reads
+    /// both), `saving` saves one other tensor (an output's `detach()`).
+    @discardableResult
+    func recordingGradient(_ name: String, input a: Tensor, _ b: Tensor? = nil, savingInputs: Bool = false,
+                           saving: Tensor? = nil, backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
+        guard a.requiresGrad || (b?.requiresGrad ?? false), GradMode.enabled else { return self }
+        gradFnNode = Node(name: name, inputs: SmallTensorList(a, b), needsGradient: Node.InputMask(a, b),
+                          saved: saving.map { SmallTensorList($0) } ?? SmallTensorList(), savesInputs: savingInputs,
+                          savedVersions: savingInputs ? Node.SavedVersions(a, b) : Node.SavedVersions(saving, nil),
+                          backward: backward)
         return self
     }
 
@@ -310,21 +432,21 @@ extension Tensor {
                 order[position]._withUnsafeGuaranteedRef { node in
                     if let holder = node.retainedGrad { holder.grad = Tensor.accumulated(holder.grad, gradient, dtype: gradient.dtype, layoutOf: gradient) }
                     let inputGradients = node.apply(gradient, retainGraph: retainGraph)
-                    node.withInputs { inputs in
-                        assert(inputGradients.count == inputs.count, "\(node.name) returned \(inputGradients.count) gradients for \(inputs.count) inputs")
-                        for index in inputs.indices {
-                            guard node.needsGradient(index), let inputGradient = inputGradients[index] else { continue }
-                            let input = inputs[index]
-                            assert(inputGradient.shape == input.shape, "\(node.name) returned a gradient of shape \(inputGradient.shape) for an input of shape \(input.shape)")
-                            if let slot = positions.position(ofGradientSourceOf: input) {
-                                if let existing = gradients[slot].take() {
-                                    gradients[slot] = existing + inputGradient
-                                } else {
-                                    gradients[slot] = inputGradient
-                                }
-                            } else if input.requiresGradStorage {
-                                input.accumulateGrad(inputGradient)
+                    let count = node.inputCount
+                    assert(inputGradients.count == count, "\(node.name) returned \(inputGradients.count) gradients for \(count) inputs")
+                    for index in 0..<count {
+                        guard node.needsGradient(index), let inputGradient = inputGradients[index] else { continue }
+                        assert(inputGradient.shape == node.input(index).shape, "\(node.name) returned a gradient of shape \(inputGradient.shape) for an input of shape \(node.input(index).shape)")
+                        if let source = node.inputGradFn(index) {
+                            let slot = positions[source]
+                            if let existing = gradients[slot].take() {
+                                gradients[slot] = existing + inputGradient
+                            } else {
+                                gradients[slot] = inputGradient
                             }
+                        } else {
+                            let input = node.input(index)
+                            if input.requiresGradStorage { input.accumulateGrad(inputGradient) }
                         }
                     }
                 }
@@ -361,18 +483,16 @@ extension Tensor {
         var stack: [(node: Unmanaged<Node>, nextInput: Int)] = [(Unmanaged.passUnretained(root), 0)]
         while let (entry, nextInput) = stack.popLast() {
             let child: Unmanaged<Node>? = entry._withUnsafeGuaranteedRef { node in
-                node.withInputs { inputs in
-                    var index = nextInput
-                    while index < inputs.count {
-                        let child = inputs[index].unmanagedGradFn
-                        index += 1
-                        if let child, positions.insert(child) {
-                            stack.append((entry, index))
-                            return child
-                        }
+                var index = nextInput
+                while index < node.inputCount {
+                    let child = node.inputGradFn(index)
+                    index += 1
+                    if let child, positions.insert(child) {
+                        stack.append((entry, index))
+                        return child
                     }
-                    return nil
                 }
+                return nil
             }
             if let child {
                 stack.append((child, 0))
@@ -430,11 +550,6 @@ struct NodePositions {
         set { values[slot(of: UInt(bitPattern: node.toOpaque()))] = newValue }
     }
 
-    /// The position of the node that produced `tensor`, or nil for a leaf.
-    func position(ofGradientSourceOf tensor: Tensor) -> Int? {
-        guard let node = tensor.unmanagedGradFn else { return nil }
-        return self[node]
-    }
 
     private mutating func grow() {
         let oldKeys = keys, oldValues = values

@@ -19,9 +19,10 @@
 extension GEMM {
     /// One micro-tile: `C[0..<rows, 0..<cols] = alpha * A * B + beta * C` over `depth`.
     ///
-    /// `rows` must be a constant at the call site (see ``GEMM``'s tile switch): after
-    /// inlining, every `if rows > r` folds, so the full tile and each edge tile are this one
-    /// source with only the accumulators they use. A's element `(i, p)` is at
+    /// `rows` must be a constant at the call site: it is inlined into one function per row
+    /// count (`packedKernel` and `stridedKernel`, generic over a ``MicroTileRows`` type), where
+    /// every `if rows > r` folds, so the full tile and each edge tile are this one source
+    /// with only the accumulators they use. A's element `(i, p)` is at
     /// `a[i * rsA + p * csA]` (a packed panel passes the constants 1 and `mr`); B's row `p`
     /// is `nr` contiguous elements at `b + p * rsB`, which either a packed panel or a
     /// row-major operand provides. `cols` may be less than `nr` only when B's columns past

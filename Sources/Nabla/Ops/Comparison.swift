@@ -127,7 +127,7 @@ extension Tensor {
     public func pow(_ exponent: Double) -> Tensor {
         let out = Tensor.binary(PowOperation.self, self, scalarOperand(exponent, isFloatingPoint: exponent.rounded() != exponent || dtype.isFloatingPoint),
                                 dtype: resultType(withScalarIsFloatingPoint: exponent.rounded() != exponent), operation: "pow")
-        return out.recordingGradient("PowBackward0", inputs: [self], saving: [self]) { [self] g in
+        return out.recordingGradient("PowBackward0", input: self, savingInputs: true) { [self] g in
             [exponent == 0 ? g.zerosLike() : g * self.pow(exponent - 1) * exponent]
         }
     }
@@ -136,7 +136,7 @@ extension Tensor {
     public func abs() -> Tensor {
         nablaPrecondition(dtype != .bool, "abs: not supported for bool tensors")
         let out = floatVectorKernel(.abs, operation: "abs") ?? withNoGrad { Tensor.where(self .< 0.0, -self, self) }
-        return out.recordingGradient("AbsBackward0", inputs: [self], saving: [self]) { [self] g in [g * self.sign()] }
+        return out.recordingGradient("AbsBackward0", input: self, savingInputs: true) { [self] g in [g * self.sign()] }
     }
 
     /// Element-wise sign: -1, 0 or 1 (NaN stays NaN for floats), in the tensor's dtype.
@@ -146,7 +146,7 @@ extension Tensor {
             let s = (self .> 0.0).to(dtype) - (self .< 0.0).to(dtype)
             return dtype.isFloatingPoint ? Tensor.where(self .!= self, self, s) : s
         }
-        return out.recordingGradient("SignBackward0", inputs: [self]) { g in [g.zerosLike()] }
+        return out.recordingGradient("SignBackward0", input: self) { g in [g.zerosLike()] }
     }
 
     /// Element-wise `max(x, 0)` (NaN stays NaN).
@@ -157,7 +157,7 @@ extension Tensor {
             : Tensor.binary(MaximumOperation.self, self, Tensor.scalar(0, dtype: dtype), dtype: dtype, operation: "relu")
         guard Tensor.recordsGradient(self) else { return out }
         let savedOut = out.detach()
-        return out.recordingGradient("ReluBackward0", inputs: [self], saving: [savedOut]) { g in
+        return out.recordingGradient("ReluBackward0", input: self, saving: savedOut) { g in
             [Tensor.binary(ReluBackwardOperation.self, g, savedOut, dtype: g.dtype, operation: "relu backward")]
         }
     }
@@ -166,7 +166,7 @@ extension Tensor {
     public func leakyRelu(negativeSlope: Double = 0.01) -> Tensor {
         let out = floatVectorKernel(.leakyRelu(slope: negativeSlope), operation: "leakyRelu")
             ?? withNoGrad { Tensor.where(self .> 0.0, self, self * negativeSlope) }
-        return out.recordingGradient("LeakyReluBackward0", inputs: [self], saving: [self]) { [self] g in
+        return out.recordingGradient("LeakyReluBackward0", input: self, savingInputs: true) { [self] g in
             [Tensor.where(self .> 0.0, g, g * negativeSlope)]
         }
     }
@@ -195,7 +195,7 @@ extension Tensor {
         }
         // The mask of elements inside the bounds is built only when a gradient is asked
         // for, so inference pays for the clamping above and nothing else.
-        return out.recordingGradient("ClampBackward1", inputs: [self], saving: [self]) { [self] g in
+        return out.recordingGradient("ClampBackward1", input: self, savingInputs: true) { [self] g in
             var inside: Tensor?
             if let min { inside = self .>= min }
             if let max {

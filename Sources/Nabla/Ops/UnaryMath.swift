@@ -141,7 +141,7 @@ extension Tensor {
         let out = unaryFloat(SqrtOperation.self, operation: "sqrt")
         guard Tensor.recordsGradient(self) else { return out }
         let savedOut = out.detach()
-        return out.recordingGradient("SqrtBackward0", inputs: [self], saving: [savedOut]) { g in [g / (savedOut * 2)] }
+        return out.recordingGradient("SqrtBackward0", input: self, saving: savedOut) { g in [g / (savedOut * 2)] }
     }
 
     /// Element-wise reciprocal square root, `1 / sqrt(x)`.
@@ -149,7 +149,7 @@ extension Tensor {
         let out = unaryFloat(RsqrtOperation.self, operation: "rsqrt")
         guard Tensor.recordsGradient(self) else { return out }
         let savedOut = out.detach()
-        return out.recordingGradient("RsqrtBackward0", inputs: [self], saving: [savedOut]) { g in [g * savedOut * savedOut * savedOut * -0.5] }
+        return out.recordingGradient("RsqrtBackward0", input: self, saving: savedOut) { g in [g * savedOut * savedOut * savedOut * -0.5] }
     }
 
     /// Element-wise exponential.
@@ -157,38 +157,38 @@ extension Tensor {
         let out = unaryFloat(ExpOperation.self, operation: "exp")
         guard Tensor.recordsGradient(self) else { return out }
         let savedOut = out.detach()
-        return out.recordingGradient("ExpBackward0", inputs: [self], saving: [savedOut]) { g in [g * savedOut] }
+        return out.recordingGradient("ExpBackward0", input: self, saving: savedOut) { g in [g * savedOut] }
     }
 
     /// Element-wise natural logarithm.
     public func log() -> Tensor {
         let out = unaryFloat(LogOperation.self, operation: "log")
-        return out.recordingGradient("LogBackward0", inputs: [self], saving: [self]) { [self] g in [g / self] }
+        return out.recordingGradient("LogBackward0", input: self, savingInputs: true) { [self] g in [g / self] }
     }
 
     /// Element-wise `log(1 + x)`, accurate for small `x`.
     public func log1p() -> Tensor {
         let out = unaryFloat(Log1pOperation.self, operation: "log1p")
-        return out.recordingGradient("Log1PBackward0", inputs: [self], saving: [self]) { [self] g in [g / (self + 1.0)] }
+        return out.recordingGradient("Log1PBackward0", input: self, savingInputs: true) { [self] g in [g / (self + 1.0)] }
     }
 
     /// Element-wise `exp(x) - 1`, accurate for small `x`.
     public func expm1() -> Tensor {
         let out = unaryFloat(Expm1Operation.self, operation: "expm1")
         let savedOut = out.detach()
-        return out.recordingGradient("Expm1Backward0", inputs: [self], saving: [savedOut]) { g in [g * (savedOut + 1.0)] }
+        return out.recordingGradient("Expm1Backward0", input: self, saving: savedOut) { g in [g * (savedOut + 1.0)] }
     }
 
     /// Element-wise sine.
     public func sin() -> Tensor {
         unaryFloat(SinOperation.self, operation: "sin")
-            .recordingGradient("SinBackward0", inputs: [self], saving: [self]) { [self] g in [g * self.cos()] }
+            .recordingGradient("SinBackward0", input: self, savingInputs: true) { [self] g in [g * self.cos()] }
     }
 
     /// Element-wise cosine.
     public func cos() -> Tensor {
         unaryFloat(CosOperation.self, operation: "cos")
-            .recordingGradient("CosBackward0", inputs: [self], saving: [self]) { [self] g in [-g * self.sin()] }
+            .recordingGradient("CosBackward0", input: self, savingInputs: true) { [self] g in [-g * self.sin()] }
     }
 
     /// Element-wise hyperbolic tangent.
@@ -196,7 +196,7 @@ extension Tensor {
         let out = unaryFloat(TanhOperation.self, operation: "tanh")
         guard Tensor.recordsGradient(self) else { return out }
         let savedOut = out.detach()
-        return out.recordingGradient("TanhBackward0", inputs: [self], saving: [savedOut]) { g in
+        return out.recordingGradient("TanhBackward0", input: self, saving: savedOut) { g in
             [Tensor.binary(TanhBackwardOperation.self, g, savedOut, dtype: g.dtype, operation: "tanh_backward")]
         }
     }
@@ -206,7 +206,7 @@ extension Tensor {
         let out = unaryFloat(SigmoidOperation.self, operation: "sigmoid")
         guard Tensor.recordsGradient(self) else { return out }
         let savedOut = out.detach()
-        return out.recordingGradient("SigmoidBackward0", inputs: [self], saving: [savedOut]) { g in
+        return out.recordingGradient("SigmoidBackward0", input: self, saving: savedOut) { g in
             [Tensor.binary(SigmoidBackwardOperation.self, g, savedOut, dtype: g.dtype, operation: "sigmoid_backward")]
         }
     }
@@ -216,7 +216,7 @@ extension Tensor {
         switch approximate {
         case .none:
             return unaryFloat(GeluOperation.self, operation: "gelu")
-                .recordingGradient("GeluBackward0", inputs: [self], saving: [self]) { [self] g in
+                .recordingGradient("GeluBackward0", input: self, savingInputs: true) { [self] g in
                     let x = self
                     let cdf = ((x * 0.7071067811865476).erf() + 1.0) * 0.5
                     let pdf = (x * x * -0.5).exp() * 0.3989422804014327
@@ -224,7 +224,7 @@ extension Tensor {
                 }
         case .tanh:
             return unaryFloat(GeluTanhOperation.self, operation: "gelu")
-                .recordingGradient("GeluBackward0", inputs: [self], saving: [self]) { [self] g in
+                .recordingGradient("GeluBackward0", input: self, savingInputs: true) { [self] g in
                     let x = self
                     let inner = (x + x * x * x * 0.044715) * 0.7978845608028654
                     let t = inner.tanh()
@@ -237,7 +237,7 @@ extension Tensor {
     /// Element-wise error function.
     public func erf() -> Tensor {
         unaryFloat(ErfOperation.self, operation: "erf")
-            .recordingGradient("ErfBackward0", inputs: [self], saving: [self]) { [self] g in
+            .recordingGradient("ErfBackward0", input: self, savingInputs: true) { [self] g in
                 [g * (self * self * -1.0).exp() * 1.1283791670955126]
             }
     }
