@@ -194,22 +194,21 @@ struct SmallTensorList {
     }
 
     /// Tensor `index` as an unretained reference, read in place (`self` must be a stable
-    /// location, such as a class's stored property reached through a pointer).
+    /// location, such as a class's stored property reached through a pointer). Only
+    /// reads: several threads may run backward passes through one retained graph.
     mutating func unmanagedTensor(_ index: Int) -> Unmanaged<Tensor>? {
         func bits(_ field: UnsafeMutablePointer<Tensor?>) -> UnsafeRawPointer? {
-            field.withMemoryRebound(to: UnsafeRawPointer?.self, capacity: 1) { $0.pointee }
+            UnsafeRawPointer(field).load(as: UnsafeRawPointer?.self)
         }
-        let raw: UnsafeRawPointer?
         switch index {
-        case 0: raw = bits(&first)
-        case 1: raw = bits(&second)
-        default: raw = rest.withUnsafeMutableBufferPointer { buffer in
-            withUnsafeMutablePointer(to: &buffer[index - 2]) { element in
-                element.withMemoryRebound(to: UnsafeRawPointer.self, capacity: 1) { $0.pointee }
-            }
+        case 0: return bits(&first).map { Unmanaged<Tensor>.fromOpaque($0) }
+        case 1: return bits(&second).map { Unmanaged<Tensor>.fromOpaque($0) }
+        default:
+            // `withUnsafeBufferPointer`, not the mutable variant: that one moves the array
+            // out of `self` while its closure runs, which a concurrent reader would see.
+            let raw = rest.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress! + (index - 2)).load(as: UnsafeRawPointer.self) }
+            return Unmanaged<Tensor>.fromOpaque(raw)
         }
-        }
-        return raw.map { Unmanaged<Tensor>.fromOpaque($0) }
     }
 
     /// Empties the list, moving the tensors that hold a node into `pending` and dropping

@@ -56,9 +56,8 @@ public final class Tensor: @unchecked Sendable {
     var unmanagedGradFn: Unmanaged<Node>? {
         // The reference's bits, read in place: loading it as a strong reference would
         // retain and release it.
-        withUnsafeMutablePointer(to: &gradFnNode) { field in
-            field.withMemoryRebound(to: UnsafeRawPointer?.self, capacity: 1) { $0.pointee }
-        }.map { Unmanaged<Node>.fromOpaque($0) }
+        withUnsafeMutablePointer(to: &gradFnNode) { UnsafeRawPointer($0).load(as: UnsafeRawPointer?.self) }
+            .map { Unmanaged<Node>.fromOpaque($0) }
     }
     @exclusivity(unchecked) var retainedGradHolder: GradHolder?
 

@@ -103,6 +103,22 @@ func expectGradcheck(_ name: String, _ inputs: [Tensor], eps: Double = 1e-6, ato
 }
 
 @Suite struct AutogradEngineTests {
+    /// Several tasks run backward passes through one retained graph at once, through a node
+    /// with more inputs than it holds inline (`cat` of three) and a product: the traversal
+    /// only reads the shared nodes, and every pass adds its gradient once.
+    @Test func concurrentBackwardPassesThroughOneRetainedGraph() async {
+        let parts = (0..<3).map { _ in Tensor.randn([4], requiresGrad: true) }
+        let loss = (Tensor.cat(parts) * Tensor(Float(2))).sum()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask { for _ in 0..<50 { loss.backward(retainGraph: true) } }
+            }
+        }
+        for part in parts {
+            #expect(part.grad?.toArray(Float.self) == [Float](repeating: 400, count: 4))
+        }
+    }
+
     @Test func gradientsAccumulateUntilZeroed() {
         let x = Tensor([1.0, 2.0], requiresGrad: true)
         (x * x).sum().backward()
