@@ -102,7 +102,8 @@ final class Node {
     /// Traps if a saved tensor was modified in place since it was saved. The list is read
     /// through a pointer to the node's field: a copy would retain every tensor in it.
     private func checkVersions(_ list: UnsafeMutablePointer<SmallTensorList>) {
-        for index in 0..<list.pointee.count where list.pointee.withUnretained(index, { $0.storage.version }) != savedVersions[index] {
+        for index in 0..<list.pointee.count
+        where list.pointee.unmanagedTensor(index)?._withUnsafeGuaranteedRef({ $0.storage.version }) != savedVersions[index] {
             let tensor = list.pointee[index]
             nablaPreconditionFailure("backward: a tensor of shape \(tensor.shape) that \(name) needs for its gradient was modified by an in-place operation (its storage is at version \(tensor.storage.version), expected version \(savedVersions[index])); use an out-of-place operation or clone() it before modifying")
         }
@@ -184,30 +185,17 @@ struct SmallTensorList {
         }
     }
 
-    /// `body` applied to tensor `index` without retaining it (the list keeps it alive).
-    func withUnretained<R>(_ index: Int, _ body: (Tensor) -> R) -> R {
-        switch index {
-        case 0: body(first.unsafelyUnwrapped)
-        case 1: body(second.unsafelyUnwrapped)
-        default: rest.withUnsafeBufferPointer { body($0[index - 2]) }
-        }
-    }
-
     /// Tensor `index` as an unretained reference, read in place (`self` must be a stable
     /// location, such as a class's stored property reached through a pointer). Only
     /// reads: several threads may run backward passes through one retained graph.
     mutating func unmanagedTensor(_ index: Int) -> Unmanaged<Tensor>? {
-        func bits(_ field: UnsafeMutablePointer<Tensor?>) -> UnsafeRawPointer? {
-            UnsafeRawPointer(field).load(as: UnsafeRawPointer?.self)
-        }
         switch index {
-        case 0: return bits(&first).map { Unmanaged<Tensor>.fromOpaque($0) }
-        case 1: return bits(&second).map { Unmanaged<Tensor>.fromOpaque($0) }
+        case 0: return Unmanaged.unretained(&first)
+        case 1: return Unmanaged.unretained(&second)
         default:
             // `withUnsafeBufferPointer`, not the mutable variant: that one moves the array
             // out of `self` while its closure runs, which a concurrent reader would see.
-            let raw = rest.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress! + (index - 2)).load(as: UnsafeRawPointer.self) }
-            return Unmanaged<Tensor>.fromOpaque(raw)
+            return rest.withUnsafeBufferPointer { Unmanaged.passUnretained($0[index - 2]) }
         }
     }
 
@@ -217,7 +205,6 @@ struct SmallTensorList {
         if let tensor = first.take(), tensor.unmanagedGradFn != nil { pending.append(tensor) }
         if let tensor = second.take(), tensor.unmanagedGradFn != nil { pending.append(tensor) }
         while let tensor = rest.popLast() { if tensor.unmanagedGradFn != nil { pending.append(tensor) } }
-        rest = []
         count = 0
     }
 }
@@ -376,7 +363,16 @@ extension Tensor {
     @discardableResult
     func recordingGradient(_ name: String, input a: Tensor, _ b: Tensor? = nil, savingInputs: Bool = false,
                            saving: Tensor? = nil, backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
-        guard a.requiresGrad || (b?.requiresGrad ?? false), GradMode.enabled else { return self }
+        guard Tensor.recordsGradient(a, b) else { return self }
+        return recordingGradientUnchecked(name, input: a, b, savingInputs: savingInputs, saving: saving, backward: backward)
+    }
+
+    /// ``recordingGradient(_:input:_:savingInputs:saving:backward:)`` for an operation
+    /// that has checked ``recordsGradient(_:_:)`` itself (before building its closure and
+    /// saved tensors), so that the check, a task-local lookup, is made once.
+    @discardableResult
+    func recordingGradientUnchecked(_ name: String, input a: Tensor, _ b: Tensor? = nil, savingInputs: Bool = false,
+                                    saving: Tensor? = nil, backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
         gradFnNode = Node(name: name, inputs: SmallTensorList(a, b), needsGradient: Node.InputMask(a, b),
                           saved: saving.map { SmallTensorList($0) } ?? SmallTensorList(), savesInputs: savingInputs,
                           savedVersions: savingInputs ? Node.SavedVersions(a, b) : Node.SavedVersions(saving, nil),
@@ -559,5 +555,14 @@ struct NodePositions {
             keys[slot] = key
             values[slot] = value
         }
+    }
+}
+
+extension Unmanaged {
+    /// The reference stored at `field`, without retaining it: its bits, loaded in place
+    /// (loading it as a strong reference would retain and release it). The caller keeps
+    /// the referent alive.
+    static func unretained(_ field: UnsafeMutablePointer<Instance?>) -> Unmanaged? {
+        UnsafeRawPointer(field).load(as: UnsafeRawPointer?.self).map { Unmanaged.fromOpaque($0) }
     }
 }

@@ -53,12 +53,7 @@ public final class Tensor: @unchecked Sendable {
     @exclusivity(unchecked) var gradFnNode: Node?
     /// ``gradFnNode`` without taking a reference, for the backward pass's traversal (the
     /// graph is kept alive by its root for the whole pass).
-    var unmanagedGradFn: Unmanaged<Node>? {
-        // The reference's bits, read in place: loading it as a strong reference would
-        // retain and release it.
-        withUnsafeMutablePointer(to: &gradFnNode) { UnsafeRawPointer($0).load(as: UnsafeRawPointer?.self) }
-            .map { Unmanaged<Node>.fromOpaque($0) }
-    }
+    var unmanagedGradFn: Unmanaged<Node>? { Unmanaged.unretained(&gradFnNode) }
     @exclusivity(unchecked) var retainedGradHolder: GradHolder?
 
     init(storage: Storage, shape: [Int], strides: [Int], storageOffset: Int, dtype: DType) {

@@ -118,7 +118,7 @@ extension Tensor {
     public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
         let out = binary(AddOperation.self, lhs, rhs, dtype: resultType(lhs, rhs), operation: "add")
         guard recordsGradient(lhs, rhs) else { return out }
-        return out.recordingGradient("AddBackward0", input: lhs, rhs) { g in
+        return out.recordingGradientUnchecked("AddBackward0", input: lhs, rhs) { g in
                 [g.sumToShape(lhs.shape).to(lhs.dtype), g.sumToShape(rhs.shape).to(rhs.dtype)]
             }
     }
@@ -128,7 +128,7 @@ extension Tensor {
         nablaPrecondition(lhs.dtype != .bool || rhs.dtype != .bool, "sub: subtracting two bool tensors is not supported; use logical operations")
         let out = binary(SubOperation.self, lhs, rhs, dtype: resultType(lhs, rhs), operation: "sub")
         guard recordsGradient(lhs, rhs) else { return out }
-        return out.recordingGradient("SubBackward0", input: lhs, rhs) { g in
+        return out.recordingGradientUnchecked("SubBackward0", input: lhs, rhs) { g in
                 [g.sumToShape(lhs.shape).to(lhs.dtype), (-g).sumToShape(rhs.shape).to(rhs.dtype)]
             }
     }
@@ -137,7 +137,7 @@ extension Tensor {
     public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
         let out = binary(MulOperation.self, lhs, rhs, dtype: resultType(lhs, rhs), operation: "mul")
         guard recordsGradient(lhs, rhs) else { return out }
-        return out.recordingGradient("MulBackward0", input: lhs, rhs, savingInputs: true) { g in
+        return out.recordingGradientUnchecked("MulBackward0", input: lhs, rhs, savingInputs: true) { g in
                 [lhs.requiresGrad ? (g * rhs).sumToShape(lhs.shape).to(lhs.dtype) : nil,
                  rhs.requiresGrad ? (g * lhs).sumToShape(rhs.shape).to(rhs.dtype) : nil]
             }
@@ -150,7 +150,7 @@ extension Tensor {
         if !dtype.isFloatingPoint { dtype = .float32 }
         let out = binary(DivOperation.self, lhs, rhs, dtype: dtype, operation: "div")
         guard recordsGradient(lhs, rhs) else { return out }
-        return out.recordingGradient("DivBackward0", input: lhs, rhs, savingInputs: true) { g in
+        return out.recordingGradientUnchecked("DivBackward0", input: lhs, rhs, savingInputs: true) { g in
                 [lhs.requiresGrad ? (g / rhs).sumToShape(lhs.shape).to(lhs.dtype) : nil,
                  rhs.requiresGrad ? (-g * lhs / (rhs * rhs)).sumToShape(rhs.shape).to(rhs.dtype) : nil]
             }

@@ -157,7 +157,7 @@ extension Tensor {
             : Tensor.binary(MaximumOperation.self, self, Tensor.scalar(0, dtype: dtype), dtype: dtype, operation: "relu")
         guard Tensor.recordsGradient(self) else { return out }
         let savedOut = out.detach()
-        return out.recordingGradient("ReluBackward0", input: self, saving: savedOut) { g in
+        return out.recordingGradientUnchecked("ReluBackward0", input: self, saving: savedOut) { g in
             [Tensor.binary(ReluBackwardOperation.self, g, savedOut, dtype: g.dtype, operation: "relu backward")]
         }
     }

@@ -141,7 +141,7 @@ extension Tensor {
         let out = unaryFloat(SqrtOperation.self, operation: "sqrt")
         guard Tensor.recordsGradient(self) else { return out }
         let savedOut = out.detach()
-        return out.recordingGradient("SqrtBackward0", input: self, saving: savedOut) { g in [g / (savedOut * 2)] }
+        return out.recordingGradientUnchecked("SqrtBackward0", input: self, saving: savedOut) { g in [g / (savedOut * 2)] }
     }
 
     /// Element-wise reciprocal square root, `1 / sqrt(x)`.
@@ -149,7 +149,7 @@ extension Tensor {
         let out = unaryFloat(RsqrtOperation.self, operation: "rsqrt")
         guard Tensor.recordsGradient(self) else { return out }
         let savedOut = out.detach()
-        return out.recordingGradient("RsqrtBackward0", input: self, saving: savedOut) { g in [g * savedOut * savedOut * savedOut * -0.5] }
+        return out.recordingGradientUnchecked("RsqrtBackward0", input: self, saving: savedOut) { g in [g * savedOut * savedOut * savedOut * -0.5] }
     }
 
     /// Element-wise exponential.
@@ -157,7 +157,7 @@ extension Tensor {
         let out = unaryFloat(ExpOperation.self, operation: "exp")
         guard Tensor.recordsGradient(self) else { return out }
         let savedOut = out.detach()
-        return out.recordingGradient("ExpBackward0", input: self, saving: savedOut) { g in [g * savedOut] }
+        return out.recordingGradientUnchecked("ExpBackward0", input: self, saving: savedOut) { g in [g * savedOut] }
     }
 
     /// Element-wise natural logarithm.
@@ -196,7 +196,7 @@ extension Tensor {
         let out = unaryFloat(TanhOperation.self, operation: "tanh")
         guard Tensor.recordsGradient(self) else { return out }
         let savedOut = out.detach()
-        return out.recordingGradient("TanhBackward0", input: self, saving: savedOut) { g in
+        return out.recordingGradientUnchecked("TanhBackward0", input: self, saving: savedOut) { g in
             [Tensor.binary(TanhBackwardOperation.self, g, savedOut, dtype: g.dtype, operation: "tanh_backward")]
         }
     }
@@ -206,7 +206,7 @@ extension Tensor {
         let out = unaryFloat(SigmoidOperation.self, operation: "sigmoid")
         guard Tensor.recordsGradient(self) else { return out }
         let savedOut = out.detach()
-        return out.recordingGradient("SigmoidBackward0", input: self, saving: savedOut) { g in
+        return out.recordingGradientUnchecked("SigmoidBackward0", input: self, saving: savedOut) { g in
             [Tensor.binary(SigmoidBackwardOperation.self, g, savedOut, dtype: g.dtype, operation: "sigmoid_backward")]
         }
     }
