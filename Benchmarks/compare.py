@@ -98,7 +98,7 @@ class Case:
         self.suite, self.name, self.dtype = suite, name, dtype
         self.filter = filter_text  # nabla-bench --filter text selecting this case
         self.libraries = libraries  # which of nabla, numpy, torch run it
-        self.unit = unit  # GFLOP/s, GB/s, us/op or ms/step
+        self.unit = unit  # GFLOP/s, GB/s, us/op, us or ms/step
         self.shape = shape
 
     @property
@@ -119,6 +119,8 @@ class Case:
             return seconds / CHAIN * 1e6
         if self.unit == "images/s":
             return 1 / seconds
+        if self.unit == "us":
+            return seconds * 1e6
         return seconds * 1e3  # ms/step
 
     @property
@@ -131,6 +133,8 @@ def all_cases(quick):
     for dtype in ("float32", "float64"):
         # The FMA count per call is the binary's own; Nabla.measure reads it from the row.
         everything.append(Case("peak", "fma", dtype, dtype, ("nabla",), "GFLOP/s", flops=0))
+    # The round trip of one parallel region (Nabla's fork-join), in microseconds.
+    everything.append(Case("peak", "fork-join", "none", "fork-join", ("nabla",), "us"))
     for name, m, n, k, ta, tb in GEMM:
         if quick and name == "square-2048":
             continue
@@ -531,7 +535,7 @@ class Nabla:
             row = json.loads(line)
             if row["case"] == case.name and row["dtype"] == case.dtype:
                 self.isa = row["isa"]
-                if case.suite == "peak":
+                if case.suite == "peak" and case.name == "fma":
                     case.shape["flops"] = row["gflops"] * 1e9 * row["median_s"]
                 return row["median_s"]
         if self.optional:

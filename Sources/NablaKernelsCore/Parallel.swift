@@ -10,9 +10,11 @@ import Darwin
 /// The one place where Nabla starts threads.
 ///
 /// Every parallel loop in the library goes through `Parallel.run(_:_:)`, which hands
-/// `tasks` static slices of work to `DispatchQueue.concurrentPerform`, the calling thread
-/// taking part. The number of threads is one setting for the whole process: the
-/// `NABLA_NUM_THREADS` environment variable, or ``Parallel/threadCount`` set from code.
+/// `tasks` slices of work to Nabla's worker threads (a fork-join of about a microsecond
+/// while they are awake), the calling thread taking part; when another thread's job holds
+/// the workers, to `DispatchQueue.concurrentPerform`. The number of threads is one
+/// setting for the whole process: the `NABLA_NUM_THREADS` environment variable, or
+/// ``Parallel/threadCount`` set from code.
 ///
 /// Nested calls run serially on the calling thread (libdispatch would do the same), so a
 /// kernel can call `run(_:_:)` without knowing whether it is already inside one.
@@ -66,6 +68,7 @@ public enum Parallel {
             for task in 0..<tasks { body(task) }
             return
         }
+        if WorkerPool.shared.run(tasks, threads: threadCount, body) { return }
         withoutActuallyEscaping(body) { body in
             let box = UncheckedBody(body: body)
             DispatchQueue.concurrentPerform(iterations: tasks) { task in
@@ -95,6 +98,18 @@ public enum Parallel {
         pthread_key_create(&key, nil)
         return key
     }()
+
+    /// Runs `body` marked as inside a parallel region (a job's caller running its share).
+    static func withinParallelRegion(_ body: () -> Void) {
+        insideParallelRegion = true
+        defer { insideParallelRegion = false }
+        body()
+    }
+
+    /// Marks the calling thread, a pool worker, as inside a parallel region for good.
+    static func enterParallelRegionForever() {
+        insideParallelRegion = true
+    }
 
     private static var insideParallelRegion: Bool {
         get { pthread_getspecific(_insideKey) != nil }
