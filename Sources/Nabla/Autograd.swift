@@ -426,11 +426,13 @@ extension Tensor {
                 guard let gradient = gradients[position].take() else { continue }
                 order[position]._withUnsafeGuaranteedRef { node in
                     if let holder = node.retainedGrad { holder.grad = Tensor.accumulated(holder.grad, gradient, dtype: gradient.dtype, layoutOf: gradient) }
-                    let inputGradients = node.apply(gradient, retainGraph: retainGraph)
+                    var inputGradients = node.apply(gradient, retainGraph: retainGraph)
                     let count = node.inputCount
                     assert(inputGradients.count == count, "\(node.name) returned \(inputGradients.count) gradients for \(count) inputs")
                     for index in 0..<count {
-                        guard node.needsGradient(index), let inputGradient = inputGradients[index] else { continue }
+                        // Taken out of the array, so that a leaf can keep a gradient nothing
+                        // else holds (see `accumulateGrad`).
+                        guard node.needsGradient(index), let inputGradient = inputGradients[index].take() else { continue }
                         assert(inputGradient.shape == node.input(index).shape, "\(node.name) returned a gradient of shape \(inputGradient.shape) for an input of shape \(node.input(index).shape)")
                         if let source = node.inputGradFn(index) {
                             let slot = positions[source]
@@ -441,7 +443,7 @@ extension Tensor {
                             }
                         } else {
                             let input = node.input(index)
-                            if input.requiresGradStorage { input.accumulateGrad(inputGradient) }
+                            if input.requiresGradStorage { input.accumulateGrad(consume inputGradient) }
                         }
                     }
                 }
@@ -449,11 +451,27 @@ extension Tensor {
         }
     }
 
-    /// Adds `gradient` to ``grad``, allocating it (a copy, never an alias) the first time.
-    /// Serialised per tensor: concurrent `backward()` calls through a shared leaf each add
-    /// their contribution exactly once, as PyTorch's AccumulateGrad does under its mutex.
-    private func accumulateGrad(_ gradient: Tensor) {
-        GradientLocks.withLock(for: self) { gradStorage = Tensor.accumulated(gradStorage, gradient, dtype: dtype, layoutOf: self) }
+    /// Adds `gradient` to ``grad``, creating it the first time. Serialised per tensor:
+    /// concurrent `backward()` calls through a shared leaf each add their contribution
+    /// exactly once, as PyTorch's AccumulateGrad does under its mutex.
+    ///
+    /// The first gradient is kept as it is, not copied, when nothing else can see it (as
+    /// PyTorch's AccumulateGrad steals it): the tensor and its storage are referenced only
+    /// here, and it is laid out as a copy would be (row-major, like the leaf, in the
+    /// leaf's dtype). A weight's gradient straight from its matrix product then costs no
+    /// copy. Anything else (a caller's seed, a view of another gradient, one tensor
+    /// returned for two inputs) is copied, so a gradient never aliases other memory.
+    private func accumulateGrad(_ gradient: consuming Tensor) {
+        let keep = gradient.dtype == dtype && gradient.storageOffset == 0 && gradient.gradFnNode == nil
+            && hasRowMajorStrides && gradient.hasRowMajorStrides
+            && isKnownUniquelyReferenced(&gradient) && isKnownUniquelyReferenced(&gradient.storage)
+        GradientLocks.withLock(for: self) {
+            if keep, gradStorage == nil {
+                gradStorage = gradient
+            } else {
+                gradStorage = Tensor.accumulated(gradStorage, gradient, dtype: dtype, layoutOf: self)
+            }
+        }
     }
 
     /// `existing + gradient` in `dtype`, or, when there is none yet, a copy of `gradient`

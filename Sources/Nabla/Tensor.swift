@@ -42,7 +42,9 @@ public final class Tensor: @unchecked Sendable {
     @exclusivity(unchecked) public private(set) var storageOffset: Int
     /// The element type.
     public let dtype: DType
-    let storage: Storage
+    /// A `var` only so that autograd can ask whether it is uniquely referenced (see
+    /// `Tensor.accumulateGrad`); never reassigned.
+    @exclusivity(unchecked) var storage: Storage
 
     // Autograd state; see Autograd.swift.
     @exclusivity(unchecked) var requiresGradStorage = false

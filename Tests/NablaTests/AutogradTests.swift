@@ -119,6 +119,35 @@ func expectGradcheck(_ name: String, _ inputs: [Tensor], eps: Double = 1e-6, ato
         }
     }
 
+    /// A leaf keeps its first gradient without a copy only when nothing else can see it:
+    /// one tensor returned for both inputs of `+`, a view of the caller's seed and a
+    /// gradient whose storage another tensor shares all end up as separate memory.
+    @Test func firstGradientIsKeptOnlyWhenUnshared() {
+        let a = Tensor([1.0, 2.0], requiresGrad: true)
+        let b = Tensor([3.0, 4.0], requiresGrad: true)
+        (a + b).sum().backward()
+        a.grad!.fill(7)
+        #expect(b.grad!.toArray(Float.self) == [1, 1])
+        #expect(a.grad!.storage !== b.grad!.storage)
+
+        let x = Tensor([1.0, 2.0, 3.0, 4.0], requiresGrad: true)
+        let seed = Tensor([[1.0, 2.0], [3.0, 4.0]])
+        x.reshape([2, 2]).backward(gradient: seed)
+        seed.fill(0)
+        #expect(x.grad!.toArray(Float.self) == [1, 2, 3, 4])
+
+        // A product's weight gradient is a fresh tensor, which the leaf keeps.
+        let w = Tensor([[1.0, 2.0], [3.0, 4.0]], requiresGrad: true)
+        let input = Tensor([[1.0, 1.0]])
+        input.matmul(w).sum().backward()
+        #expect(w.grad!.toArray(Float.self) == [1, 1, 1, 1])
+        // Accumulating into it makes a new tensor, so a caller's reference is unchanged.
+        let first = w.grad!
+        input.matmul(w).sum().backward()
+        #expect(first.toArray(Float.self) == [1, 1, 1, 1])
+        #expect(w.grad!.toArray(Float.self) == [2, 2, 2, 2])
+    }
+
     @Test func gradientsAccumulateUntilZeroed() {
         let x = Tensor([1.0, 2.0], requiresGrad: true)
         (x * x).sum().backward()
