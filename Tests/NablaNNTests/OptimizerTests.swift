@@ -1,3 +1,4 @@
+import NablaKernelsCore
 import NablaNN
 import Testing
 
@@ -67,6 +68,34 @@ import Testing
                 optimizer.step()
             }
             expectClose(parameter, try torchFixture(fixture, name), rtol: 1e-12, atol: 1e-14, name)
+        }
+    }
+
+    /// Parameters large enough to be updated in slices on several threads get exactly the
+    /// update of one thread, for every rule (each keeps per-element state).
+    @Test func largeParametersUpdateAlikeOnOneAndSeveralThreads() {
+        let saved = Parallel.threadCount
+        defer { Parallel.threadCount = saved }
+        let count = 200_003  // over the split threshold, odd so the slices are ragged
+        let configurations: [(String, ([Tensor]) -> any Optimizer)] = [
+            ("sgd", { SGD($0, lr: 0.1, momentum: 0.9, weightDecay: 0.01, nesterov: true) }),
+            ("adam", { Adam($0, lr: 1e-2, amsgrad: true) }),
+            ("rmsprop", { RMSprop($0, lr: 1e-2, momentum: 0.5, centered: true) }),
+        ]
+        for (name, make) in configurations {
+            var results: [[Float]] = []
+            for threads in [1, 2, 3] {
+                Parallel.threadCount = threads
+                let generator = Generator(seed: 7)
+                let parameter = Tensor.randn([count], generator: generator).requiringGrad()
+                let optimizer = make([parameter])
+                for _ in 0..<3 {
+                    parameter.grad = Tensor.randn([count], generator: generator)
+                    optimizer.step()
+                }
+                results.append(parameter.toArray(Float.self))
+            }
+            #expect(results[0] == results[1] && results[0] == results[2], "\(name)")
         }
     }
 

@@ -59,7 +59,19 @@ enum FusedUpdate {
                                                        _ body: (UnsafeMutablePointer<T>, UnsafePointer<T>, [UnsafeMutablePointer<T>], Int) -> Void) {
         parameter.withUnsafeMutableBufferPointer(as: T.self) { p in
             gradient.withUnsafeBufferPointer(as: T.self) { g in
-                withStatePointers(state[...], collected: []) { s in body(p.baseAddress!, g.baseAddress!, s, p.count) }
+                withStatePointers(state[...], collected: []) { (s: [UnsafeMutablePointer<T>]) in
+                    // The update is element-wise: large parameters are split in contiguous
+                    // slices over the threads, one per 2^17 elements read or written (some
+                    // 15 microseconds).
+                    let count = p.count
+                    let tasks = Parallel.taskCount(work: count * (2 + s.count), grain: 1 << 17)
+                    guard tasks > 1 else { return body(p.baseAddress!, g.baseAddress!, s, count) }
+                    Parallel.run(tasks) { task in
+                        let range = Parallel.slice(count, tasks: tasks, task: task)
+                        body(p.baseAddress! + range.lowerBound, g.baseAddress! + range.lowerBound,
+                             s.map { $0 + range.lowerBound }, range.count)
+                    }
+                }
             }
         }
     }
