@@ -12,6 +12,9 @@ enum AVX512Target: KernelTarget {
     static func multiplyAdd<V: SIMD>(_ a: V, _ b: V, _ c: V) -> V where V.Scalar: FloatingPoint {
         c.addingProduct(a, b)
     }
+
+    /// Whether `multiplyAdd` rounds once.
+    static var isFused: Bool { true }
 }
 
 /// Every kernel of this target, for `Float` and `Double`: the module's one entry point,

@@ -104,7 +104,7 @@ public enum BinaryFloatOperation: Sendable, Equatable {
         @inlinable package static var cost: Int { 2 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { x.squareRoot() }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { VectorMath.squareRoot(x, M.self) }
     }
 
     /// See ``UnaryFloatOperation/rsqrt``.
@@ -115,7 +115,7 @@ public enum BinaryFloatOperation: Sendable, Equatable {
         @inlinable package static var cost: Int { 2 }
         /// The result for a vector of elements.
         @inlinable @inline(__always)
-        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { 1 / x.squareRoot() }
+        package func vector<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Element { 1 / VectorMath.squareRoot(x, M.self) }
     }
 
     /// See ``UnaryFloatOperation/exp``.

@@ -50,6 +50,11 @@
         _ input: UnsafePointer<Scalar>, _ firstColumn: Int, _ c: UnsafeMutablePointer<Scalar>, _ rsC: Int
     ) -> Void
 
+    @usableFromInline package typealias OptimizerUpdate = (
+        OptimizerRule, _ parameter: UnsafeMutablePointer<Scalar>, _ gradient: UnsafePointer<Scalar>,
+        _ state: [UnsafeMutablePointer<Scalar>], _ count: Int
+    ) -> Void
+
     @usableFromInline package var gemm: GEMM
     @usableFromInline package var implicitGEMM: ImplicitGEMM
     @usableFromInline package var fmaPeak: (_ iterations: Int) -> (checksum: Scalar, flops: Int)
@@ -60,6 +65,8 @@
     @usableFromInline package var rowwise: Rowwise
     @usableFromInline package var depthwiseForward: DepthwiseForward
     @usableFromInline package var depthwiseWeightGradient: DepthwiseWeightGradient
+    /// One optimizer step over a parameter slice (``OptimizerEngine``).
+    @usableFromInline package var optimizerUpdate: OptimizerUpdate
     /// PyTorch's normal sampling (`BoxMullerEngine`), always on `Float`: the same entry
     /// in both of a target's tables.
     @usableFromInline package var boxMuller: (_ data: UnsafeMutablePointer<Float>, _ count: Int, _ mean: Float, _ std: Float) -> Void
@@ -76,6 +83,7 @@
         unary: @escaping Unary, binary: @escaping Binary,
         sum: @escaping Sum, extreme: @escaping Extreme, rowwise: @escaping Rowwise,
         depthwiseForward: @escaping DepthwiseForward, depthwiseWeightGradient: @escaping DepthwiseWeightGradient,
+        optimizerUpdate: @escaping OptimizerUpdate,
         boxMuller: @escaping (_ data: UnsafeMutablePointer<Float>, _ count: Int, _ mean: Float, _ std: Float) -> Void,
         floatToHalf: @escaping (_ source: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<UInt16>, _ count: Int) -> Void,
         halfToFloat: @escaping (_ source: UnsafePointer<UInt16>, _ destination: UnsafeMutablePointer<Float>, _ count: Int) -> Void
@@ -90,6 +98,7 @@
         self.rowwise = rowwise
         self.depthwiseForward = depthwiseForward
         self.depthwiseWeightGradient = depthwiseWeightGradient
+        self.optimizerUpdate = optimizerUpdate
         self.boxMuller = boxMuller
         self.floatToHalf = floatToHalf
         self.halfToFloat = halfToFloat
@@ -185,6 +194,9 @@ extension KernelTarget {
             depthwiseWeightGradient: { plane, input, outputGradient, weightGradient, mask in
                 DepthwiseKernel<Config>.weightGradient(
                     plane, input: input, outputGradient: outputGradient, weightGradient: weightGradient, mask: mask)
+            },
+            optimizerUpdate: { rule, parameter, gradient, state, count in
+                OptimizerEngine<Self>.update(rule, parameter: parameter, gradient: gradient, state: state, count: count, vector: V.self)
             },
             boxMuller: { data, count, mean, std in
                 BoxMullerEngine<Self>.transformBlocks(data, count: count, mean: mean, std: std)

@@ -13,6 +13,9 @@ import Darwin
 @usableFromInline package protocol MultiplyAddStrategy {
     /// Returns `a * b + c`.
     static func multiplyAdd<V: SIMD>(_ a: V, _ b: V, _ c: V) -> V where V.Scalar: FloatingPoint
+    /// Whether ``multiplyAdd(_:_:_:)`` rounds once (hardware FMA): algorithms that need
+    /// an exact product take another route when it does not.
+    static var isFused: Bool { get }
 }
 
 /// `a * b + c` with one rounding (hardware FMA).
@@ -22,6 +25,8 @@ import Darwin
     package static func multiplyAdd<V: SIMD>(_ a: V, _ b: V, _ c: V) -> V where V.Scalar: FloatingPoint {
         c.addingProduct(a, b)
     }
+    /// True: one rounding.
+    @inlinable package static var isFused: Bool { true }
 }
 
 /// `a * b + c` as a multiply then an add (for targets without FMA).
@@ -31,6 +36,8 @@ import Darwin
     package static func multiplyAdd<V: SIMD>(_ a: V, _ b: V, _ c: V) -> V where V.Scalar: FloatingPoint {
         a * b + c
     }
+    /// False: two roundings.
+    @inlinable package static var isFused: Bool { false }
 }
 
 /// A SIMD vector of `Float` or `Double` that the vectorised math functions accept
@@ -54,6 +61,8 @@ import Darwin
     /// `whereFalse.blended(with: whereTrue, where: mask)`, vectorised (the generic
     /// `replacing` splits a 512-bit vector into 128-bit pieces).
     static func select(_ mask: SIMDMask<MaskStorage>, _ whereTrue: Self, _ whereFalse: Self) -> Self
+    /// The bit-pattern estimate of `1 / sqrt(x)` (see ``VectorMathScalar/_rsqrtSeed2(_:)``).
+    static func rsqrtSeed(_ x: Self) -> Self
 }
 
 extension FloatVector {
@@ -111,6 +120,16 @@ extension FloatVector {
     static func _select8(_ mask: SIMDMask<SIMD8<SIMDMaskScalar>>, _ a: SIMD8<Self>, _ b: SIMD8<Self>) -> SIMD8<Self>
     /// See ``FloatVector/select(_:_:_:)``.
     static func _select16(_ mask: SIMDMask<SIMD16<SIMDMaskScalar>>, _ a: SIMD16<Self>, _ b: SIMD16<Self>) -> SIMD16<Self>
+    /// The bit-pattern estimate of `1 / sqrt(x)` for positive normal `x` (within 3.5%),
+    /// for each supported width: a magic constant minus half the bits, on concrete
+    /// unsigned lanes (the generic integer operators compile lane by lane).
+    static func _rsqrtSeed2(_ x: SIMD2<Self>) -> SIMD2<Self>
+    /// See ``_rsqrtSeed2(_:)``.
+    static func _rsqrtSeed4(_ x: SIMD4<Self>) -> SIMD4<Self>
+    /// See ``_rsqrtSeed2(_:)``.
+    static func _rsqrtSeed8(_ x: SIMD8<Self>) -> SIMD8<Self>
+    /// See ``_rsqrtSeed2(_:)``.
+    static func _rsqrtSeed16(_ x: SIMD16<Self>) -> SIMD16<Self>
 
     /// See ``VectorMath/exp(_:_:)``.
     static func _exp<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _ m: M.Type) -> V where V.Scalar == Self
@@ -258,6 +277,55 @@ extension FloatVector {
     /// The cosine of `x` (C library, one lane at a time).
     @inlinable @inline(__always)
     package static func cos<V: FloatVector>(_ x: V) -> V { scalarLanes(x, .cos) }
+
+    /// `sqrt(x)` in every lane, vectorised: Swift's `squareRoot()` is, on Linux, a C
+    /// `sqrtf`/`sqrt` call per lane (C's may set `errno`, so it is never a vector
+    /// instruction), and no vector square root is reachable from Swift.
+    ///
+    /// A bit-pattern estimate of `1 / sqrt(x)` (within 3.5%), Newton steps
+    /// `r = r (3/2 - x/2 r^2)` (three for `Float`, four for `Double`, each squaring the
+    /// error), then `y = x r` corrected once by its exact residual `x - y^2`: within an
+    /// ulp, nearly always the correctly rounded result (the tests bound it at one ulp
+    /// against the exact square root on every instruction set). Subnormal inputs are scaled
+    /// by an even power of two first; `-0`, `0`, `inf`, NaN and negative inputs give what
+    /// `squareRoot()` gives.
+    @_transparent @usableFromInline
+    package static func squareRoot<V: FloatVector, M: MultiplyAddStrategy>(_ x: V, _: M.Type) -> V {
+        let isDouble = V.Scalar.significandBitCount > 23
+        // Below 2^-100 (Double: 2^-1000), scale by 2^100 (2^1000) so the estimate's input
+        // is a normal number, and the root back by 2^-50 (2^-500); from 2^100 (2^1000)
+        // on, the other way, so that squaring the root cannot overflow. Exact scalings.
+        let small = V(repeating: isDouble ? 0x1p-1000 : 0x1p-100)
+        let large = V(repeating: isDouble ? 0x1p1000 : 0x1p100)
+        let tiny = V.lanesLess(x, small)
+        let huge = V.lanesLessOrEqual(large, x)
+        let one = V(repeating: 1)
+        let scaled = x * one.blended(with: large, where: tiny).blended(with: small, where: huge)
+        let half = scaled * 0.5
+        var r = V.rsqrtSeed(scaled)
+        let threeHalves = V(repeating: 1.5)
+        r = r * (threeHalves - (half * r) * r)
+        r = r * (threeHalves - (half * r) * r)
+        r = r * (threeHalves - (half * r) * r)
+        if isDouble { r = r * (threeHalves - (half * r) * r) }
+        var y = scaled * r
+        // The residual `x - y^2` exactly: one multiply-add with FMA; without it (the
+        // baseline x86-64 target), `y^2` as an unevaluated sum (`exactSquare`).
+        let residual: V
+        if !M.isFused {
+            let (hi, lo) = exactSquare(y)
+            residual = (scaled - hi) - lo
+        } else {
+            residual = M.multiplyAdd(V() - y, y, scaled)
+        }
+        y = M.multiplyAdd(residual, r * 0.5, y)
+        y = y * one.blended(with: V(repeating: isDouble ? 0x1p-500 : 0x1p-50), where: tiny)
+            .blended(with: V(repeating: isDouble ? 0x1p500 : 0x1p50), where: huge)
+        // 0 and -0 come out as themselves (0 * r); inf and negatives need their answers.
+        y = y.blended(with: x, where: V.lanesEqual(x, V(repeating: .infinity)))
+        y = y.blended(with: x, where: V.lanesEqual(x, V()))
+        return y.blended(with: V(repeating: .nan), where: V.lanesLess(x, V()))
+    }
 
     /// `|x|` by clearing the sign bit (so `-0` gives `0` and NaN stays NaN).
     @inlinable @inline(__always)

@@ -12,6 +12,9 @@ enum X86Target: KernelTarget {
     static func multiplyAdd<V: SIMD>(_ a: V, _ b: V, _ c: V) -> V where V.Scalar: FloatingPoint {
         a * b + c
     }
+
+    /// Whether `multiplyAdd` rounds once.
+    static var isFused: Bool { false }
 }
 
 /// Every kernel of this target, for `Float` and `Double`: the module's one entry point,

@@ -60,6 +60,9 @@ func extended(_ f: @escaping @Sendable (Double) -> Double) -> @Sendable (Double)
 #endif
 
 let accuracyCases: [AccuracyCase] = [
+    // A vector square root of our own (Swift's is a C call per lane on Linux).
+    AccuracyCase(op: .sqrt, floatBound: 1, doubleBound: 1, dense: 0...1e6, reference: extended { $0.squareRoot() }),
+    AccuracyCase(op: .rsqrt, floatBound: 1.5, doubleBound: 1.5, dense: 0...1e6, reference: extended { 1 / $0.squareRoot() }),
     AccuracyCase(op: .exp, floatBound: 1, doubleBound: 1, dense: -750...720, reference: extended { expl($0) }),
     AccuracyCase(op: .log, floatBound: 1, doubleBound: 1, dense: 0...10, reference: extended { logl($0) }),
     AccuracyCase(op: .tanh, floatBound: 2, doubleBound: 2, dense: -25...25, reference: extended { tanhl($0) }),

@@ -41,49 +41,11 @@ struct AdamAlgorithm {
             }
             steps[index] += 1
             let step = Double(steps[index])
-            let constants = Constants(
-                learningRate: learningRate,
-                biasCorrection1: 1 - pow(beta1, step),
-                biasCorrection2Sqrt: (1 - pow(beta2, step)).squareRoot())
-            let algorithm = self
             FusedUpdate.run(parameter, state: moments[index]!, operation: operation,
-                            float: { algorithm.update($0, $1, $2, $3, constants) },
-                            double: { algorithm.update($0, $1, $2, $3, constants) })
-        }
-    }
-
-    struct Constants {
-        var learningRate: Double
-        var biasCorrection1: Double
-        var biasCorrection2Sqrt: Double
-    }
-
-    private func update<T: FusedScalar>(_ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ state: [UnsafeMutablePointer<T>],
-                                        _ count: Int, _ constants: Constants) {
-        let m = state[0], v = state[1], vMax = amsgrad ? state[2] : nil
-        let beta1Complement = T(1 - beta1), beta2 = T(beta2), beta2Complement = T(1 - self.beta2)
-        let decay = T(weightDecay), shrink = T(1 - constants.learningRate * weightDecay)
-        let stepSize = T(constants.learningRate / constants.biasCorrection1)
-        let correction2 = T(constants.biasCorrection2Sqrt), eps = T(epsilon), decoupled = decoupled
-        FusedUpdate.forEachChunk(count) { i, lanes in
-            var gradient = FusedUpdate.load(g, i, lanes)
-            var parameter = FusedUpdate.load(p, i, lanes)
-            if decay != 0 {
-                if decoupled { parameter *= shrink } else { gradient += decay * parameter }
-            }
-            // lerp(m, g, 1 - beta1), as PyTorch writes it for weights below 0.5.
-            var first = FusedUpdate.load(m, i, lanes)
-            first += beta1Complement * (gradient - first)
-            FusedUpdate.store(first, m, i, lanes)
-            var second = FusedUpdate.load(v, i, lanes) * beta2 + beta2Complement * gradient * gradient
-            FusedUpdate.store(second, v, i, lanes)
-            if let vMax {
-                second = pointwiseMax(FusedUpdate.load(vMax, i, lanes), second)
-                FusedUpdate.store(second, vMax, i, lanes)
-            }
-            let denominator = second.squareRoot() / correction2 + eps
-            parameter -= stepSize * (first / denominator)
-            FusedUpdate.store(parameter, p, i, lanes)
+                            rule: .adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                                        weightDecay: weightDecay, decoupled: decoupled, amsgrad: amsgrad,
+                                        biasCorrection1: 1 - pow(beta1, step),
+                                        biasCorrection2Sqrt: (1 - pow(beta2, step)).squareRoot()))
         }
     }
 }

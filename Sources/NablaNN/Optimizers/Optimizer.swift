@@ -1,3 +1,4 @@
+import NablaKernels
 import NablaKernelsCore
 /// An algorithm that updates parameters from their gradients (PyTorch's
 /// `torch.optim.Optimizer`).
@@ -35,41 +36,46 @@ extension Optimizer {
     }
 }
 
-/// The memory of one parameter update: the parameter, its gradient and the optimizer's
-/// state tensors for it, as typed pointers, so that the update is one loop with no
-/// temporary tensors.
+/// One parameter update as one fused kernel call (``OptimizerRule`` on the process's
+/// instruction set, `FusedOptimizer` in NablaKernels): the parameter, its gradient and the
+/// optimizer's state tensors are read and written once, with no temporary tensors.
 enum FusedUpdate {
-    /// Calls `float` or `double` (by the parameter's dtype) with the parameter's elements,
-    /// its gradient's elements, one pointer per state tensor, and the element count.
-    /// Parameters without a gradient are skipped. Runs in a no-grad scope.
-    static func run(_ parameter: Tensor, state: [Tensor], operation: String,
-                    float: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, [UnsafeMutablePointer<Float>], Int) -> Void,
-                    double: (UnsafeMutablePointer<Double>, UnsafePointer<Double>, [UnsafeMutablePointer<Double>], Int) -> Void) {
+    /// Applies `rule` to `parameter` with its gradient and `state` (the rule's state
+    /// tensors, in its order). Parameters without a gradient are skipped. Large
+    /// parameters are split in contiguous slices over the threads, one per 2^17 elements
+    /// read or written (some 15 microseconds); the update is element-wise, so the result
+    /// does not depend on the split.
+    static func run(_ parameter: Tensor, state: [Tensor], operation: String, rule: OptimizerRule) {
         guard let gradient = parameter.grad, parameter.numel > 0 else { return }
         withNoGrad {
             switch parameter.dtype {
-            case .float32: withPointers(parameter, gradient.to(.float32), state, as: Float.self, float)
-            case .float64: withPointers(parameter, gradient.to(.float64), state, as: Double.self, double)
+            case .float32: withPointers(parameter, gradient.to(.float32), state, as: Float.self) { p, g, s, range in
+                FusedOptimizer.update(rule, parameter: p + range.lowerBound, gradient: g + range.lowerBound,
+                                      state: s.map { $0 + range.lowerBound }, count: range.count)
+            }
+            case .float64: withPointers(parameter, gradient.to(.float64), state, as: Double.self) { p, g, s, range in
+                FusedOptimizer.update(rule, parameter: p + range.lowerBound, gradient: g + range.lowerBound,
+                                      state: s.map { $0 + range.lowerBound }, count: range.count)
+            }
             default: nablaPreconditionFailure("\(operation): parameters must be float32 or float64, got a \(parameter.dtype) tensor of shape \(parameter.shape)")
             }
         }
     }
 
-    private static func withPointers<T: TensorElement>(_ parameter: Tensor, _ gradient: Tensor, _ state: [Tensor], as _: T.Type,
-                                                       _ body: (UnsafeMutablePointer<T>, UnsafePointer<T>, [UnsafeMutablePointer<T>], Int) -> Void) {
+    /// Calls `body` with the memory of the parameter, gradient and state tensors and one
+    /// slice of the elements per task.
+    private static func withPointers<T: TensorElement>(
+        _ parameter: Tensor, _ gradient: Tensor, _ state: [Tensor], as _: T.Type,
+        _ body: (UnsafeMutablePointer<T>, UnsafePointer<T>, [UnsafeMutablePointer<T>], Range<Int>) -> Void
+    ) {
         parameter.withUnsafeMutableBufferPointer(as: T.self) { p in
             gradient.withUnsafeBufferPointer(as: T.self) { g in
                 withStatePointers(state[...], collected: []) { (s: [UnsafeMutablePointer<T>]) in
-                    // The update is element-wise: large parameters are split in contiguous
-                    // slices over the threads, one per 2^17 elements read or written (some
-                    // 15 microseconds).
                     let count = p.count
                     let tasks = Parallel.taskCount(work: count * (2 + s.count), grain: 1 << 17)
-                    guard tasks > 1 else { return body(p.baseAddress!, g.baseAddress!, s, count) }
+                    guard tasks > 1 else { return body(p.baseAddress!, g.baseAddress!, s, 0..<count) }
                     Parallel.run(tasks) { task in
-                        let range = Parallel.slice(count, tasks: tasks, task: task)
-                        body(p.baseAddress! + range.lowerBound, g.baseAddress! + range.lowerBound,
-                             s.map { $0 + range.lowerBound }, range.count)
+                        body(p.baseAddress!, g.baseAddress!, s, Parallel.slice(count, tasks: tasks, task: task))
                     }
                 }
             }
@@ -84,52 +90,5 @@ enum FusedUpdate {
         first.withUnsafeMutableBufferPointer(as: T.self) { buffer in
             withStatePointers(rest.dropFirst(), collected: collected + [buffer.baseAddress!], body)
         }
-    }
-}
-
-/// The element types the fused updates run on, with the vector they are computed in:
-/// eight lanes, so that the baseline x86-64 build uses SSE registers in pairs and the
-/// loops never fall back to scalar `sqrtf` calls.
-typealias FusedScalar = BinaryFloatingPoint & SIMDScalar
-
-extension FusedUpdate {
-    /// Eight lanes of `T`.
-    typealias Lanes<T: FusedScalar> = SIMD8<T>
-
-    /// Runs `body(offset, lanes)` over `0..<count` eight elements at a time, the last call
-    /// with the remaining `lanes < 8`.
-    @inline(__always)
-    static func forEachChunk(_ count: Int, _ body: (Int, Int) -> Void) {
-        var offset = 0
-        while offset + 8 <= count {
-            body(offset, 8)
-            offset += 8
-        }
-        if offset < count { body(offset, count - offset) }
-    }
-
-    /// The `lanes` elements at `pointer + offset` (zeros beyond them).
-    @inline(__always)
-    static func load<T: FusedScalar>(_ pointer: UnsafePointer<T>, _ offset: Int, _ lanes: Int) -> Lanes<T> {
-        if lanes == 8 { return UnsafeRawPointer(pointer + offset).loadUnaligned(as: Lanes<T>.self) }
-        var vector = Lanes<T>()
-        for k in 0..<lanes { vector[k] = pointer[offset + k] }
-        return vector
-    }
-
-    /// ``load(_:_:_:)`` from a mutable pointer.
-    @inline(__always)
-    static func load<T: FusedScalar>(_ pointer: UnsafeMutablePointer<T>, _ offset: Int, _ lanes: Int) -> Lanes<T> {
-        load(UnsafePointer(pointer), offset, lanes)
-    }
-
-    /// Writes the first `lanes` elements of `vector` at `pointer + offset`.
-    @inline(__always)
-    static func store<T: FusedScalar>(_ vector: Lanes<T>, _ pointer: UnsafeMutablePointer<T>, _ offset: Int, _ lanes: Int) {
-        if lanes == 8 {
-            UnsafeMutableRawPointer(pointer + offset).storeBytes(of: vector, as: Lanes<T>.self)
-            return
-        }
-        for k in 0..<lanes { pointer[offset + k] = vector[k] }
     }
 }

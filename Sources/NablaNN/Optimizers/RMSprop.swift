@@ -53,41 +53,8 @@ public final class RMSprop: Optimizer {
         for (index, parameter) in parameters.enumerated() where parameter.grad != nil {
             if state[index] == nil { state[index] = (0..<buffers).map { _ in parameter.zerosLike() } }
             FusedUpdate.run(parameter, state: state[index]!, operation: "RMSprop.step",
-                            float: { update($0, $1, $2, $3) },
-                            double: { update($0, $1, $2, $3) })
-        }
-    }
-
-    private func update<T: FusedScalar>(_ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ state: [UnsafeMutablePointer<T>], _ count: Int) {
-        let square = state[0]
-        let buffer = momentum > 0 ? state[1] : nil
-        let average = centered ? state[momentum > 0 ? 2 : 1] : nil
-        let alpha = T(alpha), complement = T(1 - self.alpha), eps = T(epsilon)
-        let decay = T(weightDecay), momentum = T(momentum), lr = T(learningRate)
-        FusedUpdate.forEachChunk(count) { i, lanes in
-            var gradient = FusedUpdate.load(g, i, lanes)
-            var parameter = FusedUpdate.load(p, i, lanes)
-            if decay != 0 { gradient += decay * parameter }
-            let squares = FusedUpdate.load(square, i, lanes) * alpha + complement * gradient * gradient
-            FusedUpdate.store(squares, square, i, lanes)
-            var denominator: FusedUpdate.Lanes<T>
-            if let average {
-                var mean = FusedUpdate.load(average, i, lanes)
-                mean += complement * (gradient - mean)
-                FusedUpdate.store(mean, average, i, lanes)
-                denominator = (squares - mean * mean).squareRoot()
-            } else {
-                denominator = squares.squareRoot()
-            }
-            denominator += eps
-            if let buffer {
-                let b = FusedUpdate.load(buffer, i, lanes) * momentum + gradient / denominator
-                FusedUpdate.store(b, buffer, i, lanes)
-                parameter -= lr * b
-            } else {
-                parameter -= lr * (gradient / denominator)
-            }
-            FusedUpdate.store(parameter, p, i, lanes)
+                            rule: .rmsprop(learningRate: learningRate, alpha: alpha, epsilon: epsilon,
+                                           weightDecay: weightDecay, momentum: momentum, centered: centered))
         }
     }
 }

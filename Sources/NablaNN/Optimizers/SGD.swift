@@ -56,37 +56,9 @@ public final class SGD: Optimizer {
                 }
                 state = [momentumBuffers[index]!]
             }
-            let constants = Constants(learningRate: learningRate, weightDecay: weightDecay, momentum: momentum,
-                                      dampening: dampening, nesterov: nesterov, isFirstStep: isFirstStep)
             FusedUpdate.run(parameter, state: state, operation: "SGD.step",
-                            float: { SGD.update($0, $1, $2.first, $3, constants) },
-                            double: { SGD.update($0, $1, $2.first, $3, constants) })
-        }
-    }
-
-    /// The hyperparameters of one update, copied out of the optimizer so that the loop
-    /// reads locals, not class properties (which would be checked for exclusive access
-    /// on every element and keep the loop from being vectorised).
-    private struct Constants {
-        var learningRate, weightDecay, momentum, dampening: Double
-        var nesterov, isFirstStep: Bool
-    }
-
-    private static func update<T: FusedScalar>(_ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ buffer: UnsafeMutablePointer<T>?,
-                                               _ count: Int, _ constants: Constants) {
-        let lr = T(constants.learningRate), decay = T(constants.weightDecay)
-        let momentum = T(constants.momentum), keep = T(1 - constants.dampening)
-        let first = constants.isFirstStep, nesterov = constants.nesterov
-        FusedUpdate.forEachChunk(count) { i, lanes in
-            var d = FusedUpdate.load(g, i, lanes)
-            if decay != 0 { d += decay * FusedUpdate.load(p, i, lanes) }
-            var step = d
-            if let buffer {
-                let b = first ? d : momentum * FusedUpdate.load(buffer, i, lanes) + keep * d
-                FusedUpdate.store(b, buffer, i, lanes)
-                step = nesterov ? d + momentum * b : b
-            }
-            FusedUpdate.store(FusedUpdate.load(p, i, lanes) - lr * step, p, i, lanes)
+                            rule: .sgd(learningRate: learningRate, weightDecay: weightDecay, momentum: momentum,
+                                       dampening: dampening, nesterov: nesterov, isFirstStep: isFirstStep))
         }
     }
 }
