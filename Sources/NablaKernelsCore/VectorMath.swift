@@ -300,7 +300,9 @@ extension FloatVector {
         let tiny = V.lanesLess(x, small)
         let huge = V.lanesLessOrEqual(large, x)
         let one = V(repeating: 1)
-        let scaled = x * one.blended(with: large, where: tiny).blended(with: small, where: huge)
+        // Negative lanes (answered below) start from 0: their bits would make a subnormal
+        // estimate, and subnormal arithmetic is a hundred times slower.
+        let scaled = lanesMax(x, V()) * one.blended(with: large, where: tiny).blended(with: small, where: huge)
         let half = scaled * 0.5
         var r = V.rsqrtSeed(scaled)
         let threeHalves = V(repeating: 1.5)
