@@ -44,21 +44,29 @@
         state: [UnsafeMutablePointer<V.Scalar>], count: Int, vector: V.Type
     ) {
         nablaPrecondition(state.count == rule.stateCount, "optimizer update: \(state.count) state tensors for a rule that needs \(rule.stateCount)")
+        // The rule's pointers in one list: parameter, gradient, then its state in order.
+        let pointers = [p, UnsafeMutablePointer(mutating: g)] + state
         switch rule {
         case let .sgd(learningRate, weightDecay, momentum, dampening, nesterov, isFirstStep):
-            sgd(p, g, momentum != 0 ? state[0] : nil, count, V.self,
-                lr: V.Scalar(learningRate), decay: V.Scalar(weightDecay), momentum: V.Scalar(momentum),
-                keep: V.Scalar(1 - dampening), nesterov: nesterov, first: isFirstStep)
+            forEachVector(count, pointers, V.self) { a, vectors in
+                sgdLoop(a[0], a[1], momentum != 0 ? a[2] : nil, vectors, V.self,
+                        lr: V.Scalar(learningRate), decay: V.Scalar(weightDecay), momentum: V.Scalar(momentum),
+                        keep: V.Scalar(1 - dampening), nesterov: nesterov, first: isFirstStep)
+            }
         case let .adam(learningRate, beta1, beta2, epsilon, weightDecay, decoupled, amsgrad, correction1, correction2Sqrt):
-            adam(p, g, state[0], state[1], amsgrad ? state[2] : nil, count, V.self,
-                 beta1Complement: V.Scalar(1 - beta1), beta2: V.Scalar(beta2), beta2Complement: V.Scalar(1 - beta2),
-                 decay: V.Scalar(weightDecay), shrink: V.Scalar(1 - learningRate * weightDecay), decoupled: decoupled,
-                 stepSize: V.Scalar(learningRate / correction1), correction2: V.Scalar(correction2Sqrt),
-                 eps: V.Scalar(epsilon))
+            forEachVector(count, pointers, V.self) { a, vectors in
+                adamLoop(a[0], a[1], a[2], a[3], amsgrad ? a[4] : nil, vectors, V.self,
+                         beta1Complement: V.Scalar(1 - beta1), beta2: V.Scalar(beta2), beta2Complement: V.Scalar(1 - beta2),
+                         decay: V.Scalar(weightDecay), shrink: V.Scalar(1 - learningRate * weightDecay), decoupled: decoupled,
+                         stepSize: V.Scalar(learningRate / correction1), correction2: V.Scalar(correction2Sqrt),
+                         eps: V.Scalar(epsilon))
+            }
         case let .rmsprop(learningRate, alpha, epsilon, weightDecay, momentum, centered):
-            rmsprop(p, g, state[0], momentum > 0 ? state[1] : nil, centered ? state[momentum > 0 ? 2 : 1] : nil, count, V.self,
-                    alpha: V.Scalar(alpha), complement: V.Scalar(1 - alpha), eps: V.Scalar(epsilon),
-                    decay: V.Scalar(weightDecay), momentum: V.Scalar(momentum), lr: V.Scalar(learningRate))
+            forEachVector(count, pointers, V.self) { a, vectors in
+                rmspropLoop(a[0], a[1], a[2], momentum > 0 ? a[3] : nil, centered ? a[momentum > 0 ? 4 : 3] : nil, vectors, V.self,
+                            alpha: V.Scalar(alpha), complement: V.Scalar(1 - alpha), eps: V.Scalar(epsilon),
+                            decay: V.Scalar(weightDecay), momentum: V.Scalar(momentum), lr: V.Scalar(learningRate))
+            }
         }
     }
 
@@ -105,18 +113,6 @@
         ISAMemory<ISA>.store(v, to: UnsafeMutableRawPointer(p))
     }
 
-    @inlinable
-    static func sgd<V: FloatVector>(
-        _ p: UnsafeMutablePointer<V.Scalar>, _ g: UnsafePointer<V.Scalar>, _ buffer: UnsafeMutablePointer<V.Scalar>?,
-        _ count: Int, _: V.Type,
-        lr: V.Scalar, decay: V.Scalar, momentum: V.Scalar, keep: V.Scalar, nesterov: Bool, first: Bool
-    ) {
-        forEachVector(count, [p, UnsafeMutablePointer(mutating: g)] + (buffer.map { [$0] } ?? []), V.self) { a, vectors in
-            sgdLoop(a[0], a[1], buffer == nil ? nil : a[2], vectors, V.self, lr: lr, decay: decay, momentum: momentum,
-                    keep: keep, nesterov: nesterov, first: first)
-        }
-    }
-
     @inlinable @inline(never)
     static func sgdLoop<V: FloatVector>(
         _ p: UnsafeMutablePointer<V.Scalar>, _ g: UnsafeMutablePointer<V.Scalar>, _ buffer: UnsafeMutablePointer<V.Scalar>?,
@@ -135,21 +131,6 @@
                 step = nesterov ? d + momentum * b : b
             }
             store(load(p + i, V.self) - lr * step, p + i)
-        }
-    }
-
-    @inlinable
-    static func adam<V: FloatVector>(
-        _ p: UnsafeMutablePointer<V.Scalar>, _ g: UnsafePointer<V.Scalar>,
-        _ m: UnsafeMutablePointer<V.Scalar>, _ v: UnsafeMutablePointer<V.Scalar>, _ vMax: UnsafeMutablePointer<V.Scalar>?,
-        _ count: Int, _: V.Type,
-        beta1Complement: V.Scalar, beta2: V.Scalar, beta2Complement: V.Scalar, decay: V.Scalar, shrink: V.Scalar,
-        decoupled: Bool, stepSize: V.Scalar, correction2: V.Scalar, eps: V.Scalar
-    ) {
-        forEachVector(count, [p, UnsafeMutablePointer(mutating: g), m, v] + (vMax.map { [$0] } ?? []), V.self) { a, vectors in
-            adamLoop(a[0], a[1], a[2], a[3], vMax == nil ? nil : a[4], vectors, V.self,
-                     beta1Complement: beta1Complement, beta2: beta2, beta2Complement: beta2Complement, decay: decay,
-                     shrink: shrink, decoupled: decoupled, stepSize: stepSize, correction2: correction2, eps: eps)
         }
     }
 
@@ -184,21 +165,6 @@
             let denominator = VectorMath.squareRoot(second, ISA.self) / correction2 + eps
             parameter -= stepSize * (first / denominator)
             store(parameter, p + i)
-        }
-    }
-
-    @inlinable
-    static func rmsprop<V: FloatVector>(
-        _ p: UnsafeMutablePointer<V.Scalar>, _ g: UnsafePointer<V.Scalar>,
-        _ square: UnsafeMutablePointer<V.Scalar>, _ buffer: UnsafeMutablePointer<V.Scalar>?,
-        _ average: UnsafeMutablePointer<V.Scalar>?, _ count: Int, _: V.Type,
-        alpha: V.Scalar, complement: V.Scalar, eps: V.Scalar, decay: V.Scalar, momentum: V.Scalar, lr: V.Scalar
-    ) {
-        // Optional state goes last: the buffer (if any), then the average (if any).
-        let pointers = [p, UnsafeMutablePointer(mutating: g), square] + (buffer.map { [$0] } ?? []) + (average.map { [$0] } ?? [])
-        forEachVector(count, pointers, V.self) { a, vectors in
-            rmspropLoop(a[0], a[1], a[2], buffer == nil ? nil : a[3], average == nil ? nil : a[buffer == nil ? 3 : 4],
-                        vectors, V.self, alpha: alpha, complement: complement, eps: eps, decay: decay, momentum: momentum, lr: lr)
         }
     }
 

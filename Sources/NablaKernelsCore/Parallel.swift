@@ -72,9 +72,7 @@ public enum Parallel {
         withoutActuallyEscaping(body) { body in
             let box = UncheckedBody(body: body)
             DispatchQueue.concurrentPerform(iterations: tasks) { task in
-                insideParallelRegion = true
-                defer { insideParallelRegion = false }
-                box.body(task)
+                withinParallelRegion { box.body(task) }
             }
         }
     }
