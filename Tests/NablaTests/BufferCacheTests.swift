@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Nabla
 
@@ -68,6 +69,46 @@ import Testing
             let zeros = Tensor.zeros([count])
             #expect(zeros.max().item() == 0 && zeros.min().item() == 0, "zeros() clears a reused buffer")
         }
+    }
+
+    /// Buffers of 4 MiB and more start on a 2 MiB boundary and, on Linux, their mapping
+    /// carries the kernel's huge-page advice flag (`hg` in `/proc/self/smaps`); smaller
+    /// ones keep the alignment asked for and get no advice.
+    @Test func largeBuffersAreAlignedAndAdvisedForHugePages() throws {
+        let pool = BufferPool(capacity: 1 << 30)
+        let large = pool.allocate(byteCount: Self.largeByteCount, alignment: 64)
+        defer { pool.deallocate(large, byteCount: Self.largeByteCount) }
+        #expect(Int(bitPattern: large) % BufferCache.hugePageSize == 0)
+        let belowThreshold = BufferCache.hugePageThreshold - (64 << 10)
+        let small = pool.allocate(byteCount: belowThreshold, alignment: 64)
+        defer { pool.deallocate(small, byteCount: belowThreshold) }
+        #expect(Int(bitPattern: small) % 64 == 0)
+        #if os(Linux)
+        // A kernel built without transparent huge pages refuses the advice.
+        guard FileManager.default.fileExists(atPath: "/sys/kernel/mm/transparent_hugepage/enabled") else { return }
+        // Read to the end: /proc files report a size of 0.
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/self/smaps"))
+        defer { try? handle.close() }
+        let smaps = String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
+        #expect(Self.mappingFlags(containing: large + BufferCache.hugePageSize, in: smaps)?.contains("hg") == true,
+                "the large buffer's mapping is advised for huge pages")
+        #endif
+    }
+
+    /// The `VmFlags` of the `/proc/self/smaps` mapping that contains `address`.
+    static func mappingFlags(containing address: UnsafeMutableRawPointer, in smaps: String) -> [Substring]? {
+        let target = UInt(bitPattern: Int(bitPattern: address))
+        var inside = false
+        for line in smaps.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if let range = fields.first, range.contains("-"), !range.hasSuffix(":") {
+                let bounds = range.split(separator: "-").compactMap { UInt($0, radix: 16) }
+                inside = bounds.count == 2 && bounds[0] <= target && target < bounds[1]
+            } else if inside, fields.first == "VmFlags:" {
+                return Array(fields.dropFirst())
+            }
+        }
+        return nil
     }
 
     @Test func sizesRoundUpTo64KiB() {
