@@ -21,6 +21,10 @@ enum AVX2Target: KernelTarget {
 /// non-inlinable so that the engines are specialised here, under its `-target-cpu`.
 @inline(never)
 package func avx2Kernels() -> KernelTables {
-    AVX2Target.kernelTables()
+    var tables = AVX2Target.kernelTables()
+    #if arch(x86_64) && !canImport(Darwin)
+    tables.float.convertToHalfWithF16C(AVX2Target.self)
+    #endif
+    return tables
 }
 #endif

@@ -21,6 +21,10 @@ enum AVX512Target: KernelTarget {
 /// non-inlinable so that the engines are specialised here, under its `-target-cpu`.
 @inline(never)
 package func avx512Kernels() -> KernelTables {
-    AVX512Target.kernelTables()
+    var tables = AVX512Target.kernelTables()
+    #if arch(x86_64) && !canImport(Darwin)
+    tables.float.convertToHalfWithF16C(AVX512Target.self)
+    #endif
+    return tables
 }
 #endif
