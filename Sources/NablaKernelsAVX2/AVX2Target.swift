@@ -22,9 +22,7 @@ enum AVX2Target: KernelTarget {
 @inline(never)
 package func avx2Kernels() -> KernelTables {
     var tables = AVX2Target.kernelTables()
-    #if arch(x86_64) && !canImport(Darwin)
     tables.float.convertToHalfWithF16C(AVX2Target.self)
-    #endif
     return tables
 }
 #endif

@@ -22,9 +22,7 @@ enum AVX512Target: KernelTarget {
 @inline(never)
 package func avx512Kernels() -> KernelTables {
     var tables = AVX512Target.kernelTables()
-    #if arch(x86_64) && !canImport(Darwin)
     tables.float.convertToHalfWithF16C(AVX512Target.self)
-    #endif
     return tables
 }
 #endif

@@ -143,15 +143,18 @@
         }
     }
 }
+#endif
 
 extension KernelTable where Scalar == Float {
-    /// Switches `floatToHalf` to ``F16CHalfConversion``; for the AVX2 and AVX-512 targets'
-    /// entry points only (their CPUs have F16C, see ``KernelISA``).
+    /// Switches `floatToHalf` to ``F16CHalfConversion`` where Swift has `Float16` (x86-64
+    /// outside Apple platforms); elsewhere the table keeps the emulation. For the AVX2 and
+    /// AVX-512 targets' entry points only: their CPUs have F16C (see ``KernelISA``).
     @inlinable
     package mutating func convertToHalfWithF16C<ISA>(_: ISA.Type) {
+        #if arch(x86_64) && !canImport(Darwin)
         floatToHalf = { source, destination, count in
             F16CHalfConversion<ISA>.floatToHalf(source, destination, count: count)
         }
+        #endif
     }
 }
-#endif
