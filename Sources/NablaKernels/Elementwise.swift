@@ -35,6 +35,32 @@ public enum Elementwise {
             op, shape, output, outputStrides, lhs, lhsStrides, rhs, rhsStrides)
     }
 
+    /// `output = op(lhs, rhs)` as bools, for `Float` operands (see ``FloatComparison``).
+    /// `isa` defaults to ``KernelISA/current``; another must be in ``KernelISA/available``.
+    public static func compare(
+        _ op: FloatComparison, shape: [Int],
+        output: UnsafeMutablePointer<Bool>, outputStrides: [Int],
+        lhs: UnsafePointer<Float>, lhsStrides: [Int],
+        rhs: UnsafePointer<Float>, rhsStrides: [Int],
+        isa: KernelISA = .current
+    ) {
+        Float.kernels(on: isa, for: "Elementwise.compare").compare(
+            op, shape, output, outputStrides, lhs, lhsStrides, rhs, rhsStrides)
+    }
+
+    /// `output = op(lhs, rhs)` as bools, for `Double` operands (see ``FloatComparison``).
+    /// `isa` defaults to ``KernelISA/current``; another must be in ``KernelISA/available``.
+    public static func compare(
+        _ op: FloatComparison, shape: [Int],
+        output: UnsafeMutablePointer<Bool>, outputStrides: [Int],
+        lhs: UnsafePointer<Double>, lhsStrides: [Int],
+        rhs: UnsafePointer<Double>, rhsStrides: [Int],
+        isa: KernelISA = .current
+    ) {
+        Double.kernels(on: isa, for: "Elementwise.compare").compare(
+            op, shape, output, outputStrides, lhs, lhsStrides, rhs, rhsStrides)
+    }
+
     /// `output = op(input)` in `Double` (SIMD kernels; see ``UnaryFloatOperation``).
     /// `isa` defaults to ``KernelISA/current``; another must be in ``KernelISA/available``.
     public static func unary(

@@ -24,6 +24,12 @@
         _ lhs: UnsafePointer<Scalar>, _ lhsStrides: [Int],
         _ rhs: UnsafePointer<Scalar>, _ rhsStrides: [Int]
     ) -> Void
+    @usableFromInline package typealias Compare = (
+        FloatComparison, _ shape: [Int],
+        _ output: UnsafeMutablePointer<Bool>, _ outputStrides: [Int],
+        _ lhs: UnsafePointer<Scalar>, _ lhsStrides: [Int],
+        _ rhs: UnsafePointer<Scalar>, _ rhsStrides: [Int]
+    ) -> Void
     @usableFromInline package typealias Sum = (ReductionPlan, _ output: UnsafeMutablePointer<Scalar>, _ input: UnsafePointer<Scalar>) -> Void
     @usableFromInline package typealias Extreme = (
         ReductionPlan, _ largest: Bool,
@@ -60,6 +66,7 @@
     @usableFromInline package var fmaPeak: (_ iterations: Int) -> (checksum: Scalar, flops: Int)
     @usableFromInline package var unary: Unary
     @usableFromInline package var binary: Binary
+    @usableFromInline package var compare: Compare
     @usableFromInline package var sum: Sum
     @usableFromInline package var extreme: Extreme
     @usableFromInline package var rowwise: Rowwise
@@ -80,7 +87,7 @@
     package init(
         gemm: @escaping GEMM, implicitGEMM: @escaping ImplicitGEMM,
         fmaPeak: @escaping (_ iterations: Int) -> (checksum: Scalar, flops: Int),
-        unary: @escaping Unary, binary: @escaping Binary,
+        unary: @escaping Unary, binary: @escaping Binary, compare: @escaping Compare,
         sum: @escaping Sum, extreme: @escaping Extreme, rowwise: @escaping Rowwise,
         depthwiseForward: @escaping DepthwiseForward, depthwiseWeightGradient: @escaping DepthwiseWeightGradient,
         optimizerUpdate: @escaping OptimizerUpdate,
@@ -93,6 +100,7 @@
         self.fmaPeak = fmaPeak
         self.unary = unary
         self.binary = binary
+        self.compare = compare
         self.sum = sum
         self.extreme = extreme
         self.rowwise = rowwise
@@ -176,6 +184,11 @@ extension KernelTarget {
                     op, shape: shape, output: output, outputStrides: outputStrides,
                     lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides,
                     vector: V.self)
+            },
+            compare: { op, shape, output, outputStrides, lhs, lhsStrides, rhs, rhsStrides in
+                ElementwiseEngine<Self>.compare(
+                    op, shape: shape, output: output, outputStrides: outputStrides,
+                    lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides)
             },
             sum: { plan, output, input in
                 ReduceEngine<Self>.sum(plan, output: output, input: input, vector: V.self)

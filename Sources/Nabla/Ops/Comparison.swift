@@ -1,17 +1,38 @@
+import NablaKernels
 import NablaKernelsCore
 // Comparisons (bool results), selection and the piecewise functions built on them.
 
 /// A comparison of two numbers of any numeric element type.
 protocol ComparisonOperation {
     static func apply<T: NumericElement>(_ a: T, _ b: T) -> Bool
+    /// The same comparison on the kernel layer, which float32 and float64 operands take.
+    static var floatKernel: FloatComparison { get }
 }
 
-enum EqualOperation: ComparisonOperation { @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> Bool { a == b } }
-enum NotEqualOperation: ComparisonOperation { @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> Bool { a != b } }
-enum LessOperation: ComparisonOperation { @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> Bool { a < b } }
-enum LessEqualOperation: ComparisonOperation { @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> Bool { a <= b } }
-enum GreaterOperation: ComparisonOperation { @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> Bool { a > b } }
-enum GreaterEqualOperation: ComparisonOperation { @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> Bool { a >= b } }
+enum EqualOperation: ComparisonOperation {
+    @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> Bool { a == b }
+    static var floatKernel: FloatComparison { .equal }
+}
+enum NotEqualOperation: ComparisonOperation {
+    @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> Bool { a != b }
+    static var floatKernel: FloatComparison { .notEqual }
+}
+enum LessOperation: ComparisonOperation {
+    @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> Bool { a < b }
+    static var floatKernel: FloatComparison { .less }
+}
+enum LessEqualOperation: ComparisonOperation {
+    @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> Bool { a <= b }
+    static var floatKernel: FloatComparison { .lessOrEqual }
+}
+enum GreaterOperation: ComparisonOperation {
+    @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> Bool { a > b }
+    static var floatKernel: FloatComparison { .greater }
+}
+enum GreaterEqualOperation: ComparisonOperation {
+    @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> Bool { a >= b }
+    static var floatKernel: FloatComparison { .greaterOrEqual }
+}
 
 /// The gradient of relu in one pass: the incoming gradient where the output is positive.
 enum ReluBackwardOperation: BinaryNumericOperation {
@@ -41,7 +62,23 @@ extension Tensor {
         // The output follows a dense input's memory order (a transpose stays transposed),
         // as PyTorch's TensorIterator does, so the loop reads and writes in order.
         let out = elementwiseOutput(shape: shape, dtype: .bool, like: ca, cb, operation: operation)
-        withNumericType(compute, operation: operation, ComparisonRun<Op>(a: ca, b: cb, out: out))
+        if compute == .float32 || compute == .float64 {
+            // The kernel layer's loop, vectorised at the CPU's width (this module's own
+            // loop is compiled for the baseline instruction set).
+            let la = ca.broadcastLayout(to: shape), lb = cb.broadcastLayout(to: shape)
+            let output = out.pointer(as: Bool.self)
+            if compute == .float32 {
+                Elementwise.compare(Op.floatKernel, shape: shape, output: output, outputStrides: out.strides,
+                                    lhs: la.pointer(as: Float.self), lhsStrides: la.strides,
+                                    rhs: lb.pointer(as: Float.self), rhsStrides: lb.strides)
+            } else {
+                Elementwise.compare(Op.floatKernel, shape: shape, output: output, outputStrides: out.strides,
+                                    lhs: la.pointer(as: Double.self), lhsStrides: la.strides,
+                                    rhs: lb.pointer(as: Double.self), rhsStrides: lb.strides)
+            }
+        } else {
+            withNumericType(compute, operation: operation, ComparisonRun<Op>(a: ca, b: cb, out: out))
+        }
         return out
     }
 
