@@ -188,7 +188,7 @@ extension KernelTarget {
             compare: { op, shape, output, outputStrides, lhs, lhsStrides, rhs, rhsStrides in
                 ElementwiseEngine<Self>.compare(
                     op, shape: shape, output: output, outputStrides: outputStrides,
-                    lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides)
+                    lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides, vector: V.self)
             },
             sum: { plan, output, input in
                 ReduceEngine<Self>.sum(plan, output: output, input: input, vector: V.self)
