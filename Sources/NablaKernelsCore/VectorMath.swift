@@ -181,7 +181,7 @@ extension FloatVector {
 /// |---|---|---|
 /// | `exp` | 1.02 ulp | 1 ulp |
 /// | `log` | 1 ulp | 1 ulp |
-/// | `tanh` | 2 ulp | 2 ulp |
+/// | `tanh` | 2.5 ulp | 2 ulp |
 /// | `sigmoid` | 2.5 ulp | 2 ulp |
 /// | `erf` | 4 ulp | C library (scalar lanes) |
 /// | `gelu` | 8.5 ulp | 20 ulp (C library `erfc`, scalar lanes) |

@@ -85,7 +85,7 @@ let accuracyCases: [AccuracyCase] = [
     AccuracyCase(op: .rsqrt, floatBound: 1.5, doubleBound: 1.5, dense: 0...1e6, reference: extended { 1 / $0.squareRoot() }),
     AccuracyCase(op: .exp, floatBound: 1.02, doubleBound: 1, dense: -750...720, reference: extended { expl($0) }),
     AccuracyCase(op: .log, floatBound: 1, doubleBound: 1, dense: 0...10, reference: extended { logl($0) }),
-    AccuracyCase(op: .tanh, floatBound: 2, doubleBound: 2, dense: -25...25, reference: extended { tanhl($0) }),
+    AccuracyCase(op: .tanh, floatBound: 2.5, doubleBound: 2, dense: -25...25, reference: extended { tanhl($0) }),
     AccuracyCase(op: .sigmoid, floatBound: 2.5, doubleBound: 2, dense: -750...50, reference: extended { 1 / (1 + expl(-$0)) }),
     AccuracyCase(op: .erf, floatBound: 4, doubleBound: 1, dense: -7...7, reference: extended { erfl($0) }),
     AccuracyCase(op: .gelu, floatBound: 8.5, doubleBound: 20, dense: -40...10, reference: extended {
