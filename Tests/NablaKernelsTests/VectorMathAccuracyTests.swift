@@ -21,18 +21,10 @@ func ulpError<T: BinaryFloatingPoint>(_ y: T, reference: Double) -> Double {
     return Swift.abs(Double(y) - reference) / spacing
 }
 
-/// SplitMix64: a fixed stream, so that an accuracy sweep checks the same inputs on every
-/// run (a bound checked on fresh random inputs each run would fail now and then).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The GEMM tests' SplitMix64 as a generator: a fixed stream, so that an accuracy sweep
+/// checks the same inputs on every run (a bound checked on fresh random inputs each run
+/// would fail now and then).
+extension SplitMix: RandomNumberGenerator {}
 
 /// Inputs spread over the whole range: every binade sampled with both signs (from a fixed
 /// stream), a dense grid over `dense`, and the special values.
@@ -40,7 +32,7 @@ func sweepInputs<T: BinaryFloatingPoint>(_: T.Type, dense: ClosedRange<Double>) 
     var xs: [T] = [0, -0, .infinity, -.infinity, .nan, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
                    .leastNormalMagnitude, -.leastNormalMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
                    1, -1, .ulpOfOne, -.ulpOfOne]
-    var g = SplitMix64(state: 0x6E61_626C_61)
+    var g = SplitMix(state: 0x6E61_626C_61)
     for e in stride(from: -Double(T.significandBitCount + 1022), through: 1023, by: 0.25) where Swift.abs(e) < Double(T.greatestFiniteMagnitude.exponent) + 1 + Double(T.significandBitCount) {
         for _ in 0..<4 {
             let v = T(Glibc.exp2(e) * Double.random(in: 1..<2, using: &g))
