@@ -140,27 +140,32 @@ let accuracyCases: [AccuracyCase] = [
     @Test(.enabled(if: exhaustiveAccuracy != nil), arguments: accuracyCases)
     func everyFloatWithinStatedUlp(_ c: AccuracyCase) {
         guard exhaustiveAccuracy?.contains("\(c.op)") == true else { return }
+        for isa in testedISAs {
+            let (worst, worstX) = Self.worstFloatError(c, isa: isa)
+            #expect(worst <= c.floatBound, "\(c.op) Float on \(isa): \(worst) ulp at x = \(worstX)")
+            print("exhaustive accuracy \(c.op) Float \(isa): max \(worst) ulp at x = \(worstX)")
+        }
+    }
+
+    /// The largest error of `c` on `isa` over every `Float` of magnitude 2^-8 to 64 (both
+    /// signs) inside `c`'s checked and dense ranges, and where it occurs.
+    static func worstFloatError(_ c: AccuracyCase, isa: KernelISA) -> (ulp: Double, x: Float) {
+        let first = Float(0x1p-8).bitPattern, last = Float(64).bitPattern
         let chunk = 1 << 20
         var xs = [Float](repeating: 0, count: chunk), ys = xs
-        for isa in testedISAs {
         var worst = 0.0, worstX: Float = 0
         for sign: Float in [-1, 1] {
-            var pattern = Float(0x1p-8).bitPattern
-            let last = Float(64).bitPattern
-            while pattern <= last {
-                let n = min(chunk, Int(last - pattern) + 1)
-                for i in 0..<n { xs[i] = sign * Float(bitPattern: pattern + UInt32(i)) }
+            for start in stride(from: first, through: last, by: chunk) {
+                let n = min(chunk, Int(last - start) + 1)
+                for i in 0..<n { xs[i] = sign * Float(bitPattern: start + UInt32(i)) }
                 Elementwise.unary(c.op, shape: [n], output: &ys, outputStrides: [1], input: xs, inputStrides: [1], isa: isa)
                 for i in 0..<n where c.checked.contains(Double(xs[i])) && c.dense.contains(Double(xs[i])) {
                     let e = ulpError(ys[i], reference: c.reference(Double(xs[i])))
                     if !(e <= worst) { worst = e; worstX = xs[i] }
                 }
-                pattern += UInt32(n)
             }
         }
-        #expect(worst <= c.floatBound, "\(c.op) Float on \(isa): \(worst) ulp at x = \(worstX)")
-        print("exhaustive accuracy \(c.op) Float \(isa): max \(worst) ulp at x = \(worstX)")
-        }
+        return (worst, worstX)
     }
 
     @Test(arguments: accuracyCases)
