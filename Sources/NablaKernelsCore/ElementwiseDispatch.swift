@@ -39,20 +39,26 @@ extension ElementwiseEngine {
         }
     }
 
-    /// Runs a ``BinaryFloatOperation``.
+    /// Runs a ``BinaryFloatOperation``: the memory-bound operations (cost 1: two loads, an
+    /// add or a multiply and a store per element) on `streamVector`, the others on `vector`
+    /// (see ``GEMMKernelConfig/StreamVector``).
     @inlinable
-    package static func binary<V: FloatVector>(
+    package static func binary<V: FloatVector, S: FloatVector>(
         _ op: BinaryFloatOperation, shape: [Int],
         output: UnsafeMutablePointer<V.Scalar>, outputStrides: [Int],
         lhs: UnsafePointer<V.Scalar>, lhsStrides: [Int],
         rhs: UnsafePointer<V.Scalar>, rhsStrides: [Int],
-        vector: V.Type
-    ) {
+        vector: V.Type, streamVector: S.Type
+    ) where S.Scalar == V.Scalar {
         typealias T = V.Scalar
         @inline(__always) func run<Op: VectorBinaryOperation>(_ kernel: Op) where Op.Element == T {
-            binary(kernel, shape: shape, output: output, outputStrides: outputStrides,
-                   lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides,
-                   vector: V.self)
+            if Op.cost == 1 {
+                binary(kernel, shape: shape, output: output, outputStrides: outputStrides,
+                       lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides, vector: S.self)
+            } else {
+                binary(kernel, shape: shape, output: output, outputStrides: outputStrides,
+                       lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides, vector: V.self)
+            }
         }
         switch op {
         case .add: run(FloatOps.Add<T>())

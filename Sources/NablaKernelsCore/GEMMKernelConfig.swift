@@ -20,6 +20,10 @@
     associatedtype Scalar: BinaryFloatingPoint & SIMDScalar where Scalar.SIMD4Storage: BitwiseCopyable
     /// One register's worth of elements.
     associatedtype Vector: SIMD where Vector.Scalar == Scalar
+    /// The vector of the loops that stream two inputs from memory with little work per
+    /// element (the binary operations of cost 1, such as `a + b`, and contiguous sums):
+    /// ``Vector`` unless the target measured a narrower one faster there.
+    associatedtype StreamVector: SIMD = Vector where StreamVector.Scalar == Scalar
 
     /// Rows of the micro-tile (1...12): the number of accumulator pairs the register file
     /// holds next to two B vectors and one broadcast A element.

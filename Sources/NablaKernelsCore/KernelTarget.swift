@@ -143,8 +143,10 @@
 /// other object defines them. `.ci/check-isa-symbols` checks the result on the built
 /// objects.
 @usableFromInline package protocol KernelTarget: MultiplyAddStrategy {
-    associatedtype FloatConfig: GEMMKernelConfig where FloatConfig.Scalar == Float, FloatConfig.Vector: FloatVector
-    associatedtype DoubleConfig: GEMMKernelConfig where DoubleConfig.Scalar == Double, DoubleConfig.Vector: FloatVector
+    associatedtype FloatConfig: GEMMKernelConfig
+    where FloatConfig.Scalar == Float, FloatConfig.Vector: FloatVector, FloatConfig.StreamVector: FloatVector
+    associatedtype DoubleConfig: GEMMKernelConfig
+    where DoubleConfig.Scalar == Double, DoubleConfig.Vector: FloatVector, DoubleConfig.StreamVector: FloatVector
 }
 
 extension KernelTarget {
@@ -159,8 +161,9 @@ extension KernelTarget {
     /// type every engine runs on.
     @inlinable
     static func table<Config: GEMMKernelConfig>(_: Config.Type) -> KernelTable<Config.Scalar>
-    where Config.Vector: FloatVector {
+    where Config.Vector: FloatVector, Config.StreamVector: FloatVector {
         typealias V = Config.Vector
+        typealias S = Config.StreamVector
         return KernelTable(
             gemm: { m, n, k, alpha, a, rsA, csA, b, rsB, csB, beta, c, rsC, csC in
                 GEMM<Config>.gemm(
@@ -183,7 +186,7 @@ extension KernelTarget {
                 ElementwiseEngine<Self>.binary(
                     op, shape: shape, output: output, outputStrides: outputStrides,
                     lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides,
-                    vector: V.self)
+                    vector: V.self, streamVector: S.self)
             },
             compare: { op, shape, output, outputStrides, lhs, lhsStrides, rhs, rhsStrides in
                 ElementwiseEngine<Self>.compare(
@@ -191,7 +194,7 @@ extension KernelTarget {
                     lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides, vector: V.self)
             },
             sum: { plan, output, input in
-                ReduceEngine<Self>.sum(plan, output: output, input: input, vector: V.self)
+                ReduceEngine<Self>.sum(plan, output: output, input: input, vector: S.self)
             },
             extreme: { plan, largest, values, indices, input in
                 ReduceEngine<Self>.extreme(plan, largest: largest, values: values, indices: indices, input: input, vector: V.self)
