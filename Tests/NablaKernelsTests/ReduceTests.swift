@@ -332,6 +332,13 @@ func callRowwise(_ op: RowwiseOperation, shape: [Int], dim: Int, input: StridedO
                 #expect(max1.values == max2.values && max1.indices == max2.indices && max1.valueOnly == max2.valueOnly,
                         "max \(isa) \(shape) dims \(dims)")
                 #expect(soft1.map(\.bitPattern) == soft2.map(\.bitPattern), "softmax \(isa) \(shape) dim \(dims[0])")
+                // Three and four threads cut the summation tree at other depths (and split
+                // its subtrees unevenly across three): the same additions all the same.
+                for threads in [3, 4] {
+                    Parallel.threadCount = threads
+                    #expect(callSum(c, x, isa: isa).map(\.bitPattern) == sum1.map(\.bitPattern),
+                            "sum \(isa) \(shape) dims \(dims) on \(threads) threads")
+                }
             }
         }
     }
