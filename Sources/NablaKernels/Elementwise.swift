@@ -61,6 +61,33 @@ public enum Elementwise {
             op, shape, output, outputStrides, lhs, lhsStrides, rhs, rhsStrides)
     }
 
+    /// `output = condition ? lhs : rhs` for `Float` operands (PyTorch's `where`), with
+    /// strides in elements (0 broadcasts) like the other kernels.
+    /// `isa` defaults to ``KernelISA/current``; another must be in ``KernelISA/available``.
+    public static func select(
+        shape: [Int], output: UnsafeMutablePointer<Float>, outputStrides: [Int],
+        condition: UnsafePointer<Bool>, conditionStrides: [Int],
+        lhs: UnsafePointer<Float>, lhsStrides: [Int],
+        rhs: UnsafePointer<Float>, rhsStrides: [Int],
+        isa: KernelISA = .current
+    ) {
+        Float.kernels(on: isa, for: "Elementwise.select").select(
+            shape, output, outputStrides, condition, conditionStrides, lhs, lhsStrides, rhs, rhsStrides)
+    }
+
+    /// `output = condition ? lhs : rhs` for `Double` operands (PyTorch's `where`).
+    /// `isa` defaults to ``KernelISA/current``; another must be in ``KernelISA/available``.
+    public static func select(
+        shape: [Int], output: UnsafeMutablePointer<Double>, outputStrides: [Int],
+        condition: UnsafePointer<Bool>, conditionStrides: [Int],
+        lhs: UnsafePointer<Double>, lhsStrides: [Int],
+        rhs: UnsafePointer<Double>, rhsStrides: [Int],
+        isa: KernelISA = .current
+    ) {
+        Double.kernels(on: isa, for: "Elementwise.select").select(
+            shape, output, outputStrides, condition, conditionStrides, lhs, lhsStrides, rhs, rhsStrides)
+    }
+
     /// `output = op(input)` in `Double` (SIMD kernels; see ``UnaryFloatOperation``).
     /// `isa` defaults to ``KernelISA/current``; another must be in ``KernelISA/available``.
     public static func unary(

@@ -30,6 +30,12 @@
         _ lhs: UnsafePointer<Scalar>, _ lhsStrides: [Int],
         _ rhs: UnsafePointer<Scalar>, _ rhsStrides: [Int]
     ) -> Void
+    @usableFromInline package typealias Select = (
+        _ shape: [Int], _ output: UnsafeMutablePointer<Scalar>, _ outputStrides: [Int],
+        _ condition: UnsafePointer<Bool>, _ conditionStrides: [Int],
+        _ lhs: UnsafePointer<Scalar>, _ lhsStrides: [Int],
+        _ rhs: UnsafePointer<Scalar>, _ rhsStrides: [Int]
+    ) -> Void
     @usableFromInline package typealias Sum = (ReductionPlan, _ output: UnsafeMutablePointer<Scalar>, _ input: UnsafePointer<Scalar>) -> Void
     @usableFromInline package typealias Extreme = (
         ReductionPlan, _ largest: Bool,
@@ -67,6 +73,8 @@
     @usableFromInline package var unary: Unary
     @usableFromInline package var binary: Binary
     @usableFromInline package var compare: Compare
+    /// `condition ? lhs : rhs` (``ElementwiseEngine/select(shape:output:outputStrides:condition:conditionStrides:lhs:lhsStrides:rhs:rhsStrides:)``).
+    @usableFromInline package var select: Select
     @usableFromInline package var sum: Sum
     @usableFromInline package var extreme: Extreme
     @usableFromInline package var rowwise: Rowwise
@@ -87,7 +95,7 @@
     package init(
         gemm: @escaping GEMM, implicitGEMM: @escaping ImplicitGEMM,
         fmaPeak: @escaping (_ iterations: Int) -> (checksum: Scalar, flops: Int),
-        unary: @escaping Unary, binary: @escaping Binary, compare: @escaping Compare,
+        unary: @escaping Unary, binary: @escaping Binary, compare: @escaping Compare, select: @escaping Select,
         sum: @escaping Sum, extreme: @escaping Extreme, rowwise: @escaping Rowwise,
         depthwiseForward: @escaping DepthwiseForward, depthwiseWeightGradient: @escaping DepthwiseWeightGradient,
         optimizerUpdate: @escaping OptimizerUpdate,
@@ -101,6 +109,7 @@
         self.unary = unary
         self.binary = binary
         self.compare = compare
+        self.select = select
         self.sum = sum
         self.extreme = extreme
         self.rowwise = rowwise
@@ -191,6 +200,12 @@ extension KernelTarget {
             compare: { op, shape, output, outputStrides, lhs, lhsStrides, rhs, rhsStrides in
                 ElementwiseEngine<Self>.compare(
                     op, shape: shape, output: output, outputStrides: outputStrides,
+                    lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides, vector: V.self)
+            },
+            select: { shape, output, outputStrides, condition, conditionStrides, lhs, lhsStrides, rhs, rhsStrides in
+                ElementwiseEngine<Self>.select(
+                    shape: shape, output: output, outputStrides: outputStrides,
+                    condition: condition, conditionStrides: conditionStrides,
                     lhs: lhs, lhsStrides: lhsStrides, rhs: rhs, rhsStrides: rhsStrides, vector: V.self)
             },
             sum: { plan, output, input in

@@ -143,6 +143,86 @@ func allIndices(_ shape: [Int]) -> [[Int]] {
         }
     }
 
+    /// `select` (`where`) against the scalar `c ? a : b` on random broadcasts and layouts
+    /// (condition, both sides and the output each contiguous, broadcast, permuted or
+    /// reversed), float32 and float64, every ISA; then every run length 0-70 from a random
+    /// start with each side contiguous or broadcast, guard elements around the output.
+    @Test func selectMatchesScalarOnRandomLayoutsAndEveryRunLength() {
+        var g = SystemRandomNumberGenerator()
+        checkSelect(Float.self, using: &g) { n, o, so, c, sc, a, sa, b, sb, isa in
+            Elementwise.select(shape: n, output: o, outputStrides: so, condition: c, conditionStrides: sc,
+                               lhs: a, lhsStrides: sa, rhs: b, rhsStrides: sb, isa: isa)
+        }
+        checkSelect(Double.self, using: &g) { n, o, so, c, sc, a, sa, b, sb, isa in
+            Elementwise.select(shape: n, output: o, outputStrides: so, condition: c, conditionStrides: sc,
+                               lhs: a, lhsStrides: sa, rhs: b, rhsStrides: sb, isa: isa)
+        }
+    }
+
+    func checkSelect<T: BinaryFloatingPoint>(
+        _: T.Type, using g: inout some RandomNumberGenerator,
+        _ run: ([Int], UnsafeMutablePointer<T>, [Int], UnsafePointer<Bool>, [Int], UnsafePointer<T>, [Int], UnsafePointer<T>, [Int], KernelISA) -> Void
+    ) where T.RawSignificand: FixedWidthInteger {
+        let guardValue = T(-12345)
+        for trial in 0..<200 {
+            let rank = Int.random(in: 0...4, using: &g)
+            let shape = (0..<rank).map { _ in Int.random(in: 0...(trial % 10 == 0 ? 2 : 7), using: &g) }
+            let out = StridedOperand.random(shape: shape, broadcast: false, using: &g)
+            let c = StridedOperand.random(shape: shape, broadcast: true, using: &g)
+            let a = StridedOperand.random(shape: shape, broadcast: true, using: &g)
+            let b = StridedOperand.random(shape: shape, broadcast: true, using: &g)
+            let cv = (0..<c.storageCount).map { _ in Bool.random(using: &g) }
+            let av = (0..<a.storageCount).map { _ in T.random(in: -3...3, using: &g) }
+            let bv = (0..<b.storageCount).map { _ in T.random(in: -3...3, using: &g) }
+            for isa in testedISAs {
+                var ov = [T](repeating: guardValue, count: out.storageCount)
+                ov.withUnsafeMutableBufferPointer { o in
+                    cv.withUnsafeBufferPointer { pc in
+                        av.withUnsafeBufferPointer { pa in
+                            bv.withUnsafeBufferPointer { pb in
+                                run(shape, o.baseAddress! + out.offset, out.strides, pc.baseAddress! + c.offset, c.strides,
+                                    pa.baseAddress! + a.offset, a.strides, pb.baseAddress! + b.offset, b.strides, isa)
+                            }
+                        }
+                    }
+                }
+                for i in allIndices(shape) {
+                    let want = cv[c.index(i)] ? av[a.index(i)] : bv[b.index(i)]
+                    if ov[out.index(i)] != want {
+                        Issue.record("select on \(isa), \(T.self), shape \(shape), c \(c.strides), a \(a.strides), b \(b.strides), out \(out.strides) at \(i)")
+                        return
+                    }
+                }
+            }
+        }
+        let cv = (0..<100).map { _ in Bool.random(using: &g) }
+        let av = (0..<100).map { _ in T.random(in: -3...3, using: &g) }, bv = (0..<100).map { _ in T.random(in: 4...6, using: &g) }
+        for isa in testedISAs {
+            for n in 0...70 {
+                let start = Int.random(in: 0..<16, using: &g)
+                for (sa, sb) in [(1, 1), (1, 0), (0, 1), (0, 0)] {
+                    var ov = [T](repeating: guardValue, count: n + 34)
+                    ov.withUnsafeMutableBufferPointer { o in
+                        cv.withUnsafeBufferPointer { pc in
+                            av.withUnsafeBufferPointer { pa in
+                                bv.withUnsafeBufferPointer { pb in
+                                    run([n], o.baseAddress! + 17, [1], pc.baseAddress! + start, [1],
+                                        pa.baseAddress! + start, [sa], pb.baseAddress! + start, [sb], isa)
+                                }
+                            }
+                        }
+                    }
+                    for t in 0..<n where ov[17 + t] != (cv[start + t] ? av[start + t * sa] : bv[start + t * sb]) {
+                        Issue.record("select on \(isa), \(T.self), n \(n), strides \(sa), \(sb) at \(t)")
+                        return
+                    }
+                    #expect(ov[..<17].allSatisfy { $0 == guardValue } && ov[(17 + n)...].allSatisfy { $0 == guardValue },
+                            "select on \(isa), \(T.self), n \(n): wrote outside the output")
+                }
+            }
+        }
+    }
+
     @Test func unaryStridedEqualsContiguousBitwise() {
         var g = SystemRandomNumberGenerator()
         for _ in 0..<200 {

@@ -133,7 +133,23 @@ extension Tensor {
         let compute = computeType(for: dtype)
         let ca = a.values(as: compute), cb = b.values(as: compute)
         let out = elementwiseOutput(shape: shape, dtype: compute, like: ca, cb, condition, operation: "where")
-        withNumericType(compute, operation: "where", WhereRun(condition: condition, a: ca, b: cb, out: out))
+        if compute == .float32 || compute == .float64 {
+            // The kernel layer's loop, vectorised at the CPU's width, as for the comparisons.
+            let lc = condition.broadcastLayout(to: shape), la = ca.broadcastLayout(to: shape), lb = cb.broadcastLayout(to: shape)
+            if compute == .float32 {
+                Elementwise.select(shape: shape, output: out.pointer(as: Float.self), outputStrides: out.strides,
+                                   condition: lc.pointer(as: Bool.self), conditionStrides: lc.strides,
+                                   lhs: la.pointer(as: Float.self), lhsStrides: la.strides,
+                                   rhs: lb.pointer(as: Float.self), rhsStrides: lb.strides)
+            } else {
+                Elementwise.select(shape: shape, output: out.pointer(as: Double.self), outputStrides: out.strides,
+                                   condition: lc.pointer(as: Bool.self), conditionStrides: lc.strides,
+                                   lhs: la.pointer(as: Double.self), lhsStrides: la.strides,
+                                   rhs: lb.pointer(as: Double.self), rhsStrides: lb.strides)
+            }
+        } else {
+            withNumericType(compute, operation: "where", WhereRun(condition: condition, a: ca, b: cb, out: out))
+        }
         let result = compute == dtype ? out : out.to(dtype)
         return result.recordingGradient("WhereBackward0", inputs: [a, b], saving: [condition]) { g in
             let zero = Tensor.scalar(0, dtype: g.dtype)
