@@ -63,11 +63,10 @@
             // (each exactly as `rows.sum` does), then add their sums in the top of the same
             // tree. (Summing every leaf in parallel and adding all of them on the calling
             // thread cost about 4% of a two-thread 4M-element sum.)
+            // At least one leaf: an empty reduction's work is one unit per output, so it
+            // never gets more threads than outputs.
             let leaves = rows.leafCount
-            guard leaves > 0 else {
-                plan.outer.forEachRun(in: 0..<outputs) { oo, _, _, _, m in for j in 0..<m { output[oo + j * so] = 0 } }
-                return
-            }
+            assert(leaves > 0)
             let bases = ReducePlanning.outputBases(plan)
             var depth = 0
             while outputs << depth < 4 * tasks && 1 << depth < leaves { depth += 1 }

@@ -37,6 +37,34 @@ func allIndices(_ shape: [Int]) -> [[Int]] {
     return result
 }
 
+/// Every run length 0-70 from a random start in 0..<16, with each pair of side strides in
+/// `sides` (1 contiguous, 0 one broadcast element): `run(n, start, sa, sb, output)` writes
+/// `n` elements between 17 guard elements on each side, all set to `guardValue` before.
+/// Records the first element for which `mismatch(t, start, sa, sb, got)` describes a
+/// failure (a non-nil text) and returns false there; expects the guards untouched.
+func checkEveryRunLength<T: Equatable>(
+    sides: [(Int, Int)], guardValue: T, label: String, using g: inout some RandomNumberGenerator,
+    _ run: (_ n: Int, _ start: Int, _ sa: Int, _ sb: Int, _ output: UnsafeMutablePointer<T>) -> Void,
+    mismatch: (_ t: Int, _ start: Int, _ sa: Int, _ sb: Int, _ got: T) -> String?
+) -> Bool {
+    for n in 0...70 {
+        let start = Int.random(in: 0..<16, using: &g)
+        for (sa, sb) in sides {
+            var ov = [T](repeating: guardValue, count: n + 34)
+            ov.withUnsafeMutableBufferPointer { o in run(n, start, sa, sb, o.baseAddress! + 17) }
+            for t in 0..<n {
+                if let detail = mismatch(t, start, sa, sb, ov[17 + t]) {
+                    Issue.record("\(label), n \(n), strides \(sa), \(sb) at \(t)\(detail.isEmpty ? "" : ": " + detail)")
+                    return false
+                }
+            }
+            #expect(ov[..<17].allSatisfy { $0 == guardValue } && ov[(17 + n)...].allSatisfy { $0 == guardValue },
+                    "\(label), n \(n): wrote outside the output")
+        }
+    }
+    return true
+}
+
 @Suite struct ElementwiseEngineTests {
     @Test func binaryMatchesNaiveLoopOnRandomBroadcastsAndLayouts() {
         var g = SystemRandomNumberGenerator()
@@ -114,31 +142,20 @@ func allIndices(_ shape: [Int]) -> [[Int]] {
             default: x.isNaN || y.isNaN ? .nan : Swift.max(x, y)
             }
         }
-        let guardValue = T(-12345)
         for isa in testedISAs {
             for op in [BinaryFloatOperation.add, .sub, .mul, .div, .minimum, .maximum] {
-                for n in 0...70 {
-                    let start = Int.random(in: 0..<16, using: &g)
-                    for (sa, sb) in [(1, 1), (1, 0), (0, 1)] {
-                        var ov = [T](repeating: guardValue, count: n + 34)
-                        ov.withUnsafeMutableBufferPointer { o in
-                            av.withUnsafeBufferPointer { pa in
-                                bv.withUnsafeBufferPointer { pb in
-                                    run(op, n, o.baseAddress! + 17, pa.baseAddress! + start, sa, pb.baseAddress! + start, sb, isa)
-                                }
-                            }
+                let passed = checkEveryRunLength(sides: [(1, 1), (1, 0), (0, 1)], guardValue: T(-12345),
+                                                 label: "\(op) on \(isa), \(T.self)", using: &g) { n, start, sa, sb, o in
+                    av.withUnsafeBufferPointer { pa in
+                        bv.withUnsafeBufferPointer { pb in
+                            run(op, n, o, pa.baseAddress! + start, sa, pb.baseAddress! + start, sb, isa)
                         }
-                        for t in 0..<n {
-                            let want = expected(op, av[start + t * sa], bv[start + t * sb]), got = ov[17 + t]
-                            if !(got == want || (got.isNaN && want.isNaN)) {
-                                Issue.record("\(op) on \(isa), \(T.self), n \(n), strides \(sa), \(sb) at \(t): \(got) != \(want)")
-                                return
-                            }
-                        }
-                        #expect(ov[..<17].allSatisfy { $0 == guardValue } && ov[(17 + n)...].allSatisfy { $0 == guardValue },
-                                "\(op) on \(isa), \(T.self), n \(n): wrote outside the output")
                     }
+                } mismatch: { t, start, sa, sb, got in
+                    let want = expected(op, av[start + t * sa], bv[start + t * sb])
+                    return got == want || (got.isNaN && want.isNaN) ? nil : "\(got) != \(want)"
                 }
+                guard passed else { return }
             }
         }
     }
@@ -198,28 +215,19 @@ func allIndices(_ shape: [Int]) -> [[Int]] {
         let cv = (0..<100).map { _ in Bool.random(using: &g) }
         let av = (0..<100).map { _ in T.random(in: -3...3, using: &g) }, bv = (0..<100).map { _ in T.random(in: 4...6, using: &g) }
         for isa in testedISAs {
-            for n in 0...70 {
-                let start = Int.random(in: 0..<16, using: &g)
-                for (sa, sb) in [(1, 1), (1, 0), (0, 1), (0, 0)] {
-                    var ov = [T](repeating: guardValue, count: n + 34)
-                    ov.withUnsafeMutableBufferPointer { o in
-                        cv.withUnsafeBufferPointer { pc in
-                            av.withUnsafeBufferPointer { pa in
-                                bv.withUnsafeBufferPointer { pb in
-                                    run([n], o.baseAddress! + 17, [1], pc.baseAddress! + start, [1],
-                                        pa.baseAddress! + start, [sa], pb.baseAddress! + start, [sb], isa)
-                                }
-                            }
+            let passed = checkEveryRunLength(sides: [(1, 1), (1, 0), (0, 1), (0, 0)], guardValue: guardValue,
+                                             label: "select on \(isa), \(T.self)", using: &g) { n, start, sa, sb, o in
+                cv.withUnsafeBufferPointer { pc in
+                    av.withUnsafeBufferPointer { pa in
+                        bv.withUnsafeBufferPointer { pb in
+                            run([n], o, [1], pc.baseAddress! + start, [1], pa.baseAddress! + start, [sa], pb.baseAddress! + start, [sb], isa)
                         }
                     }
-                    for t in 0..<n where ov[17 + t] != (cv[start + t] ? av[start + t * sa] : bv[start + t * sb]) {
-                        Issue.record("select on \(isa), \(T.self), n \(n), strides \(sa), \(sb) at \(t)")
-                        return
-                    }
-                    #expect(ov[..<17].allSatisfy { $0 == guardValue } && ov[(17 + n)...].allSatisfy { $0 == guardValue },
-                            "select on \(isa), \(T.self), n \(n): wrote outside the output")
                 }
+            } mismatch: { t, start, sa, sb, got in
+                got == (cv[start + t] ? av[start + t * sa] : bv[start + t * sb]) ? nil : ""
             }
+            guard passed else { return }
         }
     }
 

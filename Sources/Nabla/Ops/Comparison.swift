@@ -65,17 +65,7 @@ extension Tensor {
         if compute == .float32 || compute == .float64 {
             // The kernel layer's loop, vectorised at the CPU's width (this module's own
             // loop is compiled for the baseline instruction set).
-            let la = ca.broadcastLayout(to: shape), lb = cb.broadcastLayout(to: shape)
-            let output = out.pointer(as: Bool.self)
-            if compute == .float32 {
-                Elementwise.compare(Op.floatKernel, shape: shape, output: output, outputStrides: out.strides,
-                                    lhs: la.pointer(as: Float.self), lhsStrides: la.strides,
-                                    rhs: lb.pointer(as: Float.self), rhsStrides: lb.strides)
-            } else {
-                Elementwise.compare(Op.floatKernel, shape: shape, output: output, outputStrides: out.strides,
-                                    lhs: la.pointer(as: Double.self), lhsStrides: la.strides,
-                                    rhs: lb.pointer(as: Double.self), rhsStrides: lb.strides)
-            }
+            applyFloatKernel(Op.floatKernel, ca.broadcastLayout(to: shape), cb.broadcastLayout(to: shape), into: out)
         } else {
             withNumericType(compute, operation: operation, ComparisonRun<Op>(a: ca, b: cb, out: out))
         }
@@ -135,18 +125,8 @@ extension Tensor {
         let out = elementwiseOutput(shape: shape, dtype: compute, like: ca, cb, condition, operation: "where")
         if compute == .float32 || compute == .float64 {
             // The kernel layer's loop, vectorised at the CPU's width, as for the comparisons.
-            let lc = condition.broadcastLayout(to: shape), la = ca.broadcastLayout(to: shape), lb = cb.broadcastLayout(to: shape)
-            if compute == .float32 {
-                Elementwise.select(shape: shape, output: out.pointer(as: Float.self), outputStrides: out.strides,
-                                   condition: lc.pointer(as: Bool.self), conditionStrides: lc.strides,
-                                   lhs: la.pointer(as: Float.self), lhsStrides: la.strides,
-                                   rhs: lb.pointer(as: Float.self), rhsStrides: lb.strides)
-            } else {
-                Elementwise.select(shape: shape, output: out.pointer(as: Double.self), outputStrides: out.strides,
-                                   condition: lc.pointer(as: Bool.self), conditionStrides: lc.strides,
-                                   lhs: la.pointer(as: Double.self), lhsStrides: la.strides,
-                                   rhs: lb.pointer(as: Double.self), rhsStrides: lb.strides)
-            }
+            applySelectKernel(condition.broadcastLayout(to: shape), ca.broadcastLayout(to: shape),
+                              cb.broadcastLayout(to: shape), into: out)
         } else {
             withNumericType(compute, operation: "where", WhereRun(condition: condition, a: ca, b: cb, out: out))
         }
@@ -272,6 +252,37 @@ extension Tensor {
         let out = Tensor.elementwiseOutput(shape: shape, dtype: dtype, like: self, operation: operation)
         Tensor.applyFloatKernel(kernel, self, into: out)
         return out
+    }
+
+    /// `out = kernel(lhs, rhs)` as bools, for float32 or float64 operands already laid out
+    /// over `out`'s shape (broadcast dims as zero strides), like the arithmetic kernels'
+    /// `applyFloatKernel`.
+    static func applyFloatKernel(_ kernel: FloatComparison, _ lhs: Tensor, _ rhs: Tensor, into out: Tensor) {
+        if lhs.dtype == .float32 {
+            Elementwise.compare(kernel, shape: out.shape, output: out.pointer(as: Bool.self), outputStrides: out.strides,
+                                lhs: lhs.pointer(as: Float.self), lhsStrides: lhs.strides,
+                                rhs: rhs.pointer(as: Float.self), rhsStrides: rhs.strides)
+        } else {
+            Elementwise.compare(kernel, shape: out.shape, output: out.pointer(as: Bool.self), outputStrides: out.strides,
+                                lhs: lhs.pointer(as: Double.self), lhsStrides: lhs.strides,
+                                rhs: rhs.pointer(as: Double.self), rhsStrides: rhs.strides)
+        }
+    }
+
+    /// `out = condition ? lhs : rhs` for float32 or float64 operands, every operand laid
+    /// out over `out`'s shape.
+    static func applySelectKernel(_ condition: Tensor, _ lhs: Tensor, _ rhs: Tensor, into out: Tensor) {
+        if out.dtype == .float32 {
+            Elementwise.select(shape: out.shape, output: out.pointer(as: Float.self), outputStrides: out.strides,
+                               condition: condition.pointer(as: Bool.self), conditionStrides: condition.strides,
+                               lhs: lhs.pointer(as: Float.self), lhsStrides: lhs.strides,
+                               rhs: rhs.pointer(as: Float.self), rhsStrides: rhs.strides)
+        } else {
+            Elementwise.select(shape: out.shape, output: out.pointer(as: Double.self), outputStrides: out.strides,
+                               condition: condition.pointer(as: Bool.self), conditionStrides: condition.strides,
+                               lhs: lhs.pointer(as: Double.self), lhsStrides: lhs.strides,
+                               rhs: rhs.pointer(as: Double.self), rhsStrides: rhs.strides)
+        }
     }
 }
 
