@@ -63,6 +63,10 @@ ELEMENTWISE = [("copy", "float32", 8), ("add", "float32", 12), ("mul", "float32"
                ("leakyRelu", "float32", 8), ("where", "float32", 12),
                ("addInt64", "int64", 24), ("greater", "float32", 9), ("castHalf", "float32", 6),
                ("inPlace", "float32", 16)]
+# Beyond the last-level cache: copy and add written into a preallocated LARGE_SIDE x LARGE_SIDE
+# float32 output (no allocator or page faults timed), as nabla-bench's `large` cases.
+LARGE_SIDE = 8192
+LARGE = [("copy", 8), ("add", 12)]
 MLP = [(256, 64), (512, 256)]  # (hidden, batch) of a 784-hidden-10 network
 # (name, channels, size, out channels, kernel, stride, padding, groups): nabla-bench's
 # ConvCase.all, ResNet-18's layer shapes and MobileNetV2's depthwise 3x3 at 144 x 56 x 56.
@@ -146,6 +150,10 @@ def all_cases(quick):
             name = f"{op}-{layout}"
             everything.append(Case("elementwise", name, dtype, name, ("nabla", "numpy", "torch"), "GB/s",
                                    m=SIDE, n=SIDE, bytes=per_element * SIDE * SIDE))
+    for op, per_element in LARGE:
+        name = f"{op}-large"
+        everything.append(Case("elementwise", name, "float32", name, ("nabla", "numpy", "torch"), "GB/s",
+                               m=LARGE_SIDE, n=LARGE_SIDE, bytes=per_element * LARGE_SIDE * LARGE_SIDE))
     count = SIDE * SIDE
     everything += [
         Case("reduce", "sum", "float32", "sum", ("nabla", "numpy", "torch"), "GB/s", m=1, n=count, bytes=4 * count),
@@ -215,6 +223,11 @@ def numpy_workload(np, r):
         b = rng.random((n, k), dtype=dtype).T if r["tb"] else rng.random((k, n), dtype=dtype)
         c = np.empty((m, n), dtype=dtype)
         return lambda: np.matmul(a, b, out=c)
+    if suite == "elementwise" and name.endswith("-large"):
+        x = rng.standard_normal((LARGE_SIDE, LARGE_SIDE), dtype=np.float32)
+        y = rng.standard_normal((LARGE_SIDE, LARGE_SIDE), dtype=np.float32)
+        z = x.copy()
+        return {"copy": lambda: np.copyto(z, x), "add": lambda: np.add(z, y, out=z)}[name.split("-")[0]]
     if suite == "elementwise":
         op, layout = name.split("-")
         x = rng.standard_normal((SIDE, SIDE), dtype=np.float32)
@@ -305,6 +318,10 @@ def torch_workload(torch, r):
         b = torch.rand(n, k, dtype=dtype).T if r["tb"] else torch.rand(k, n, dtype=dtype)
         c = torch.empty(m, n, dtype=dtype)
         return lambda: torch.matmul(a, b, out=c)
+    if suite == "elementwise" and name.endswith("-large"):
+        x, y = torch.randn(LARGE_SIDE, LARGE_SIDE), torch.randn(LARGE_SIDE, LARGE_SIDE)
+        z = x.clone()
+        return {"copy": lambda: z.copy_(x), "add": lambda: z.add_(y)}[name.split("-")[0]]
     if suite == "elementwise":
         op, layout = name.split("-")
         x, y = torch.randn(SIDE, SIDE), torch.randn(SIDE, SIDE)

@@ -45,13 +45,32 @@ enum ElementwiseWorkload {
             return a
         },
     ]
+
+    /// The side of the `large` cases' float32 inputs: 64M elements, beyond any L3.
+    static let largeSide = 8192
+
+    /// An operation of the `large` cases: it writes into `out` from `x` and `y`.
+    struct IntoOperation: Sendable {
+        var name: String
+        var bytesPerElement: Int
+        var run: @Sendable (_ out: Tensor, _ x: Tensor, _ y: Tensor) -> Void
+    }
+
+    /// The yardstick and the two-input stream beyond the cache: `out.copy(from: x)` reads
+    /// and writes every element once; `out += y` reads two and writes one, the traffic of
+    /// an add into a preallocated output (values take a random walk, no overflow).
+    static let largeOperations: [IntoOperation] = [
+        IntoOperation(name: "copy", bytesPerElement: 8) { out, x, _ in out.copy(from: x) },
+        IntoOperation(name: "add", bytesPerElement: 12) { out, _, y in out += y },
+    ]
 }
 
 extension Suite {
-    /// GB/s of element-wise operations on 4M elements, contiguous and transposed.
+    /// GB/s of element-wise operations on 4M elements, contiguous and transposed, and of
+    /// copy and add on 64M elements into a preallocated output.
     static let elementwise = Suite(
         name: "elementwise",
-        description: "copy (the memory-speed yardstick), add, mul, relu, exp, tanh, sigmoid, abs, round, leakyRelu, where on 4M float32; int64 add, float32 >, a float32 -> float16 cast and in-place /= 2 then *= 2; contiguous and transposed (GB/s)"
+        description: "copy (the memory-speed yardstick), add, mul, relu, exp, tanh, sigmoid, abs, round, leakyRelu, where on 4M float32; int64 add, float32 >, a float32 -> float16 cast and in-place /= 2 then *= 2; contiguous and transposed; copy and add into a preallocated 8192 x 8192 output, beyond the L3 (GB/s)"
     ) { options, reporter in
         let generator = Generator(seed: 1)
         let a = Tensor.randn([ElementwiseWorkload.side, ElementwiseWorkload.side], generator: generator)
@@ -69,6 +88,26 @@ extension Suite {
                 reporter.report(Measurement(
                     suite: "elementwise", name: "\(operation.name)-\(layout)", dtype: operation.dtype.description,
                     m: ElementwiseWorkload.side, n: ElementwiseWorkload.side, threads: options.threads,
+                    isa: NablaKernels.isa.description, medianSeconds: seconds, gflops: 0, gbps: bytes / seconds / 1e9))
+            }
+        }
+        // Beyond the last-level cache: 8192 x 8192 float32 (256 MiB per tensor), written into
+        // a tensor allocated once, so neither page faults nor an allocator are timed. At 4M
+        // elements a copy's 32 MiB can stay in a large L3 between calls while an add's 48 MiB
+        // cannot; here both stream from memory, the bandwidth the yardstick stands for.
+        let largeCases = ElementwiseWorkload.largeOperations.filter { options.wants("\($0.name)-large") }
+        if !largeCases.isEmpty {
+            let side = ElementwiseWorkload.largeSide
+            let x = Tensor.randn([side, side], generator: generator)
+            let y = Tensor.randn([side, side], generator: generator)
+            let z = x.clone()
+            for operation in largeCases {
+                reporter.progress("elementwise \(operation.name) large")
+                let seconds = medianTime(repeats: options.repeats) { operation.run(z, x, y) }
+                let bytes = Double(operation.bytesPerElement * side * side)
+                reporter.report(Measurement(
+                    suite: "elementwise", name: "\(operation.name)-large", dtype: DType.float32.description,
+                    m: side, n: side, threads: options.threads,
                     isa: NablaKernels.isa.description, medianSeconds: seconds, gflops: 0, gbps: bytes / seconds / 1e9))
             }
         }
